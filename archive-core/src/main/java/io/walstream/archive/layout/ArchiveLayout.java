@@ -1,0 +1,135 @@
+package io.walstream.archive.layout;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds every object key of the archive, and parses them back. Pure: no I/O. See docs/FORMAT.md.
+ *
+ * <pre>
+ * &lt;db&gt;/wal/&lt;topic&gt;/&lt;partition&gt;/&lt;seq&gt;.manifest.json        manifest claiming seq
+ * &lt;db&gt;/wal/&lt;topic&gt;/&lt;partition&gt;/&lt;seq&gt;-&lt;sha256&gt;.seg           segment bytes, content-addressed
+ * &lt;db&gt;/streams/&lt;topic&gt;/&lt;partition&gt;                      index: the streams of a database
+ * _partitions/&lt;topic&gt;/&lt;partition&gt;/&lt;db&gt;                 index: the streams of a source partition
+ * </pre>
+ *
+ * {@code <db>} and {@code <topic>} are {@link Names#encode encoded}; {@code <partition>} is 8 and
+ * {@code <seq>} 16 zero-padded lower-case hex digits, so that listing order is chain order; {@code
+ * <sha256>} is 64 lower-case hex digits.
+ */
+public final class ArchiveLayout {
+  /** Top-level prefix of the partition index; no encoded database name starts with {@code _}. */
+  public static final String PARTITION_INDEX = "_partitions/";
+
+  private static final String MANIFEST_SUFFIX = ".manifest.json";
+  private static final String SEGMENT_SUFFIX = ".seg";
+  private static final String SEG = "[0-9a-f]{16}";
+  private static final String PART = "[0-9a-f]{8}";
+  private static final String NAME = "[A-Za-z0-9%._-]+";
+  private static final Pattern MANIFEST =
+      Pattern.compile("(" + NAME + ")/wal/(" + NAME + ")/(" + PART + ")/(" + SEG + ")\\.manifest\\.json");
+  private static final Pattern SEGMENT =
+      Pattern.compile(
+          "(" + NAME + ")/wal/(" + NAME + ")/(" + PART + ")/(" + SEG + ")-([0-9a-f]{64})\\.seg");
+  private static final Pattern STREAM_INDEX =
+      Pattern.compile("(" + NAME + ")/streams/(" + NAME + ")/(" + PART + ")");
+  private static final Pattern PARTITION_INDEX_ENTRY =
+      Pattern.compile("_partitions/(" + NAME + ")/(" + PART + ")/(" + NAME + ")");
+
+  private ArchiveLayout() {}
+
+  /** The prefix of every object of a stream's chain. */
+  public static String streamPrefix(StreamId stream) {
+    return database(stream.database()) + "wal/" + topic(stream.topic()) + partition(stream.partition());
+  }
+
+  public static String manifestKey(StreamId stream, long seq) {
+    return streamPrefix(stream) + seq(seq) + MANIFEST_SUFFIX;
+  }
+
+  public static String segmentKey(StreamId stream, long seq, String sha256) {
+    if (!sha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("Cannot build segment key: bad sha256 '" + sha256 + "'");
+    }
+    return streamPrefix(stream) + seq(seq) + "-" + sha256 + SEGMENT_SUFFIX;
+  }
+
+  /** The prefix listing the stream index entries of a database. */
+  public static String databaseStreamsPrefix(String database) {
+    return database(database) + "streams/";
+  }
+
+  public static String streamIndexKey(StreamId stream) {
+    return databaseStreamsPrefix(stream.database())
+        + topic(stream.topic())
+        + String.format("%08x", stream.partition());
+  }
+
+  /** The prefix listing the stream index entries of a source partition. */
+  public static String partitionIndexPrefix(String topic, int partition) {
+    return PARTITION_INDEX + topic(topic) + partition(partition);
+  }
+
+  public static String partitionIndexKey(StreamId stream) {
+    return partitionIndexPrefix(stream.topic(), stream.partition())
+        + Names.encode("database", stream.database());
+  }
+
+  /** What a key is, when it is one the archive writes. */
+  public static Optional<ArchiveKey> parse(String key) {
+    try {
+      Matcher m = MANIFEST.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.Manifest(stream(m, 1, 2, 3), hex(m.group(4))));
+      }
+      m = SEGMENT.matcher(key);
+      if (m.matches()) {
+        return Optional.of(
+            new ArchiveKey.Segment(stream(m, 1, 2, 3), hex(m.group(4)), m.group(5)));
+      }
+      m = STREAM_INDEX.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.StreamIndex(stream(m, 1, 2, 3)));
+      }
+      m = PARTITION_INDEX_ENTRY.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.PartitionIndex(stream(m, 3, 1, 2)));
+      }
+    } catch (IllegalArgumentException | InvalidNameException e) {
+      // Looks like an archive key but does not decode: not one the archive writes.
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  private static StreamId stream(Matcher m, int database, int topic, int partition) {
+    return new StreamId(
+        Names.decode(m.group(database)),
+        Names.decode(m.group(topic)),
+        Integer.parseUnsignedInt(m.group(partition), 16));
+  }
+
+  private static long hex(String digits) {
+    return Long.parseUnsignedLong(digits, 16);
+  }
+
+  private static String database(String database) {
+    return Names.encode("database", database) + "/";
+  }
+
+  private static String topic(String topic) {
+    return Names.encode("topic", topic) + "/";
+  }
+
+  private static String partition(int partition) {
+    return String.format("%08x/", partition);
+  }
+
+  private static String seq(long seq) {
+    if (seq < 0) {
+      throw new IllegalArgumentException("Cannot build key for negative seq " + seq);
+    }
+    return String.format("%016x", seq);
+  }
+}

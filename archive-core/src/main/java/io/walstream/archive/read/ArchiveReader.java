@@ -1,0 +1,210 @@
+package io.walstream.archive.read;
+
+import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.Sha256;
+import io.walstream.archive.layout.ArchiveKey;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.store.ObjectInfo;
+import io.walstream.archive.store.ObjectPage;
+import io.walstream.archive.store.ObjectStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Reads what the archive holds: stream indexes, manifests, and the committed head of a stream.
+ * Manifests are checked as they are read (format, and that they belong at their key).
+ */
+public final class ArchiveReader {
+  private static final int PAGE = 1000;
+  private static final int MAX_HEAD_ATTEMPTS = 10;
+
+  private final ObjectStore store;
+
+  public ArchiveReader(ObjectStore store) {
+    this.store = store;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  /** The manifest claiming {@code seq}, or empty when none does. */
+  public Optional<StoredManifest> readManifest(StreamId stream, long seq) {
+    String key = ArchiveLayout.manifestKey(stream, seq);
+    return store.readAll(key).map(bytes -> decode(key, bytes, stream, seq));
+  }
+
+  /** Decodes manifest bytes read from {@code key}, checking that they belong there. */
+  public static StoredManifest decode(String key, byte[] bytes, StreamId stream, long seq) {
+    Manifest manifest = ManifestCodec.decode(bytes, key);
+    if (!manifest.stream().equals(stream) || manifest.seq() != seq) {
+      throw new IntegrityException(
+          key,
+          "Cannot read manifest "
+              + key
+              + ": it claims seq "
+              + manifest.seq()
+              + " of "
+              + manifest.stream()
+              + ", not seq "
+              + seq
+              + " of "
+              + stream);
+    }
+    return new StoredManifest(key, manifest, Sha256.hex(bytes));
+  }
+
+  /**
+   * The committed head of {@code stream}: found by probing manifest keys (doubling, then binary
+   * search: O(log n) existence checks, no full listing), then confirmed with one listing after it
+   * so that a hole in the chain is reported rather than mistaken for the end.
+   *
+   * @throws IntegrityException when a manifest is missing in the middle of the chain
+   */
+  public StreamHead loadHead(StreamId stream) {
+    for (int attempt = 0; attempt < MAX_HEAD_ATTEMPTS; attempt++) {
+      long last = lastExistingSeq(stream);
+      long later = firstManifestAfter(stream, last);
+      if (later == -1) {
+        return headAt(stream, last);
+      }
+      if (later != last + 1) {
+        throw new IntegrityException(
+            ArchiveLayout.manifestKey(stream, last + 1),
+            "Cannot load head of stream "
+                + stream
+                + ": manifest "
+                + (last + 1)
+                + " is missing but manifest "
+                + later
+                + " exists");
+      }
+      // A writer claimed the next seq while we probed: look again.
+    }
+    throw new IllegalStateException(
+        "Cannot load head of stream " + stream + ": it kept moving for " + MAX_HEAD_ATTEMPTS
+            + " attempts");
+  }
+
+  private StreamHead headAt(StreamId stream, long seq) {
+    if (seq < 0) {
+      return StreamHead.empty(stream);
+    }
+    StoredManifest last = readManifest(stream, seq).orElseThrow(
+        () -> new IntegrityException(ArchiveLayout.manifestKey(stream, seq),
+            "Cannot load head of stream " + stream + ": manifest " + seq + " vanished"));
+    StreamHead previous = StreamHead.empty(stream);
+    if (last.manifest().kind() == Manifest.Kind.GAP) {
+      previous = lastRecordsBefore(stream, seq);
+    }
+    return StreamHead.after(last.manifest(), last.sha256(), previous);
+  }
+
+  private StreamHead lastRecordsBefore(StreamId stream, long seq) {
+    // Walk back over GAP manifests to the last one with records, for its lsn and offset.
+    for (long s = seq - 1; s >= 0; s--) {
+      StoredManifest m = readManifest(stream, s).orElseThrow();
+      if (m.manifest().kind() == Manifest.Kind.SEGMENT) {
+        return StreamHead.after(m.manifest(), m.sha256(), StreamHead.empty(stream));
+      }
+    }
+    return StreamHead.empty(stream);
+  }
+
+  private boolean manifestExists(StreamId stream, long seq) {
+    return store.stat(ArchiveLayout.manifestKey(stream, seq)).isPresent();
+  }
+
+  private long lastExistingSeq(StreamId stream) {
+    if (!manifestExists(stream, 0)) {
+      return -1;
+    }
+    long low = 0;
+    long high = 1;
+    while (manifestExists(stream, high)) {
+      low = high;
+      high = high * 2;
+    }
+    // Invariant: low exists, high does not.
+    while (high - low > 1) {
+      long mid = low + (high - low) / 2;
+      if (manifestExists(stream, mid)) {
+        low = mid;
+      } else {
+        high = mid;
+      }
+    }
+    return low;
+  }
+
+  /** The smallest seq above {@code seq} that has a manifest, or -1. */
+  private long firstManifestAfter(StreamId stream, long seq) {
+    String prefix = ArchiveLayout.streamPrefix(stream);
+    String startAfter = seq < 0 ? null : ArchiveLayout.manifestKey(stream, seq);
+    while (true) {
+      ObjectPage page = store.list(prefix, startAfter, PAGE);
+      for (ObjectInfo object : page.objects()) {
+        Optional<ArchiveKey> parsed = ArchiveLayout.parse(object.key());
+        if (parsed.isPresent() && parsed.get() instanceof ArchiveKey.Manifest m) {
+          return m.seq();
+        }
+      }
+      if (!page.truncated()) {
+        return -1;
+      }
+      startAfter = page.lastKey();
+    }
+  }
+
+  /** The streams of {@code database}, from its index. */
+  public List<StreamId> streamsOfDatabase(String database) {
+    return streamsUnder(ArchiveLayout.databaseStreamsPrefix(database));
+  }
+
+  /** The streams read from a source partition, from its index. */
+  public List<StreamId> streamsOfPartition(String topic, int partition) {
+    return streamsUnder(ArchiveLayout.partitionIndexPrefix(topic, partition));
+  }
+
+  /** Every stream in the archive, from the partition index. */
+  public List<StreamId> allStreams() {
+    return streamsUnder(ArchiveLayout.PARTITION_INDEX);
+  }
+
+  /** Every database with at least one stream. */
+  public List<String> databases() {
+    TreeSet<String> databases = new TreeSet<>();
+    allStreams().forEach(s -> databases.add(s.database()));
+    return new ArrayList<>(databases);
+  }
+
+  private List<StreamId> streamsUnder(String prefix) {
+    List<StreamId> streams = new ArrayList<>();
+    forEachKey(
+        prefix,
+        object ->
+            ArchiveLayout.parse(object.key())
+                .filter(k -> k instanceof ArchiveKey.StreamIndex || k instanceof ArchiveKey.PartitionIndex)
+                .ifPresent(k -> streams.add(k.stream())));
+    return streams;
+  }
+
+  /** Calls {@code action} for every object under {@code prefix}, in key order, page by page. */
+  public void forEachKey(String prefix, Consumer<ObjectInfo> action) {
+    String startAfter = null;
+    while (true) {
+      ObjectPage page = store.list(prefix, startAfter, PAGE);
+      page.objects().forEach(action);
+      if (!page.truncated()) {
+        return;
+      }
+      startAfter = page.lastKey();
+    }
+  }
+}

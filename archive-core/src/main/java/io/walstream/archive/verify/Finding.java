@@ -1,0 +1,66 @@
+package io.walstream.archive.verify;
+
+/**
+ * One thing verification found about one object. Findings are data, never thrown: the caller
+ * decides (restore stops on any {@link Severity#ERROR}; {@code verify} reports them all).
+ *
+ * @param severity how bad it is
+ * @param kind what it is
+ * @param key the object key it is about
+ * @param detail a human-readable explanation
+ */
+public record Finding(Severity severity, Kind kind, String key, String detail) {
+
+  /** How bad a finding is. */
+  public enum Severity {
+    /** The archive is wrong: restore must not proceed past it. */
+    ERROR,
+    /** Recorded on purpose but worth attention, e.g. an explicit gap marker. */
+    WARNING,
+    /** Harmless, e.g. an uncommitted leftover segment. */
+    INFO
+  }
+
+  /** What was found. */
+  public enum Kind {
+    MISSING_MANIFEST(Severity.ERROR),
+    MISPLACED_MANIFEST(Severity.ERROR),
+    MALFORMED_MANIFEST(Severity.ERROR),
+    UNKNOWN_FORMAT(Severity.ERROR),
+    CHAIN_LINK_MISMATCH(Severity.ERROR),
+    MISSING_SEGMENT(Severity.ERROR),
+    SEGMENT_SIZE_MISMATCH(Severity.ERROR),
+    SEGMENT_HASH_MISMATCH(Severity.ERROR),
+    MALFORMED_SEGMENT(Severity.ERROR),
+    SEGMENT_MANIFEST_MISMATCH(Severity.ERROR),
+    LSN_REGRESSION(Severity.ERROR),
+    OFFSET_REGRESSION(Severity.ERROR),
+    GAP(Severity.WARNING),
+    UNCOMMITTED_SEGMENT(Severity.INFO),
+    UNKNOWN_OBJECT(Severity.INFO);
+
+    private final Severity severity;
+
+    Kind(Severity severity) {
+      this.severity = severity;
+    }
+
+    public Severity severity() {
+      return severity;
+    }
+  }
+
+  /** A finding of {@code kind} with its usual severity. */
+  public static Finding of(Kind kind, String key, String detail) {
+    return new Finding(kind.severity(), kind, key, detail);
+  }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+
+  @Override
+  public String toString() {
+    return severity + " " + kind + " " + key + ": " + detail;
+  }
+}

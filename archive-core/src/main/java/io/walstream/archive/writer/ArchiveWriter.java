@@ -1,0 +1,229 @@
+package io.walstream.archive.writer;
+
+import io.walstream.archive.error.OutcomeUnknownException;
+import io.walstream.archive.format.EncodedSegment;
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.SegmentFormat;
+import io.walstream.archive.format.SegmentSummary;
+import io.walstream.archive.format.SegmentWriter;
+import io.walstream.archive.format.Sha256;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.store.ObjectContent;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.store.PutOutcome;
+import io.walstream.schemas.Version;
+import io.walstream.schemas.avro.ChangeRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The commit protocol (DESIGN invariants 1 and 2): encode the segment, put it under its
+ * content-addressed key, then claim the manifest key of {@code head.seq + 1} with put-if-absent.
+ * The manifest is the commit; a segment no manifest names is an uncommitted leftover. Nothing is
+ * ever overwritten: a lost claim returns {@link CommitResult.Conflict} with the current head.
+ */
+public final class ArchiveWriter {
+  private final ObjectStore store;
+  private final ArchiveReader reader;
+  private final String writerId;
+
+  public ArchiveWriter(ObjectStore store, String writerId) {
+    if (writerId == null || writerId.isBlank()) {
+      throw new IllegalArgumentException("Cannot create archive writer: empty writer id");
+    }
+    this.store = store;
+    this.reader = new ArchiveReader(store);
+    this.writerId = writerId;
+  }
+
+  public String writerId() {
+    return writerId;
+  }
+
+  /** The committed head of {@code stream}; see {@link ArchiveReader#loadHead}. */
+  public StreamHead loadHead(StreamId stream) {
+    return reader.loadHead(stream);
+  }
+
+  /**
+   * Commits {@code batch} as the next segment of {@code head}'s stream.
+   *
+   * @throws IllegalArgumentException when the batch does not follow the head (records not after
+   *     its last lsn, offsets not after its last offset): committing it would break the chain
+   */
+  public CommitResult commit(StreamHead head, Batch batch) {
+    requireFollows(head, batch);
+    StreamId stream = head.stream();
+    long seq = head.nextSeq();
+    ensureIndexed(head);
+    EncodedSegment segment = SegmentWriter.encode(stream, seq, batch.records());
+    SegmentSummary s = segment.summary();
+    String segmentKey = ArchiveLayout.segmentKey(stream, seq, s.sha256());
+    // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
+    store.putIfAbsent(segmentKey, ObjectContent.ofBytes(segment.bytes()));
+    Manifest manifest =
+        new Manifest(
+            Manifest.FORMAT_VERSION,
+            Manifest.Kind.SEGMENT,
+            stream,
+            batch.topicId(),
+            seq,
+            s.firstLsn(),
+            s.firstTxIndex(),
+            s.lastLsn(),
+            s.lastTxIndex(),
+            s.minCommitTimeMicros(),
+            s.maxCommitTimeMicros(),
+            s.recordCount(),
+            batch.firstSourceOffset(),
+            batch.lastSourceOffset(),
+            batch.handledThroughOffset(),
+            segmentKey,
+            s.byteSize(),
+            SegmentFormat.CODEC,
+            null,
+            s.schemaFingerprints(),
+            s.sha256(),
+            head.manifestSha256(),
+            Version.current(),
+            writerId);
+    return claim(head, manifest);
+  }
+
+  /**
+   * Commits an explicit gap marker: source offsets {@code firstMissing..lastMissing} of the stream's
+   * partition could not be read (e.g. removed by retention) and are reported, never silently
+   * skipped.
+   */
+  public CommitResult commitGap(
+      StreamHead head, long firstMissing, long lastMissing, long handledThroughOffset) {
+    ensureIndexed(head);
+    Manifest manifest =
+        new Manifest(
+            Manifest.FORMAT_VERSION,
+            Manifest.Kind.GAP,
+            head.stream(),
+            null,
+            head.nextSeq(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            firstMissing,
+            lastMissing,
+            handledThroughOffset,
+            null,
+            0,
+            SegmentFormat.CODEC,
+            null,
+            List.of(),
+            null,
+            head.manifestSha256(),
+            Version.current(),
+            writerId);
+    return claim(head, manifest);
+  }
+
+  private CommitResult claim(StreamHead head, Manifest manifest) {
+    String key = ArchiveLayout.manifestKey(head.stream(), manifest.seq());
+    byte[] bytes = ManifestCodec.encode(manifest);
+    PutOutcome outcome;
+    try {
+      outcome = store.putIfAbsent(key, ObjectContent.ofBytes(bytes));
+    } catch (OutcomeUnknownException e) {
+      // Re-read before deciding: the claim may have landed.
+      Optional<byte[]> existing = store.readAll(key);
+      if (existing.isEmpty()) {
+        throw e;
+      }
+      outcome = PutOutcome.ALREADY_EXISTS;
+    }
+    if (outcome == PutOutcome.CREATED) {
+      return new CommitResult.Committed(manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
+    }
+    byte[] existing = store.readAll(key).orElse(null);
+    if (existing != null && Arrays.equals(existing, bytes)) {
+      // Our own earlier attempt landed (same bytes, same writer): it is committed.
+      return new CommitResult.Committed(manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
+    }
+    StreamHead current = reader.loadHead(head.stream());
+    String winner = winnerOf(head.stream(), manifest.seq(), existing);
+    return new CommitResult.Conflict(current, winner);
+  }
+
+  private String winnerOf(StreamId stream, long seq, byte[] existing) {
+    if (existing == null) {
+      return "unknown";
+    }
+    StoredManifest stored =
+        ArchiveReader.decode(ArchiveLayout.manifestKey(stream, seq), existing, stream, seq);
+    return stored.manifest().writerId();
+  }
+
+  private void ensureIndexed(StreamHead head) {
+    if (!head.isEmpty()) {
+      return;
+    }
+    StreamId stream = head.stream();
+    ObjectContent entry = ObjectContent.ofBytes(indexEntry(stream));
+    store.putIfAbsent(ArchiveLayout.streamIndexKey(stream), entry);
+    store.putIfAbsent(ArchiveLayout.partitionIndexKey(stream), entry);
+  }
+
+  private static byte[] indexEntry(StreamId stream) {
+    String json =
+        "{\"database\":"
+            + quote(stream.database())
+            + ",\"topic\":"
+            + quote(stream.topic())
+            + ",\"partition\":"
+            + stream.partition()
+            + "}";
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String quote(String text) {
+    return new String(
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text),
+        StandardCharsets.UTF_8)
+        .transform(s -> "\"" + s + "\"");
+  }
+
+  private static void requireFollows(StreamHead head, Batch batch) {
+    List<ChangeRecord> records = batch.records();
+    ChangeRecord first = records.get(0);
+    if (head.lastLsn() != null && !SegmentWriter.after(first, head.lastLsn(), head.lastTxIndex())) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot commit batch to %s: first record (lsn %d, txIndex %d) is not after the head "
+                  + "(lsn %d, txIndex %d)",
+              head.stream(), first.getLsn(), first.getTxIndex(), head.lastLsn(), head.lastTxIndex()));
+    }
+    if (batch.firstSourceOffset() <= head.lastSourceOffset()) {
+      throw new IllegalArgumentException(
+          "Cannot commit batch to "
+              + head.stream()
+              + ": first source offset "
+              + batch.firstSourceOffset()
+              + " is not after the head's "
+              + head.lastSourceOffset());
+    }
+    for (ChangeRecord record : records) {
+      if (!record.getDatabase().equals(head.stream().database())) {
+        throw new IllegalArgumentException(
+            "Cannot commit batch to " + head.stream() + ": record of database "
+                + record.getDatabase());
+      }
+    }
+  }
+}
