@@ -7,17 +7,17 @@ import java.net.SocketTimeoutException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * The one place that decides what a storage failure means (DESIGN invariant 6). Matching is
- * narrow: only the HTTP statuses, S3 error codes and exception types listed here count as
- * transient or outcome-unknown; anything unrecognised is permanent, so that a real problem is
- * reported instead of retried forever.
+ * The one place that decides what a storage failure means (DESIGN invariant 6). Matching is narrow:
+ * only the HTTP statuses, S3 error codes and exception types listed here count as transient or
+ * outcome-unknown; anything unrecognised is permanent, so that a real problem is reported instead
+ * of retried forever.
  *
  * <p>The operation matters: a timeout or reset after a write was sent leaves its outcome unknown,
  * while the same failure on a read is simply transient.
@@ -78,9 +78,10 @@ public final class ErrorClassifier {
 
   private static ErrorClass classifyService(Operation operation, SdkServiceException e) {
     int status = e.statusCode();
-    String code = e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
-        ? aws.awsErrorDetails().errorCode()
-        : null;
+    String code =
+        e instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+            ? aws.awsErrorDetails().errorCode()
+            : null;
     if (status == 404) {
       return ErrorClass.NOT_FOUND;
     }
@@ -148,8 +149,7 @@ public final class ErrorClassifier {
    * The typed exception for a failure that is not an ordinary result, with a message of the form
    * {@code Cannot <verb> object <key>: <reason>}.
    */
-  public static StorageException toException(
-      Operation operation, String key, Throwable failure) {
+  public static StorageException toException(Operation operation, String key, Throwable failure) {
     if (failure instanceof StorageException storage) {
       return storage;
     }

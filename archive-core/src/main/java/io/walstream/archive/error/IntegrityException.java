@@ -4,8 +4,8 @@ import io.walstream.schemas.error.WalstreamException;
 
 /**
  * The archive is not what it must be: a hash, a chain link, an order, a format version or a
- * required field is wrong or missing. Never retried, never skipped: the caller stops and reports the
- * key.
+ * required field is wrong or missing. Never retried, never skipped: the caller stops and reports
+ * the key.
  */
 public class IntegrityException extends WalstreamException {
   private static final long serialVersionUID = 1L;

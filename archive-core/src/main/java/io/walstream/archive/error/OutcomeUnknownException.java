@@ -1,6 +1,9 @@
 package io.walstream.archive.error;
 
-/** A write was sent but its outcome is unknown (the response was lost). The object may or may not exist: re-read it before retrying. */
+/**
+ * A write was sent but its outcome is unknown (the response was lost). The object may or may not
+ * exist: re-read it before retrying.
+ */
 public final class OutcomeUnknownException extends StorageException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package io.walstream.archive.error;
 
-/** A storage call failed for a reason retrying will not fix (access denied, bad request, disk full, an unclassified error). Stop and report. */
+/**
+ * A storage call failed for a reason retrying will not fix (access denied, bad request, disk full,
+ * an unclassified error). Stop and report.
+ */
 public final class PermanentStorageException extends StorageException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package io.walstream.archive.error;
 
-/** A storage call failed for a reason that may pass (timeout before sending, 5xx, throttling, connection refused). Safe to retry with backoff. */
+/**
+ * A storage call failed for a reason that may pass (timeout before sending, 5xx, throttling,
+ * connection refused). Safe to retry with backoff.
+ */
 public final class TransientStorageException extends StorageException {
   private static final long serialVersionUID = 1L;
 

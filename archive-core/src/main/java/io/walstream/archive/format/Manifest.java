@@ -57,10 +57,23 @@ public record Manifest(
 
   public Manifest {
     schemaFingerprints = List.copyOf(schemaFingerprints);
-    String problem = problem(kind, stream, seq, recordCount, firstSourceOffset, lastSourceOffset,
-        handledThroughOffset, segmentKey, segmentSha256, prevManifestSha256, firstLsn, lastLsn);
+    String problem =
+        problem(
+            kind,
+            stream,
+            seq,
+            recordCount,
+            firstSourceOffset,
+            lastSourceOffset,
+            handledThroughOffset,
+            segmentKey,
+            segmentSha256,
+            prevManifestSha256,
+            firstLsn,
+            lastLsn);
     if (problem != null) {
-      throw new IllegalArgumentException("Cannot build manifest " + seq + " of " + stream + ": " + problem);
+      throw new IllegalArgumentException(
+          "Cannot build manifest " + seq + " of " + stream + ": " + problem);
     }
   }
 

@@ -9,8 +9,8 @@ import java.time.Instant;
 
 /**
  * Converts between {@link Manifest} and its Avro form {@link SegmentManifest}, which the archiver
- * publishes to the manifests topic. The Avro form also carries the SHA-256 of the JSON manifest,
- * so a follower can check it against the archive.
+ * publishes to the manifests topic. The Avro form also carries the SHA-256 of the JSON manifest, so
+ * a follower can check it against the archive.
  */
 public final class ManifestAvro {
   private ManifestAvro() {}

@@ -23,8 +23,8 @@ import java.util.List;
  * same manifest always encodes to the same bytes.
  *
  * <p>Decoding is strict: an unknown or missing {@code formatVersion} is an {@link
- * UnknownFormatException}; a missing, unknown, duplicated or mistyped field, trailing bytes, or
- * any deviation from the canonical bytes is an {@link IntegrityException} naming the key.
+ * UnknownFormatException}; a missing, unknown, duplicated or mistyped field, trailing bytes, or any
+ * deviation from the canonical bytes is an {@link IntegrityException} naming the key.
  */
 public final class ManifestCodec {
   static final List<String> FIELDS =
@@ -105,8 +105,7 @@ public final class ManifestCodec {
     return out.toByteArray();
   }
 
-  private static void writeNullable(JsonGenerator g, String name, Object value)
-      throws IOException {
+  private static void writeNullable(JsonGenerator g, String name, Object value) throws IOException {
     if (value == null) {
       g.writeNullField(name);
     } else if (value instanceof String s) {

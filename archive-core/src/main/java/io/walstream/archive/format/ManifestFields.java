@@ -13,7 +13,8 @@ record ManifestFields(JsonNode node, String key) {
   }
 
   private RuntimeException wrongType(String name, String expected) {
-    return ManifestCodec.bad(key, "field '" + name + "' must be " + expected + ", got " + field(name));
+    return ManifestCodec.bad(
+        key, "field '" + name + "' must be " + expected + ", got " + field(name));
   }
 
   String text(String name) {

@@ -10,18 +10,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * Streams the records of one segment, checking what the segment declares before reading any:
- * format version, codec, and that it is not encrypted (this build reads plaintext segments only;
- * it never guesses). Memory is bounded by the block size. Bytes that do not decode are an {@link
+ * Streams the records of one segment, checking what the segment declares before reading any: format
+ * version, codec, and that it is not encrypted (this build reads plaintext segments only; it never
+ * guesses). Memory is bounded by the block size. Bytes that do not decode are an {@link
  * IntegrityException} naming the key.
  *
- * <p>Hashing is the caller's job, over the same stream (see the chain verifier), so that a
- * segment too corrupt to decode can still be hashed.
+ * <p>Hashing is the caller's job, over the same stream (see the chain verifier), so that a segment
+ * too corrupt to decode can still be hashed.
  */
 public final class SegmentReader implements Iterator<ChangeRecord>, Closeable {
   private final String key;
@@ -68,7 +67,10 @@ public final class SegmentReader implements Iterator<ChangeRecord>, Closeable {
     if (encryption != null) {
       throw new UnknownFormatException(
           key,
-          "Cannot read segment " + key + ": encrypted with " + encryption
+          "Cannot read segment "
+              + key
+              + ": encrypted with "
+              + encryption
               + ", which this build cannot decrypt");
     }
   }

@@ -20,12 +20,12 @@ import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Writes one segment: an Avro Object Container File of change records, zstd-compressed, with the
- * format version and stream identity in its metadata, streaming (memory bounded by the block
- * size) and hashing every byte once as it is written.
+ * format version and stream identity in its metadata, streaming (memory bounded by the block size)
+ * and hashing every byte once as it is written.
  *
- * <p>The container's sync marker is derived from the stream and seq rather than random, so the
- * same records always encode to the same bytes: two writers racing on the same batch produce the
- * same content-addressed segment key.
+ * <p>The container's sync marker is derived from the stream and seq rather than random, so the same
+ * records always encode to the same bytes: two writers racing on the same batch produce the same
+ * content-addressed segment key.
  */
 public final class SegmentWriter implements Closeable {
   private final DataFileWriter<ChangeRecord> writer;
@@ -143,8 +143,14 @@ public final class SegmentWriter implements Closeable {
 
   private static byte[] syncMarker(StreamId stream, long seq) {
     byte[] seed =
-        ("walstream-sync/" + stream.database() + "/" + stream.topic() + "/" + stream.partition()
-                + "/" + seq)
+        ("walstream-sync/"
+                + stream.database()
+                + "/"
+                + stream.topic()
+                + "/"
+                + stream.partition()
+                + "/"
+                + seq)
             .getBytes(StandardCharsets.UTF_8);
     return Arrays.copyOf(Sha256.newDigest().digest(seed), 16);
   }

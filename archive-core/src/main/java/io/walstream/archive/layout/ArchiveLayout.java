@@ -28,7 +28,8 @@ public final class ArchiveLayout {
   private static final String PART = "[0-9a-f]{8}";
   private static final String NAME = "[A-Za-z0-9%._-]+";
   private static final Pattern MANIFEST =
-      Pattern.compile("(" + NAME + ")/wal/(" + NAME + ")/(" + PART + ")/(" + SEG + ")\\.manifest\\.json");
+      Pattern.compile(
+          "(" + NAME + ")/wal/(" + NAME + ")/(" + PART + ")/(" + SEG + ")\\.manifest\\.json");
   private static final Pattern SEGMENT =
       Pattern.compile(
           "(" + NAME + ")/wal/(" + NAME + ")/(" + PART + ")/(" + SEG + ")-([0-9a-f]{64})\\.seg");
@@ -41,7 +42,10 @@ public final class ArchiveLayout {
 
   /** The prefix of every object of a stream's chain. */
   public static String streamPrefix(StreamId stream) {
-    return database(stream.database()) + "wal/" + topic(stream.topic()) + partition(stream.partition());
+    return database(stream.database())
+        + "wal/"
+        + topic(stream.topic())
+        + partition(stream.partition());
   }
 
   public static String manifestKey(StreamId stream, long seq) {
@@ -85,8 +89,7 @@ public final class ArchiveLayout {
       }
       m = SEGMENT.matcher(key);
       if (m.matches()) {
-        return Optional.of(
-            new ArchiveKey.Segment(stream(m, 1, 2, 3), hex(m.group(4)), m.group(5)));
+        return Optional.of(new ArchiveKey.Segment(stream(m, 1, 2, 3), hex(m.group(4)), m.group(5)));
       }
       m = STREAM_INDEX.matcher(key);
       if (m.matches()) {

@@ -6,12 +6,13 @@ import java.nio.charset.StandardCharsets;
  * Validation and key encoding of names that come from data (database names, topic names).
  *
  * <p>A valid name is 1 to 249 characters of well-formed Unicode without control characters. Its
- * encoding keeps ASCII letters, digits, {@code -}, {@code .} and {@code _} and percent-encodes every
- * other UTF-8 byte as {@code %XX} (upper-case hex), plus a leading {@code .} or {@code _}. The
- * encoding is injective and never contains {@code /}, so no name can produce a key outside its own
- * prefix: {@code ..} becomes {@code %2E.}, {@code a/b} becomes {@code a%2Fb}, {@code %2F} becomes
- * {@code %252F}, a fullwidth solidus becomes {@code %EF%BC%8F}. Names starting with {@code _} are
- * encoded so that top-level keys beginning with {@code _} stay reserved for the archive's indexes.
+ * encoding keeps ASCII letters, digits, {@code -}, {@code .} and {@code _} and percent-encodes
+ * every other UTF-8 byte as {@code %XX} (upper-case hex), plus a leading {@code .} or {@code _}.
+ * The encoding is injective and never contains {@code /}, so no name can produce a key outside its
+ * own prefix: {@code ..} becomes {@code %2E.}, {@code a/b} becomes {@code a%2Fb}, {@code %2F}
+ * becomes {@code %252F}, a fullwidth solidus becomes {@code %EF%BC%8F}. Names starting with {@code
+ * _} are encoded so that top-level keys beginning with {@code _} stay reserved for the archive's
+ * indexes.
  */
 public final class Names {
   /** Kafka's limit for topic names, also applied to database names. */
@@ -41,7 +42,8 @@ public final class Names {
           && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1)))) {
         return "lone surrogate at " + i;
       }
-      if (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1)))) {
+      if (Character.isLowSurrogate(c)
+          && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1)))) {
         return "lone surrogate at " + i;
       }
     }

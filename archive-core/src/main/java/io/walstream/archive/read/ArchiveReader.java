@@ -88,7 +88,10 @@ public final class ArchiveReader {
       // A writer claimed the next seq while we probed: look again.
     }
     throw new IllegalStateException(
-        "Cannot load head of stream " + stream + ": it kept moving for " + MAX_HEAD_ATTEMPTS
+        "Cannot load head of stream "
+            + stream
+            + ": it kept moving for "
+            + MAX_HEAD_ATTEMPTS
             + " attempts");
   }
 
@@ -96,9 +99,17 @@ public final class ArchiveReader {
     if (seq < 0) {
       return StreamHead.empty(stream);
     }
-    StoredManifest last = readManifest(stream, seq).orElseThrow(
-        () -> new IntegrityException(ArchiveLayout.manifestKey(stream, seq),
-            "Cannot load head of stream " + stream + ": manifest " + seq + " vanished"));
+    StoredManifest last =
+        readManifest(stream, seq)
+            .orElseThrow(
+                () ->
+                    new IntegrityException(
+                        ArchiveLayout.manifestKey(stream, seq),
+                        "Cannot load head of stream "
+                            + stream
+                            + ": manifest "
+                            + seq
+                            + " vanished"));
     StreamHead previous = StreamHead.empty(stream);
     if (last.manifest().kind() == Manifest.Kind.GAP) {
       previous = lastRecordsBefore(stream, seq);
@@ -190,7 +201,10 @@ public final class ArchiveReader {
         prefix,
         object ->
             ArchiveLayout.parse(object.key())
-                .filter(k -> k instanceof ArchiveKey.StreamIndex || k instanceof ArchiveKey.PartitionIndex)
+                .filter(
+                    k ->
+                        k instanceof ArchiveKey.StreamIndex
+                            || k instanceof ArchiveKey.PartitionIndex)
                 .ifPresent(k -> streams.add(k.stream())));
     return streams;
   }

@@ -53,7 +53,8 @@ public final class Retrier {
         if (n >= policy.maxAttempts() || System.nanoTime() + wait.toNanos() > deadline) {
           throw e;
         }
-        LOG.debug("Retrying {} of {} after attempt {}: {}", operation.verb(), key, n, e.getMessage());
+        LOG.debug(
+            "Retrying {} of {} after attempt {}: {}", operation.verb(), key, n, e.getMessage());
         listener.onRetry(operation, key, n, e);
         sleeper.sleep(wait);
       }

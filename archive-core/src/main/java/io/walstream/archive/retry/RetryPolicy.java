@@ -30,7 +30,8 @@ public record RetryPolicy(
 
   /** Production defaults: 8 attempts, 100 ms doubling to 10 s, at most 60 s in all. */
   public static RetryPolicy defaults() {
-    return new RetryPolicy(8, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(60));
+    return new RetryPolicy(
+        8, Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofSeconds(60));
   }
 
   /** One attempt, no retries. */

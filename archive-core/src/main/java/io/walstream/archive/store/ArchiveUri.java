@@ -76,8 +76,7 @@ public final class ArchiveUri {
           DEFAULT_ATTEMPT_TIMEOUT,
           DEFAULT_CALL_TIMEOUT);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigException(
-          "Cannot use archive URI " + uri + ": " + e.getMessage(), e);
+      throw new InvalidConfigException("Cannot use archive URI " + uri + ": " + e.getMessage(), e);
     }
   }
 

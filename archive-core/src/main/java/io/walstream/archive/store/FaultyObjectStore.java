@@ -127,7 +127,8 @@ public final class FaultyObjectStore implements ObjectStore, ByteRangeReads {
       return action.get();
     }
     injected.get(fault).incrementAndGet();
-    String message = "Cannot " + call.name().toLowerCase() + " object " + key + ": injected " + fault;
+    String message =
+        "Cannot " + call.name().toLowerCase() + " object " + key + ": injected " + fault;
     switch (fault) {
       case SLOW -> {
         LockSupport.parkNanos(slowDelay.toNanos());

@@ -85,6 +85,8 @@ final class FileSystemLister {
       return false;
     }
     // Every key below sorts between directoryKey and directoryKey + '\u007f'.
-    return startAfter == null || startAfter.startsWith(directoryKey) || startAfter.compareTo(directoryKey) < 0;
+    return startAfter == null
+        || startAfter.startsWith(directoryKey)
+        || startAfter.compareTo(directoryKey) < 0;
   }
 }

@@ -65,7 +65,8 @@ public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads 
     Path temp = null;
     try {
       createDirectoriesDurably(target.getParent());
-      temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+      temp =
+          target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
       writeDurably(temp, content);
       beforeLink.run();
       try {

@@ -36,9 +36,7 @@ public final class InMemoryObjectStore implements ObjectStore, ByteRangeReads {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read content for object " + key, e);
     }
-    return objects.putIfAbsent(key, bytes) == null
-        ? PutOutcome.CREATED
-        : PutOutcome.ALREADY_EXISTS;
+    return objects.putIfAbsent(key, bytes) == null ? PutOutcome.CREATED : PutOutcome.ALREADY_EXISTS;
   }
 
   @Override

@@ -3,11 +3,11 @@ package io.walstream.archive.store;
 /**
  * Validation of object keys, shared by every store so that they accept exactly the same keys.
  *
- * <p>A key is 1 to 1024 printable ASCII characters (0x21 to 0x7E, no backslash), made of
- * non-empty {@code /}-separated segments none of which starts with a dot. Printable ASCII makes
- * {@link String#compareTo} agree with S3's UTF-8 byte order; no leading dots keeps {@code .} and
- * {@code ..} out and leaves dot-names free for the filesystem store's temporary files. Names that
- * come from data are encoded into this alphabet by {@link io.walstream.archive.layout.Names}.
+ * <p>A key is 1 to 1024 printable ASCII characters (0x21 to 0x7E, no backslash), made of non-empty
+ * {@code /}-separated segments none of which starts with a dot. Printable ASCII makes {@link
+ * String#compareTo} agree with S3's UTF-8 byte order; no leading dots keeps {@code .} and {@code
+ * ..} out and leaves dot-names free for the filesystem store's temporary files. Names that come
+ * from data are encoded into this alphabet by {@link io.walstream.archive.layout.Names}.
  */
 public final class ObjectKeys {
   /** The longest key any store accepts (S3's limit in bytes; keys are ASCII). */

@@ -14,8 +14,8 @@ import java.util.Optional;
  *   <li><b>Immutable.</b> There is no overwrite. {@link #putIfAbsent} creates an object only when
  *       none exists at the key, atomically: at most one of any number of concurrent callers gets
  *       {@link PutOutcome#CREATED}, the others {@link PutOutcome#ALREADY_EXISTS}.
- *   <li><b>All or nothing.</b> Readers and listings never see a partially written object: an
- *       object is either absent or complete. Temporary files or uploads in progress are invisible.
+ *   <li><b>All or nothing.</b> Readers and listings never see a partially written object: an object
+ *       is either absent or complete. Temporary files or uploads in progress are invisible.
  *   <li><b>Missing is a result.</b> Reading a missing object returns {@link Optional#empty()};
  *       deleting one returns false. Neither is an error.
  *   <li><b>Failures are classified.</b> Any other failure is a {@link
@@ -33,8 +33,8 @@ public interface ObjectStore extends AutoCloseable {
   /**
    * Creates the object at {@code key} with {@code content} unless an object already exists there.
    *
-   * @return {@link PutOutcome#CREATED} when this call created it, {@link
-   *     PutOutcome#ALREADY_EXISTS} when an object was already there (which is left untouched)
+   * @return {@link PutOutcome#CREATED} when this call created it, {@link PutOutcome#ALREADY_EXISTS}
+   *     when an object was already there (which is left untouched)
    */
   PutOutcome putIfAbsent(String key, ObjectContent content);
 

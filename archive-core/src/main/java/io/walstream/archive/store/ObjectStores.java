@@ -2,9 +2,9 @@ package io.walstream.archive.store;
 
 import io.walstream.archive.retry.RetryPolicy;
 import java.net.URI;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,9 +40,9 @@ public final class ObjectStores {
   }
 
   /**
-   * An S3 client for {@code location}: credentials from the SDK's default chain, bounded
-   * timeouts, no SDK-level retries (the caller's {@link RetryingObjectStore} owns retrying), and
-   * checksums only where S3 requires them so that S3-compatible services accept the requests.
+   * An S3 client for {@code location}: credentials from the SDK's default chain, bounded timeouts,
+   * no SDK-level retries (the caller's {@link RetryingObjectStore} owns retrying), and checksums
+   * only where S3 requires them so that S3-compatible services accept the requests.
    */
   public static S3Client s3Client(S3Location location) {
     S3ClientBuilder builder =

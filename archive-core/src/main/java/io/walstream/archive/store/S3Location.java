@@ -4,8 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Where an S3 archive lives and how to reach it; parsed from an {@code s3://} archive URI by
- * {@link ArchiveUri}.
+ * Where an S3 archive lives and how to reach it; parsed from an {@code s3://} archive URI by {@link
+ * ArchiveUri}.
  *
  * @param bucket the bucket name
  * @param prefix the key prefix under which the archive lives, empty or ending in {@code /}

@@ -110,8 +110,7 @@ public final class S3ObjectStore implements ObjectStore, ByteRangeReads {
 
   private void abortQuietly(String fullKey, String uploadId) {
     try {
-      client.abortMultipartUpload(
-          b -> b.bucket(location.bucket()).key(fullKey).uploadId(uploadId));
+      client.abortMultipartUpload(b -> b.bucket(location.bucket()).key(fullKey).uploadId(uploadId));
     } catch (SdkException e) {
       // The upload's parts are invisible; a bucket lifecycle rule reclaims them.
       org.slf4j.LoggerFactory.getLogger(S3ObjectStore.class)
@@ -162,8 +161,7 @@ public final class S3ObjectStore implements ObjectStore, ByteRangeReads {
   public Optional<ObjectInfo> stat(String key) {
     String fullKey = fullKey(key);
     try {
-      HeadObjectResponse head =
-          client.headObject(b -> b.bucket(location.bucket()).key(fullKey));
+      HeadObjectResponse head = client.headObject(b -> b.bucket(location.bucket()).key(fullKey));
       return Optional.of(new ObjectInfo(key, head.contentLength()));
     } catch (SdkException e) {
       if (ErrorClassifier.classify(Operation.READ, e) == ErrorClass.NOT_FOUND) {

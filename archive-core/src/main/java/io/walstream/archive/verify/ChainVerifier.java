@@ -24,9 +24,8 @@ import java.util.TreeMap;
  * records in order that agree with the manifest; LSNs and source offsets never going backwards.
  * Segments no manifest names are reported as uncommitted leftovers, not errors.
  *
- * <p>Findings are returned, never thrown. The walk streams: it holds one listing page, one
- * manifest and the leftover candidates of the current seq, so memory does not grow with the
- * archive.
+ * <p>Findings are returned, never thrown. The walk streams: it holds one listing page, one manifest
+ * and the leftover candidates of the current seq, so memory does not grow with the archive.
  */
 public final class ChainVerifier {
   private final ObjectStore store;
@@ -74,14 +73,17 @@ public final class ChainVerifier {
 
     void visit(ObjectInfo object) {
       Optional<ArchiveKey> parsed = ArchiveLayout.parse(object.key());
-      if (parsed.isPresent() && parsed.get() instanceof ArchiveKey.Segment segment
+      if (parsed.isPresent()
+          && parsed.get() instanceof ArchiveKey.Segment segment
           && segment.stream().equals(stream)) {
         pendingSegments.computeIfAbsent(segment.seq(), s -> new ArrayList<>()).add(object.key());
-      } else if (parsed.isPresent() && parsed.get() instanceof ArchiveKey.Manifest manifest
+      } else if (parsed.isPresent()
+          && parsed.get() instanceof ArchiveKey.Manifest manifest
           && manifest.stream().equals(stream)) {
         visitManifest(object, manifest.seq());
       } else {
-        findings.add(Finding.of(Kind.UNKNOWN_OBJECT, object.key(), "not an archive key of " + stream));
+        findings.add(
+            Finding.of(Kind.UNKNOWN_OBJECT, object.key(), "not an archive key of " + stream));
       }
     }
 
@@ -92,8 +94,11 @@ public final class ChainVerifier {
             Finding.of(
                 Kind.MISSING_MANIFEST,
                 missing,
-                "seq " + expectedSeq + (seq - 1 > expectedSeq ? " to " + (seq - 1) : "")
-                    + " missing before seq " + seq));
+                "seq "
+                    + expectedSeq
+                    + (seq - 1 > expectedSeq ? " to " + (seq - 1) : "")
+                    + " missing before seq "
+                    + seq));
         previousSha = null;
       }
       List<String> segmentsOfSeq = pendingSegments.remove(seq);
@@ -137,8 +142,12 @@ public final class ChainVerifier {
             Finding.of(
                 Kind.CHAIN_LINK_MISMATCH,
                 key,
-                "prevManifestSha256 " + manifest.prevManifestSha256()
-                    + " but manifest " + (seq - 1) + " hashes to " + expectedPrev));
+                "prevManifestSha256 "
+                    + manifest.prevManifestSha256()
+                    + " but manifest "
+                    + (seq - 1)
+                    + " hashes to "
+                    + expectedPrev));
       }
       checkOrder(key, manifest);
       if (manifest.kind() == Manifest.Kind.GAP) {
@@ -146,9 +155,15 @@ public final class ChainVerifier {
             Finding.of(
                 Kind.GAP,
                 key,
-                "source offsets " + manifest.firstSourceOffset() + " to "
-                    + manifest.lastSourceOffset() + " of " + stream.topic() + "-"
-                    + stream.partition() + " are missing (recorded gap)"));
+                "source offsets "
+                    + manifest.firstSourceOffset()
+                    + " to "
+                    + manifest.lastSourceOffset()
+                    + " of "
+                    + stream.topic()
+                    + "-"
+                    + stream.partition()
+                    + " are missing (recorded gap)"));
         reportLeftovers(segmentsOfSeq);
         return;
       }
@@ -162,7 +177,9 @@ public final class ChainVerifier {
             Finding.of(
                 Kind.OFFSET_REGRESSION,
                 key,
-                "handledThroughOffset " + manifest.handledThroughOffset() + " < previous "
+                "handledThroughOffset "
+                    + manifest.handledThroughOffset()
+                    + " < previous "
                     + previousHandledThrough));
       }
       previousHandledThrough = Math.max(previousHandledThrough, manifest.handledThroughOffset());
@@ -175,7 +192,9 @@ public final class ChainVerifier {
             Finding.of(
                 Kind.OFFSET_REGRESSION,
                 key,
-                "firstSourceOffset " + manifest.firstSourceOffset() + " <= previous last "
+                "firstSourceOffset "
+                    + manifest.firstSourceOffset()
+                    + " <= previous last "
                     + previous.lastSourceOffset()));
       }
       boolean after =
@@ -189,7 +208,9 @@ public final class ChainVerifier {
                 key,
                 String.format(
                     "first (lsn %d, txIndex %d) not after previous last (lsn %d, txIndex %d)",
-                    manifest.firstLsn(), manifest.firstTxIndex(), previous.lastLsn(),
+                    manifest.firstLsn(),
+                    manifest.firstTxIndex(),
+                    previous.lastLsn(),
                     previous.lastTxIndex())));
       }
     }
@@ -210,7 +231,8 @@ public final class ChainVerifier {
       reportLeftovers(leftovers);
       if (!listed && store.stat(expectedKey).isEmpty()) {
         findings.add(
-            Finding.of(Kind.MISSING_SEGMENT, expectedKey, "named by " + manifestKey + " but absent"));
+            Finding.of(
+                Kind.MISSING_SEGMENT, expectedKey, "named by " + manifestKey + " but absent"));
         return;
       }
       findings.addAll(segments.check(expectedKey, manifest, totals));

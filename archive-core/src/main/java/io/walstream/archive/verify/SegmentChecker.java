@@ -110,7 +110,10 @@ final class SegmentChecker {
                   key,
                   String.format(
                       "record %d (lsn %d, txIndex %d) not after (lsn %d, txIndex %d)",
-                      count, record.getLsn(), record.getTxIndex(), last.getLsn(),
+                      count,
+                      record.getLsn(),
+                      record.getTxIndex(),
+                      last.getLsn(),
                       last.getTxIndex())));
         }
         if (first == null) {
@@ -138,7 +141,10 @@ final class SegmentChecker {
           Finding.of(
               Kind.SEGMENT_MANIFEST_MISMATCH,
               key,
-              count + " records from lsn " + (first == null ? "-" : first.getLsn()) + " to "
+              count
+                  + " records from lsn "
+                  + (first == null ? "-" : first.getLsn())
+                  + " to "
                   + (last == null ? "-" : last.getLsn())
                   + " do not match the manifest's count, lsn or commit-time range"));
     }
@@ -161,8 +167,18 @@ final class SegmentChecker {
           Finding.of(
               Kind.SEGMENT_MANIFEST_MISMATCH,
               key,
-              "segment declares seq " + seq + " of " + database + "@" + topic + "-" + partition
-                  + ", manifest is seq " + manifest.seq() + " of " + manifest.stream()));
+              "segment declares seq "
+                  + seq
+                  + " of "
+                  + database
+                  + "@"
+                  + topic
+                  + "-"
+                  + partition
+                  + ", manifest is seq "
+                  + manifest.seq()
+                  + " of "
+                  + manifest.stream()));
     }
   }
 

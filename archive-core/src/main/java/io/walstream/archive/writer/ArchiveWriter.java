@@ -55,8 +55,8 @@ public final class ArchiveWriter {
   /**
    * Commits {@code batch} as the next segment of {@code head}'s stream.
    *
-   * @throws IllegalArgumentException when the batch does not follow the head (records not after
-   *     its last lsn, offsets not after its last offset): committing it would break the chain
+   * @throws IllegalArgumentException when the batch does not follow the head (records not after its
+   *     last lsn, offsets not after its last offset): committing it would break the chain
    */
   public CommitResult commit(StreamHead head, Batch batch) {
     requireFollows(head, batch);
@@ -98,9 +98,9 @@ public final class ArchiveWriter {
   }
 
   /**
-   * Commits an explicit gap marker: source offsets {@code firstMissing..lastMissing} of the stream's
-   * partition could not be read (e.g. removed by retention) and are reported, never silently
-   * skipped.
+   * Commits an explicit gap marker: source offsets {@code firstMissing..lastMissing} of the
+   * stream's partition could not be read (e.g. removed by retention) and are reported, never
+   * silently skipped.
    */
   public CommitResult commitGap(
       StreamHead head, long firstMissing, long lastMissing, long handledThroughOffset) {
@@ -149,12 +149,14 @@ public final class ArchiveWriter {
       outcome = PutOutcome.ALREADY_EXISTS;
     }
     if (outcome == PutOutcome.CREATED) {
-      return new CommitResult.Committed(manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
+      return new CommitResult.Committed(
+          manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
     }
     byte[] existing = store.readAll(key).orElse(null);
     if (existing != null && Arrays.equals(existing, bytes)) {
       // Our own earlier attempt landed (same bytes, same writer): it is committed.
-      return new CommitResult.Committed(manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
+      return new CommitResult.Committed(
+          manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
     }
     StreamHead current = reader.loadHead(head.stream());
     String winner = winnerOf(head.stream(), manifest.seq(), existing);
@@ -194,8 +196,8 @@ public final class ArchiveWriter {
 
   private static String quote(String text) {
     return new String(
-        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text),
-        StandardCharsets.UTF_8)
+            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text),
+            StandardCharsets.UTF_8)
         .transform(s -> "\"" + s + "\"");
   }
 
@@ -207,7 +209,11 @@ public final class ArchiveWriter {
           String.format(
               "Cannot commit batch to %s: first record (lsn %d, txIndex %d) is not after the head "
                   + "(lsn %d, txIndex %d)",
-              head.stream(), first.getLsn(), first.getTxIndex(), head.lastLsn(), head.lastTxIndex()));
+              head.stream(),
+              first.getLsn(),
+              first.getTxIndex(),
+              head.lastLsn(),
+              head.lastTxIndex()));
     }
     if (batch.firstSourceOffset() <= head.lastSourceOffset()) {
       throw new IllegalArgumentException(
@@ -221,7 +227,9 @@ public final class ArchiveWriter {
     for (ChangeRecord record : records) {
       if (!record.getDatabase().equals(head.stream().database())) {
         throw new IllegalArgumentException(
-            "Cannot commit batch to " + head.stream() + ": record of database "
+            "Cannot commit batch to "
+                + head.stream()
+                + ": record of database "
                 + record.getDatabase());
       }
     }

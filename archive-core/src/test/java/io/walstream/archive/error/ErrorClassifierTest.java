@@ -61,7 +61,8 @@ class ErrorClassifierTest {
   @Test
   void shouldTreatConnectionRefusedAsTransientEvenForWrites() {
     SdkClientException e =
-        SdkClientException.create("Unable to execute HTTP request", new ConnectException("refused"));
+        SdkClientException.create(
+            "Unable to execute HTTP request", new ConnectException("refused"));
 
     assertThat(ErrorClassifier.classify(Operation.WRITE, e)).isEqualTo(ErrorClass.TRANSIENT);
   }
@@ -69,7 +70,8 @@ class ErrorClassifierTest {
   @Test
   void shouldTreatTimeoutAfterSendingAsOutcomeUnknownForWritesAndTransientForReads() {
     SdkClientException e =
-        SdkClientException.create("Unable to execute HTTP request", new SocketTimeoutException("Read timed out"));
+        SdkClientException.create(
+            "Unable to execute HTTP request", new SocketTimeoutException("Read timed out"));
 
     assertThat(ErrorClassifier.classify(Operation.WRITE, e)).isEqualTo(ErrorClass.OUTCOME_UNKNOWN);
     assertThat(ErrorClassifier.classify(Operation.READ, e)).isEqualTo(ErrorClass.TRANSIENT);
@@ -79,7 +81,8 @@ class ErrorClassifierTest {
   @Test
   void shouldTreatConnectionResetLikeATimeout() {
     SdkClientException e =
-        SdkClientException.create("Unable to execute HTTP request", new SocketException("Connection reset"));
+        SdkClientException.create(
+            "Unable to execute HTTP request", new SocketException("Connection reset"));
 
     assertThat(ErrorClassifier.classify(Operation.WRITE, e)).isEqualTo(ErrorClass.OUTCOME_UNKNOWN);
     assertThat(ErrorClassifier.classify(Operation.DELETE, e)).isEqualTo(ErrorClass.TRANSIENT);
@@ -90,8 +93,10 @@ class ErrorClassifierTest {
     ApiCallTimeoutException call = ApiCallTimeoutException.create(1000);
     ApiCallAttemptTimeoutException attempt = ApiCallAttemptTimeoutException.create(1000);
 
-    assertThat(ErrorClassifier.classify(Operation.WRITE, call)).isEqualTo(ErrorClass.OUTCOME_UNKNOWN);
-    assertThat(ErrorClassifier.classify(Operation.WRITE, attempt)).isEqualTo(ErrorClass.OUTCOME_UNKNOWN);
+    assertThat(ErrorClassifier.classify(Operation.WRITE, call))
+        .isEqualTo(ErrorClass.OUTCOME_UNKNOWN);
+    assertThat(ErrorClassifier.classify(Operation.WRITE, attempt))
+        .isEqualTo(ErrorClass.OUTCOME_UNKNOWN);
     assertThat(ErrorClassifier.classify(Operation.READ, attempt)).isEqualTo(ErrorClass.TRANSIENT);
   }
 
@@ -132,18 +137,23 @@ class ErrorClassifierTest {
 
   @Test
   void shouldKeepTheClassOfAlreadyClassifiedExceptions() {
-    assertThat(ErrorClassifier.classify(Operation.READ, new TransientStorageException("m", "k", null)))
+    assertThat(
+            ErrorClassifier.classify(Operation.READ, new TransientStorageException("m", "k", null)))
         .isEqualTo(ErrorClass.TRANSIENT);
-    assertThat(ErrorClassifier.classify(Operation.WRITE, new OutcomeUnknownException("m", "k", null)))
+    assertThat(
+            ErrorClassifier.classify(Operation.WRITE, new OutcomeUnknownException("m", "k", null)))
         .isEqualTo(ErrorClass.OUTCOME_UNKNOWN);
-    assertThat(ErrorClassifier.classify(Operation.WRITE, new PermanentStorageException("m", "k", null)))
+    assertThat(
+            ErrorClassifier.classify(
+                Operation.WRITE, new PermanentStorageException("m", "k", null)))
         .isEqualTo(ErrorClass.PERMANENT);
   }
 
   @Test
   void shouldBuildTypedExceptionsNamingVerbAndKey() {
     StorageException e =
-        ErrorClassifier.toException(Operation.WRITE, "db/wal/t/0/1.manifest.json", s3(503, "SlowDown"));
+        ErrorClassifier.toException(
+            Operation.WRITE, "db/wal/t/0/1.manifest.json", s3(503, "SlowDown"));
 
     assertThat(e).isInstanceOf(TransientStorageException.class);
     assertThat(e.key()).isEqualTo("db/wal/t/0/1.manifest.json");

@@ -76,7 +76,8 @@ class ManifestCodecTest {
   }
 
   @Property(tries = 200)
-  void shouldRoundTripAndEncodeIdenticallyEveryTime(@ForAll @LongRange(min = 0, max = 1 << 40) long seq) {
+  void shouldRoundTripAndEncodeIdenticallyEveryTime(
+      @ForAll @LongRange(min = 0, max = 1 << 40) long seq) {
     Manifest m = manifest(seq);
     byte[] bytes = ManifestCodec.encode(m);
 
@@ -87,16 +88,57 @@ class ManifestCodecTest {
   @Test
   void shouldRoundTripGapManifestsAndEncryptionDescriptors() {
     Manifest gap =
-        new Manifest(1, Manifest.Kind.GAP, STREAM, null, 3, null, null, null, null, null, null, 0,
-            500, 599, 599, null, 0, SegmentFormat.CODEC, null, List.of(), null, SHA_B, "0.1.0", "w");
+        new Manifest(
+            1,
+            Manifest.Kind.GAP,
+            STREAM,
+            null,
+            3,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            500,
+            599,
+            599,
+            null,
+            0,
+            SegmentFormat.CODEC,
+            null,
+            List.of(),
+            null,
+            SHA_B,
+            "0.1.0",
+            "w");
     Manifest m = manifest(1);
     Manifest encrypted =
-        new Manifest(m.formatVersion(), m.kind(), m.stream(), m.topicId(), m.seq(), m.firstLsn(),
-            m.firstTxIndex(), m.lastLsn(), m.lastTxIndex(), m.minCommitTimeMicros(),
-            m.maxCommitTimeMicros(), m.recordCount(), m.firstSourceOffset(), m.lastSourceOffset(),
-            m.handledThroughOffset(), m.segmentKey(), m.byteSize(), m.codec(),
+        new Manifest(
+            m.formatVersion(),
+            m.kind(),
+            m.stream(),
+            m.topicId(),
+            m.seq(),
+            m.firstLsn(),
+            m.firstTxIndex(),
+            m.lastLsn(),
+            m.lastTxIndex(),
+            m.minCommitTimeMicros(),
+            m.maxCommitTimeMicros(),
+            m.recordCount(),
+            m.firstSourceOffset(),
+            m.lastSourceOffset(),
+            m.handledThroughOffset(),
+            m.segmentKey(),
+            m.byteSize(),
+            m.codec(),
             new Manifest.Encryption("tink-aes256-gcm-hkdf-1mb", "kek-2026", "d3JhcHBlZA=="),
-            m.schemaFingerprints(), m.segmentSha256(), m.prevManifestSha256(), m.writerVersion(),
+            m.schemaFingerprints(),
+            m.segmentSha256(),
+            m.prevManifestSha256(),
+            m.writerVersion(),
             m.writerId());
 
     assertThat(ManifestCodec.decode(ManifestCodec.encode(gap), "k")).isEqualTo(gap);
@@ -126,7 +168,8 @@ class ManifestCodecTest {
     assertThatThrownBy(() -> ManifestCodec.decode(newer.getBytes(StandardCharsets.UTF_8), "m.json"))
         .isInstanceOf(UnknownFormatException.class)
         .hasMessage("Cannot read manifest m.json: unknown formatVersion 2");
-    assertThatThrownBy(() -> ManifestCodec.decode(missing.getBytes(StandardCharsets.UTF_8), "m.json"))
+    assertThatThrownBy(
+            () -> ManifestCodec.decode(missing.getBytes(StandardCharsets.UTF_8), "m.json"))
         .isInstanceOf(UnknownFormatException.class)
         .hasMessage("Cannot read manifest m.json: no formatVersion");
   }
@@ -151,7 +194,8 @@ class ManifestCodecTest {
     String edited = json(1).replace(find, replace);
     assertThat(edited).isNotEqualTo(json(1));
 
-    assertThatThrownBy(() -> ManifestCodec.decode(edited.getBytes(StandardCharsets.UTF_8), "db/m.json"))
+    assertThatThrownBy(
+            () -> ManifestCodec.decode(edited.getBytes(StandardCharsets.UTF_8), "db/m.json"))
         .isInstanceOf(IntegrityException.class)
         .isNotInstanceOf(UnknownFormatException.class)
         .hasMessageStartingWith("Cannot read manifest db/m.json: ")

@@ -65,7 +65,11 @@ class SegmentFormatTest {
     assertThat(segment.summary().firstLsn()).isEqualTo(records.get(0).getLsn());
     assertThat(segment.summary().lastLsn()).isEqualTo(records.get(records.size() - 1).getLsn());
     assertThat(segment.summary().minCommitTimeMicros())
-        .isEqualTo(records.stream().map(r -> Values.toMicros(r.getCommitTime())).min(Comparator.naturalOrder()).orElseThrow());
+        .isEqualTo(
+            records.stream()
+                .map(r -> Values.toMicros(r.getCommitTime()))
+                .min(Comparator.naturalOrder())
+                .orElseThrow());
     assertThat(readAll(segment.bytes())).containsExactlyElementsOf(records);
   }
 
@@ -152,7 +156,8 @@ class SegmentFormatTest {
 
   @Test
   void shouldRefuseSegmentsOfAnUnknownFormatVersion() throws IOException {
-    byte[] bytes = foreignContainer(Map.of("walstream.format.version", "2"), CodecFactory.zstandardCodec(3));
+    byte[] bytes =
+        foreignContainer(Map.of("walstream.format.version", "2"), CodecFactory.zstandardCodec(3));
 
     assertThatThrownBy(() -> SegmentReader.open(bytes, "x.seg"))
         .isInstanceOf(UnknownFormatException.class)
@@ -161,7 +166,8 @@ class SegmentFormatTest {
 
   @Test
   void shouldRefuseSegmentsWithAnotherCodec() throws IOException {
-    byte[] bytes = foreignContainer(Map.of("walstream.format.version", "1"), CodecFactory.nullCodec());
+    byte[] bytes =
+        foreignContainer(Map.of("walstream.format.version", "1"), CodecFactory.nullCodec());
 
     assertThatThrownBy(() -> SegmentReader.open(bytes, "x.seg"))
         .isInstanceOf(UnknownFormatException.class)
@@ -172,7 +178,11 @@ class SegmentFormatTest {
   void shouldRefuseEncryptedSegmentsRatherThanGuess() throws IOException {
     byte[] bytes =
         foreignContainer(
-            Map.of("walstream.format.version", "1", "walstream.encryption", "tink-aes256-gcm-hkdf-1mb"),
+            Map.of(
+                "walstream.format.version",
+                "1",
+                "walstream.encryption",
+                "tink-aes256-gcm-hkdf-1mb"),
             CodecFactory.zstandardCodec(3));
 
     assertThatThrownBy(() -> SegmentReader.open(bytes, "x.seg"))

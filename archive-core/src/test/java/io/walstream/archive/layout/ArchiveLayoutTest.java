@@ -67,14 +67,17 @@ class ArchiveLayoutTest {
     assertThat(key).startsWith(encoded + "/wal/t/00000000/");
     assertThat(key.split("/")).hasSize(5);
     assertThat(ObjectKeys.requireValid(key)).isEqualTo(key);
-    assertThat(ArchiveLayout.parse(key)).contains(new ArchiveKey.Manifest(new StreamId(name, "t", 0), 1));
+    assertThat(ArchiveLayout.parse(key))
+        .contains(new ArchiveKey.Manifest(new StreamId(name, "t", 0), 1));
   }
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> invalidNames() {
     return java.util.stream.Stream.of(
         org.junit.jupiter.params.provider.Arguments.of("empty", "", "empty"),
-        org.junit.jupiter.params.provider.Arguments.of("NUL", "a\u0000b", "control character U+0000"),
-        org.junit.jupiter.params.provider.Arguments.of("newline", "a\nb", "control character U+000A"));
+        org.junit.jupiter.params.provider.Arguments.of(
+            "NUL", "a\u0000b", "control character U+0000"),
+        org.junit.jupiter.params.provider.Arguments.of(
+            "newline", "a\nb", "control character U+000A"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a writing process at the worst moments and checks that no partial object is ever visible:
- * a crash leaves either no object or the whole object, and a later put of the same key works.
+ * Kills a writing process at the worst moments and checks that no partial object is ever visible: a
+ * crash leaves either no object or the whole object, and a later put of the same key works.
  */
 class FileSystemCrashIT {
   @TempDir Path root;
@@ -28,7 +28,11 @@ class FileSystemCrashIT {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
         Stream.concat(
-                Stream.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                Stream.of(
+                    java,
+                    "-Xmx256m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
                     FileSystemCrashChild.class.getName()),
                 Stream.of(args))
             .toList();
@@ -59,7 +63,8 @@ class FileSystemCrashIT {
     for (int round = 0; round < 4; round++) {
       Process process = child(root.toString(), "loop", Long.toString(round));
       BufferedReader out =
-          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("ready");
       // Let it write for a while, a different while each round, then kill it mid-stride.
       Awaitility.await()

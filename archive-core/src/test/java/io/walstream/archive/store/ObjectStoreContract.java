@@ -108,7 +108,8 @@ public abstract class ObjectStoreContract {
       store.putIfAbsent(key, text(key));
     }
 
-    assertThat(allKeys("s/000", null, 1000)).containsExactly("s/0001-x.seg", "s/0001.m", "s/0002.m");
+    assertThat(allKeys("s/000", null, 1000))
+        .containsExactly("s/0001-x.seg", "s/0001.m", "s/0002.m");
   }
 
   @Test
@@ -147,7 +148,21 @@ public abstract class ObjectStoreContract {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "/abs", "a//b", "a/../b", "../x", "a/./b", "a/.hidden", "trailing/", "sp ace", "tab\tx", "ü", "back\\slash"})
+  @ValueSource(
+      strings = {
+        "",
+        "/abs",
+        "a//b",
+        "a/../b",
+        "../x",
+        "a/./b",
+        "a/.hidden",
+        "trailing/",
+        "sp ace",
+        "tab\tx",
+        "ü",
+        "back\\slash"
+      })
   void shouldRejectInvalidKeysWhenPutting(String key) {
     assertThatThrownBy(() -> store.putIfAbsent(key, text("x")))
         .isInstanceOf(IllegalArgumentException.class)
@@ -194,7 +209,8 @@ public abstract class ObjectStoreContract {
 
       assertThat(store.putIfAbsent("big/object", ObjectContent.ofFile(file)))
           .isEqualTo(PutOutcome.CREATED);
-      assertThat(store.readAll("big/object")).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
+      assertThat(store.readAll("big/object"))
+          .hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
       assertThat(store.putIfAbsent("big/object", ObjectContent.ofFile(file)))
           .isEqualTo(PutOutcome.ALREADY_EXISTS);
     } finally {

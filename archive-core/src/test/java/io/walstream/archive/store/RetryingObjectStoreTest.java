@@ -24,7 +24,8 @@ class RetryingObjectStoreTest {
       new RetryingObjectStore(
           faulty,
           new Retrier(
-              new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)),
+              new RetryPolicy(
+                  4, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1)),
               sleeps::add,
               Retrier.Listener.NONE));
 
@@ -79,7 +80,8 @@ class RetryingObjectStoreTest {
     faulty.failOn(Call.PUT, 1, Fault.OUTCOME_UNKNOWN_LANDED);
 
     assertThat(store.putIfAbsent("m/1", text("mine"))).isEqualTo(PutOutcome.CREATED);
-    assertThat(memory.readAll("m/1").map(b -> new String(b, StandardCharsets.UTF_8))).contains("mine");
+    assertThat(memory.readAll("m/1").map(b -> new String(b, StandardCharsets.UTF_8)))
+        .contains("mine");
   }
 
   @Test
@@ -113,7 +115,8 @@ class RetryingObjectStoreTest {
         new RetryingObjectStore(
             faulty,
             new Retrier(
-                new RetryPolicy(100, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1)),
+                new RetryPolicy(
+                    100, Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(1)),
                 sleeps::add,
                 Retrier.Listener.NONE));
     faulty.failOn(Call.STAT, 1, Fault.TRANSIENT);

@@ -29,7 +29,9 @@ class S3ObjectStoreIT extends ObjectStoreContract {
 
       assertThat(read(opened, "db/x")).isEqualTo("via uri");
       assertThat(opened.uri().toString()).startsWith("s3://").contains("/team/prod/");
-      assertThat(opened.list("", null, 10).objects()).extracting(ObjectInfo::key).containsExactly("db/x");
+      assertThat(opened.list("", null, 10).objects())
+          .extracting(ObjectInfo::key)
+          .containsExactly("db/x");
     }
   }
 
@@ -37,8 +39,16 @@ class S3ObjectStoreIT extends ObjectStoreContract {
   void shouldKeepObjectsUnderThePrefixWhenTwoArchivesShareABucket() {
     S3Location a = S3ProxyFixture.newLocation("one", THRESHOLD);
     S3Location b =
-        new S3Location(a.bucket(), "two", a.endpoint(), a.region(), true, THRESHOLD,
-            a.partSize(), a.attemptTimeout(), a.callTimeout());
+        new S3Location(
+            a.bucket(),
+            "two",
+            a.endpoint(),
+            a.region(),
+            true,
+            THRESHOLD,
+            a.partSize(),
+            a.attemptTimeout(),
+            a.callTimeout());
     try (ObjectStore first = new S3ObjectStore(ObjectStores.s3Client(a), a);
         ObjectStore second = new S3ObjectStore(ObjectStores.s3Client(b), b)) {
       first.putIfAbsent("k", text("1"));

@@ -75,7 +75,12 @@ public final class S3ProxyFixture {
 
   /** The archive URI of a new bucket with {@code prefix}. */
   public static String newArchiveUri(String prefix) {
-    return "s3://" + newBucket() + "/" + prefix + "?endpoint=" + endpoint()
+    return "s3://"
+        + newBucket()
+        + "/"
+        + prefix
+        + "?endpoint="
+        + endpoint()
         + "&region=us-east-1&path-style=true";
   }
 

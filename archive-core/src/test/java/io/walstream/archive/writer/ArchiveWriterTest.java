@@ -37,7 +37,8 @@ class ArchiveWriterTest {
     StreamHead head = w.loadHead(STREAM);
     for (int i = 0; i < count; i++) {
       long lsn = 10 + 2L * (head.seq() + 1);
-      Batch batch = Records.batch(Records.transactions("shop", lsn, 2, 3), head.lastSourceOffset() + 1);
+      Batch batch =
+          Records.batch(Records.transactions("shop", lsn, 2, 3), head.lastSourceOffset() + 1);
       head = ((CommitResult.Committed) w.commit(head, batch)).head();
     }
     return head;
@@ -89,7 +90,8 @@ class ArchiveWriterTest {
     commitBatches(writer, 3);
     byte[] first = store.readAll(ArchiveLayout.manifestKey(STREAM, 1)).orElseThrow();
     Manifest second =
-        ManifestCodec.decode(store.readAll(ArchiveLayout.manifestKey(STREAM, 2)).orElseThrow(), "k");
+        ManifestCodec.decode(
+            store.readAll(ArchiveLayout.manifestKey(STREAM, 2)).orElseThrow(), "k");
 
     assertThat(second.prevManifestSha256()).isEqualTo(Sha256.hex(first));
     assertThat(new ChainVerifier(store).verify(STREAM).findings()).isEmpty();
@@ -102,7 +104,8 @@ class ArchiveWriterTest {
     store.delete(missing);
 
     assertThatThrownBy(() -> writer.loadHead(STREAM))
-        .isInstanceOfSatisfying(IntegrityException.class, e -> assertThat(e.key()).isEqualTo(missing))
+        .isInstanceOfSatisfying(
+            IntegrityException.class, e -> assertThat(e.key()).isEqualTo(missing))
         .hasMessageContaining("manifest 4 is missing but manifest 5 exists");
   }
 
@@ -117,7 +120,8 @@ class ArchiveWriterTest {
         writer.commit(stale, Records.batch(Records.transactions("shop", 500, 1, 2), 0));
 
     assertThat(result).isEqualTo(new CommitResult.Conflict(winnerHead, "writer-b"));
-    assertThat(store.readAll(ArchiveLayout.manifestKey(STREAM, 0)).orElseThrow()).isEqualTo(winnerBytes);
+    assertThat(store.readAll(ArchiveLayout.manifestKey(STREAM, 0)).orElseThrow())
+        .isEqualTo(winnerBytes);
     assertThat(store.stat(ArchiveLayout.manifestKey(STREAM, 1))).isEmpty();
   }
 
@@ -139,7 +143,8 @@ class ArchiveWriterTest {
     // Puts: stream index, partition index, segment, manifest.
     faulty.failOn(Call.PUT, 4, Fault.OUTCOME_UNKNOWN_LANDED);
 
-    CommitResult result = w.commit(w.loadHead(STREAM), Records.batch(Records.transactions("shop", 1, 1, 1), 0));
+    CommitResult result =
+        w.commit(w.loadHead(STREAM), Records.batch(Records.transactions("shop", 1, 1, 1), 0));
 
     assertThat(result).isInstanceOf(CommitResult.Committed.class);
     assertThat(w.loadHead(STREAM).seq()).isZero();
@@ -164,7 +169,8 @@ class ArchiveWriterTest {
     FaultyObjectStore faulty = new FaultyObjectStore(store);
     ArchiveWriter w = new ArchiveWriter(faulty, "writer-a");
     faulty.failOn(Call.PUT, 2, Fault.PERMANENT);
-    Batch batch = Records.batch(Records.transactions("shop", 900, 1, 2), head.lastSourceOffset() + 1);
+    Batch batch =
+        Records.batch(Records.transactions("shop", 900, 1, 2), head.lastSourceOffset() + 1);
 
     assertThatThrownBy(() -> w.commit(head, batch))
         .isInstanceOf(PermanentStorageException.class)
@@ -173,15 +179,19 @@ class ArchiveWriterTest {
     assertThat(writer.loadHead(STREAM)).isEqualTo(head);
     StreamReport report = new ChainVerifier(store).verify(STREAM);
     assertThat(report.clean()).isTrue();
-    assertThat(report.findings()).extracting(Finding::kind).containsExactly(Finding.Kind.UNCOMMITTED_SEGMENT);
+    assertThat(report.findings())
+        .extracting(Finding::kind)
+        .containsExactly(Finding.Kind.UNCOMMITTED_SEGMENT);
     assertThat(writer.commit(head, batch)).isInstanceOf(CommitResult.Committed.class);
   }
 
   @Test
   void shouldRefuseBatchesThatWouldBreakTheChain() {
     StreamHead head = commitBatches(writer, 1);
-    Batch backwards = Records.batch(Records.transactions("shop", 5, 1, 1), head.lastSourceOffset() + 1);
-    Batch oldOffsets = Records.batch(Records.transactions("shop", 9000, 1, 1), head.lastSourceOffset());
+    Batch backwards =
+        Records.batch(Records.transactions("shop", 5, 1, 1), head.lastSourceOffset() + 1);
+    Batch oldOffsets =
+        Records.batch(Records.transactions("shop", 9000, 1, 1), head.lastSourceOffset());
     Batch otherDatabase = Records.batch(Records.transactions("billing", 9000, 1, 1), 100);
 
     assertThatThrownBy(() -> writer.commit(head, backwards))

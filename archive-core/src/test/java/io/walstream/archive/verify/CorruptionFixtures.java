@@ -1,0 +1,223 @@
+package io.walstream.archive.verify;
+
+import io.walstream.archive.format.EncodedSegment;
+import io.walstream.archive.format.SegmentReader;
+import io.walstream.archive.format.SegmentWriter;
+import io.walstream.archive.format.Sha256;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.store.FileSystemObjectStore;
+import io.walstream.archive.testing.Records;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.CommitResult;
+import io.walstream.schemas.avro.ChangeRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes the corruption fixtures under {@code src/test/resources/corruption}: one folder per
+ * scenario, each holding an {@code archive/} built by the real writer (5 segments of one stream)
+ * with exactly one corruption applied, and {@code expected-findings.txt} listing the error and
+ * warning findings verification must report, one {@code KIND key} per line.
+ *
+ * <p>Run {@code main} with the resources directory to regenerate them after a format change.
+ */
+public final class CorruptionFixtures {
+  public static final StreamId STREAM = new StreamId("shop", "walstream.changes", 0);
+  static final int SEGMENTS = 5;
+
+  private CorruptionFixtures() {}
+
+  /** A scenario: how to corrupt a clean archive, and what verification must then find. */
+  interface Corruption {
+    List<String> apply(Path archive) throws IOException;
+  }
+
+  static String manifest(long seq) {
+    return ArchiveLayout.manifestKey(STREAM, seq);
+  }
+
+  static String segment(Path archive, long seq) throws IOException {
+    String prefix = ArchiveLayout.streamPrefix(STREAM) + String.format("%016x-", seq);
+    try (Stream<Path> files = Files.list(archive.resolve(ArchiveLayout.streamPrefix(STREAM)))) {
+      return files
+          .map(p -> ArchiveLayout.streamPrefix(STREAM) + p.getFileName())
+          .filter(k -> k.startsWith(prefix) && k.endsWith(".seg"))
+          .findFirst()
+          .orElseThrow();
+    }
+  }
+
+  static Map<String, Corruption> scenarios() {
+    Map<String, Corruption> scenarios = new LinkedHashMap<>();
+    scenarios.put("clean", archive -> List.of());
+    scenarios.put(
+        "flipped-byte-in-segment",
+        archive -> {
+          String key = segment(archive, 2);
+          byte[] bytes = Files.readAllBytes(archive.resolve(key));
+          bytes[bytes.length / 2] ^= 0x01;
+          rewrite(archive.resolve(key), bytes);
+          return List.of("SEGMENT_HASH_MISMATCH " + key);
+        });
+    scenarios.put(
+        "truncated-segment",
+        archive -> {
+          String key = segment(archive, 2);
+          byte[] bytes = Files.readAllBytes(archive.resolve(key));
+          rewrite(archive.resolve(key), Arrays.copyOf(bytes, bytes.length - 10));
+          return List.of("SEGMENT_SIZE_MISMATCH " + key, "SEGMENT_HASH_MISMATCH " + key);
+        });
+    scenarios.put(
+        "removed-middle-manifest",
+        archive -> {
+          Files.delete(archive.resolve(manifest(2)));
+          return List.of("MISSING_MANIFEST " + manifest(2));
+        });
+    scenarios.put(
+        "removed-segment",
+        archive -> {
+          String key = segment(archive, 2);
+          Files.delete(archive.resolve(key));
+          return List.of("MISSING_SEGMENT " + key);
+        });
+    scenarios.put(
+        "edited-manifest-field",
+        archive -> {
+          editManifest(archive, 2, "\"recordCount\":6", "\"recordCount\":5");
+          return List.of(
+              "SEGMENT_MANIFEST_MISMATCH " + segment(archive, 2),
+              "CHAIN_LINK_MISMATCH " + manifest(3));
+        });
+    scenarios.put(
+        "reordered-seq",
+        archive -> {
+          Path two = archive.resolve(manifest(2));
+          Path three = archive.resolve(manifest(3));
+          byte[] a = Files.readAllBytes(two);
+          byte[] b = Files.readAllBytes(three);
+          rewrite(two, b);
+          rewrite(three, a);
+          return List.of(
+              "MISPLACED_MANIFEST " + manifest(2),
+              "MISPLACED_MANIFEST " + manifest(3),
+              "CHAIN_LINK_MISMATCH " + manifest(4));
+        });
+    scenarios.put(
+        "unknown-format-version",
+        archive -> {
+          editManifest(archive, 2, "\"formatVersion\":1", "\"formatVersion\":2");
+          return List.of("UNKNOWN_FORMAT " + manifest(2), "CHAIN_LINK_MISMATCH " + manifest(3));
+        });
+    scenarios.put(
+        "replayed-old-manifest",
+        archive -> {
+          // A copy of manifest 1 placed where manifest 4 was: the writer of a replay cannot make
+          // it claim seq 4 without breaking its canonical bytes or its chain link.
+          rewrite(archive.resolve(manifest(4)), Files.readAllBytes(archive.resolve(manifest(1))));
+          return List.of("MISPLACED_MANIFEST " + manifest(4));
+        });
+    scenarios.put(
+        "edited-records-rehashed-segment",
+        archive -> {
+          // Tamper with a record, re-encode and re-hash the segment under its new key and point
+          // manifest 2 at it (hash, key and size): the segment and manifest 2 are self-consistent,
+          // but manifest 3 no longer links to manifest 2.
+          String oldKey = segment(archive, 2);
+          byte[] oldBytes = Files.readAllBytes(archive.resolve(oldKey));
+          List<ChangeRecord> records = new ArrayList<>();
+          try (SegmentReader reader = SegmentReader.open(oldBytes, oldKey)) {
+            reader.forEachRemaining(records::add);
+          }
+          records.get(0).getAfter().put("note", "tampered");
+          EncodedSegment forged = SegmentWriter.encode(STREAM, 2, records);
+          String newSha = forged.summary().sha256();
+          String newKey = ArchiveLayout.segmentKey(STREAM, 2, newSha);
+          Files.write(archive.resolve(newKey), forged.bytes());
+          Files.delete(archive.resolve(oldKey));
+          String oldSha = oldKey.substring(oldKey.lastIndexOf('-') + 1, oldKey.length() - 4);
+          editManifest(archive, 2, oldSha, newSha);
+          editManifest(
+              archive,
+              2,
+              "\"byteSize\":" + oldBytes.length,
+              "\"byteSize\":" + forged.bytes().length);
+          return List.of("CHAIN_LINK_MISMATCH " + manifest(3));
+        });
+    scenarios.put(
+        "leftover-uncommitted-segment",
+        archive -> {
+          byte[] bytes = "not committed".getBytes(StandardCharsets.UTF_8);
+          Files.write(
+              archive.resolve(ArchiveLayout.segmentKey(STREAM, 5, Sha256.hex(bytes))), bytes);
+          return List.of();
+        });
+    return scenarios;
+  }
+
+  private static void editManifest(Path archive, long seq, String find, String replace)
+      throws IOException {
+    Path path = archive.resolve(manifest(seq));
+    String json = Files.readString(path, StandardCharsets.UTF_8);
+    if (!json.contains(find)) {
+      throw new IllegalStateException("manifest " + seq + " has no " + find);
+    }
+    rewrite(path, json.replace(find, replace).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void rewrite(Path path, byte[] bytes) throws IOException {
+    Files.write(path, bytes);
+  }
+
+  /** Builds a clean archive of {@link #SEGMENTS} segments in {@code directory}. */
+  public static void writeCleanArchive(Path directory) {
+    ArchiveWriter writer =
+        new ArchiveWriter(new FileSystemObjectStore(directory), "fixture-writer");
+    StreamHead head = writer.loadHead(STREAM);
+    for (int i = 0; i < SEGMENTS; i++) {
+      var batch = Records.batch(Records.transactions("shop", 100 + 2L * i, 2, 3), 6L * i);
+      head = ((CommitResult.Committed) writer.commit(head, batch)).head();
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path root = Path.of(args[0]).resolve("corruption");
+    deleteRecursively(root);
+    for (Map.Entry<String, Corruption> scenario : scenarios().entrySet()) {
+      Path folder = root.resolve(scenario.getKey());
+      Path archive = folder.resolve("archive");
+      writeCleanArchive(archive);
+      List<String> expected = scenario.getValue().apply(archive);
+      Files.write(folder.resolve("expected-findings.txt"), expected, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+}
