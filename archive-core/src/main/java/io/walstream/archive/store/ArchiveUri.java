@@ -48,7 +48,8 @@ public final class ArchiveUri {
 
   /** An {@code s3:} URI as the location it names. */
   public static S3Location parseS3(URI uri) {
-    String bucket = uri.getHost();
+    // An invalid host name (e.g. with an underscore) leaves getHost() null; keep it for the error.
+    String bucket = uri.getHost() != null ? uri.getHost() : uri.getAuthority();
     if (bucket == null) {
       throw invalid(uri, "no bucket; use s3://bucket/prefix");
     }
