@@ -9,14 +9,20 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.file.CodecFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
 /**
  * Writes one segment: an Avro Object Container File of change records, zstd-compressed, with the
@@ -28,7 +34,23 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * content-addressed segment key.
  */
 public final class SegmentWriter implements Closeable {
+  private static final int CHUNK_SIZE = 64 * 1024;
+  private static final int MAX_CHUNKS_IN_FLIGHT = 8;
+  private static final ExecutorService ENCODERS =
+      Executors.newFixedThreadPool(
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          runnable -> {
+            Thread thread = new Thread(runnable, "walstream-segment-encoder");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private final DataFileWriter<ChangeRecord> writer;
+  private final ChangeRecordDatumWriter datumWriter = new ChangeRecordDatumWriter();
+  private final ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+  private Chunk chunk = new Chunk();
+  private BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(chunk, null);
   private final MessageDigest digest = Sha256.newDigest();
   private final CountingOutputStream counter;
   private long count;
@@ -42,8 +64,8 @@ public final class SegmentWriter implements Closeable {
 
   private SegmentWriter(OutputStream out, StreamId stream, long seq) throws IOException {
     this.counter = new CountingOutputStream(new DigestOutputStream(out, digest));
-    this.writer = new DataFileWriter<>(new SpecificDatumWriter<>(ChangeRecord.class));
-    writer.setCodec(CodecFactory.zstandardCodec(SegmentFormat.ZSTD_LEVEL, false));
+    this.writer = new DataFileWriter<>(new ChangeRecordDatumWriter());
+    writer.setCodec(ZstdBlockCodec.factory(SegmentFormat.ZSTD_LEVEL));
     writer.setSyncInterval(SegmentFormat.BLOCK_SIZE);
     writer.setMeta(SegmentFormat.META_FORMAT_VERSION, Integer.toString(SegmentFormat.VERSION));
     writer.setMeta(SegmentFormat.META_DATABASE, stream.database());
@@ -87,9 +109,13 @@ public final class SegmentWriter implements Closeable {
               record.getLsn(), record.getTxIndex(), lastLsn, lastTxIndex));
     }
     try {
-      writer.append(record);
+      datumWriter.write(record, encoder);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot append record to segment", e);
+    }
+    chunk.endRecord();
+    if (chunk.size() >= CHUNK_SIZE) {
+      handOff();
     }
     if (count == 0) {
       firstLsn = record.getLsn();
@@ -108,8 +134,36 @@ public final class SegmentWriter implements Closeable {
     return record.getLsn() > lsn || (record.getLsn() == lsn && record.getTxIndex() > txIndex);
   }
 
+  /** Queues the current chunk for the background thread, waiting when too many are queued. */
+  private void handOff() {
+    Chunk full = chunk;
+    chunk = new Chunk();
+    encoder = EncoderFactory.get().directBinaryEncoder(chunk, encoder);
+    tail = tail.thenRunAsync(() -> full.appendTo(writer), ENCODERS);
+    inFlight.add(tail);
+    while (inFlight.size() > MAX_CHUNKS_IN_FLIGHT) {
+      await(inFlight.poll());
+    }
+  }
+
+  private static void await(CompletableFuture<Void> future) {
+    try {
+      future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
   /** Flushes and closes the container and returns what was written. */
   public SegmentSummary finish() {
+    if (chunk.records() > 0) {
+      handOff();
+    }
+    await(tail);
+    inFlight.clear();
     try {
       writer.close();
     } catch (IOException e) {
@@ -133,7 +187,10 @@ public final class SegmentWriter implements Closeable {
   @Override
   public void close() {
     if (!finished) {
+      finished = true;
       try {
+        // Let queued chunks finish before closing under them; their failure is moot here.
+        tail.handle((ok, failure) -> null).join();
         writer.close();
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot close segment", e);
@@ -153,6 +210,39 @@ public final class SegmentWriter implements Closeable {
                 + seq)
             .getBytes(StandardCharsets.UTF_8);
     return Arrays.copyOf(Sha256.newDigest().digest(seed), 16);
+  }
+
+  /** Serialized records waiting to be appended: one buffer and the end offset of each record. */
+  private static final class Chunk extends ByteArrayOutputStream {
+    private int[] ends = new int[256];
+    private int records;
+
+    Chunk() {
+      super(CHUNK_SIZE + 4096);
+    }
+
+    void endRecord() {
+      if (records == ends.length) {
+        ends = Arrays.copyOf(ends, records * 2);
+      }
+      ends[records++] = count;
+    }
+
+    int records() {
+      return records;
+    }
+
+    void appendTo(DataFileWriter<ChangeRecord> writer) {
+      int start = 0;
+      try {
+        for (int i = 0; i < records; i++) {
+          writer.appendEncoded(ByteBuffer.wrap(buf, start, ends[i] - start));
+          start = ends[i];
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write segment block", e);
+      }
+    }
   }
 
   private static final class CountingOutputStream extends FilterOutputStream {
