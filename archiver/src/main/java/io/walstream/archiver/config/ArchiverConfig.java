@@ -1,0 +1,218 @@
+package io.walstream.archiver.config;
+
+import io.walstream.archive.error.InvalidConfigException;
+import io.walstream.archive.retry.RetryPolicy;
+import io.walstream.archive.store.ArchiveUri;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The archiver's configuration: walstream's own keys declared with Kafka's {@link ConfigDef}
+ * (type, default, validator, doc) and parsed once into this immutable record; every other key is
+ * passed through to Kafka Streams and its clients.
+ */
+public record ArchiverConfig(
+    String archiveUri,
+    List<String> inputTopics,
+    String manifestsTopic,
+    String dlqTopic,
+    int segmentMaxRecords,
+    long segmentMaxBytes,
+    Duration segmentMaxAge,
+    RetryPolicy storageRetry,
+    GapPolicy gapPolicy,
+    boolean createTopics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    int metricsPort,
+    String writerId,
+    int duplicateLookbackSegments,
+    Map<String, Object> streamsProperties) {
+
+  public static final String ARCHIVE_URI = "archive.uri";
+  public static final String INPUT_TOPICS = "input.topics";
+  public static final String MANIFESTS_TOPIC = "manifests.topic";
+  public static final String DLQ_TOPIC = "dlq.topic";
+  public static final String SEGMENT_MAX_RECORDS = "segment.max-records";
+  public static final String SEGMENT_MAX_BYTES = "segment.max-bytes";
+  public static final String SEGMENT_MAX_AGE_MS = "segment.max-age.ms";
+  public static final String RETRY_MAX_ATTEMPTS = "storage.retry.max-attempts";
+  public static final String RETRY_INITIAL_BACKOFF_MS = "storage.retry.initial-backoff.ms";
+  public static final String RETRY_MAX_BACKOFF_MS = "storage.retry.max-backoff.ms";
+  public static final String RETRY_MAX_ELAPSED_MS = "storage.retry.max-elapsed.ms";
+  public static final String GAP_POLICY = "gap.policy";
+  public static final String TOPICS_CREATE = "topics.create";
+  public static final String TOPICS_PARTITIONS = "topics.partitions";
+  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
+  public static final String METRICS_PORT = "metrics.port";
+  public static final String WRITER_ID = "writer.id";
+  public static final String DUPLICATE_LOOKBACK_SEGMENTS = "duplicate.lookback-segments";
+
+  /** The default application id (consumer group) of the archiver. */
+  public static final String DEFAULT_APPLICATION_ID = "walstream-archiver";
+
+  /** What to do when source offsets the archive needs are no longer in the topic. */
+  public enum GapPolicy {
+    /** Stop the task with an error naming the missing offsets. */
+    FAIL,
+    /** Record an explicit GAP manifest that verify and restore report, and continue. */
+    MARK
+  }
+
+  /** Every walstream key, with its type, default, validator and documentation. */
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(ARCHIVE_URI, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Where the archive lives: file:///absolute/path or s3://bucket/prefix?endpoint=...&region=...&path-style=true.")
+          .define(INPUT_TOPICS, Type.LIST, List.of("walstream.changes"), ArchiverConfig::requireTopics,
+              Importance.HIGH, "Topics of change records to archive (Avro single-object encoded ChangeRecord, keyed by database).")
+          .define(MANIFESTS_TOPIC, Type.STRING, "walstream.manifests", new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM, "Topic the archiver publishes every committed manifest to (an index for followers; the archive is the truth).")
+          .define(DLQ_TOPIC, Type.STRING, "walstream.dlq", new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM, "Dead-letter topic for records that cannot be archived, with the reason in headers.")
+          .define(SEGMENT_MAX_RECORDS, Type.INT, 100_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+              "Cut a partition's segments once this many records are buffered.")
+          .define(SEGMENT_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
+              "Cut a partition's segments once this many bytes of input are buffered; bounds the archiver's memory per partition.")
+          .define(SEGMENT_MAX_AGE_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
+              "Cut a partition's segments once its oldest buffered record has waited this long (wall clock), even between commits.")
+          .define(RETRY_MAX_ATTEMPTS, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.LOW,
+              "Attempts of a storage call before a transient failure becomes a task failure.")
+          .define(RETRY_INITIAL_BACKOFF_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(0), Importance.LOW,
+              "Wait after the first failed storage attempt; doubles per attempt, with jitter.")
+          .define(RETRY_MAX_BACKOFF_MS, Type.LONG, 2_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+              "Longest wait between storage attempts.")
+          .define(RETRY_MAX_ELAPSED_MS, Type.LONG, 20_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+              "Longest time spent retrying one storage call. Must be under half of transaction.timeout.ms, because a cut at commit time blocks the commit.")
+          .define(GAP_POLICY, Type.STRING, "fail", ValidString.in("fail", "mark"), Importance.MEDIUM,
+              "When offsets the archive needs were removed from the topic: 'fail' stops with the exact offsets, 'mark' writes an explicit gap marker that verify and restore report.")
+          .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.LOW,
+              "Create missing input, manifests and dead-letter topics at startup; when false, a missing topic is a startup error naming it.")
+          .define(TOPICS_PARTITIONS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+              "Partitions of topics created at startup.")
+          .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+              "Replication factor of topics created at startup; -1 uses the broker's default.")
+          .define(METRICS_PORT, Type.INT, 9464, ConfigDef.Range.between(-1, 65535), Importance.LOW,
+              "Port of the HTTP endpoint serving /metrics (Prometheus) and /health; 0 picks a free port, -1 disables it.")
+          .define(WRITER_ID, Type.STRING, "", Importance.LOW,
+              "Identity recorded in every manifest this instance writes; empty generates application-id/host/random.")
+          .define(DUPLICATE_LOOKBACK_SEGMENTS, Type.INT, 16, ConfigDef.Range.atLeast(0), Importance.LOW,
+              "How many recent segments of a stream are read back to recognise a re-sent record as an exact duplicate.");
+
+  private static void requireTopics(String name, Object value) {
+    if (!(value instanceof List<?> topics) || topics.isEmpty()) {
+      throw new ConfigException(name, value, "at least one topic is required");
+    }
+    for (Object topic : topics) {
+      if (topic == null || topic.toString().isBlank()) {
+        throw new ConfigException(name, value, "topic names must not be empty");
+      }
+    }
+  }
+
+  /** Parses {@code properties}; throws {@link InvalidConfigException} naming the bad key. */
+  public static ArchiverConfig parse(Map<String, ?> properties) {
+    AbstractConfig c;
+    try {
+      c = new AbstractConfig(DEFINITION, properties, false);
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("Cannot configure archiver: " + e.getMessage(), e);
+    }
+    ArchiveUri.parse(c.getString(ARCHIVE_URI));
+    Map<String, Object> streams = streamsProperties(properties);
+    RetryPolicy retry =
+        new RetryPolicy(
+            c.getInt(RETRY_MAX_ATTEMPTS),
+            Duration.ofMillis(c.getLong(RETRY_INITIAL_BACKOFF_MS)),
+            Duration.ofMillis(Math.max(c.getLong(RETRY_MAX_BACKOFF_MS), c.getLong(RETRY_INITIAL_BACKOFF_MS))),
+            Duration.ofMillis(c.getLong(RETRY_MAX_ELAPSED_MS)));
+    requireCommitBound(retry, streams);
+    return new ArchiverConfig(
+        c.getString(ARCHIVE_URI),
+        List.copyOf(c.getList(INPUT_TOPICS)),
+        c.getString(MANIFESTS_TOPIC),
+        c.getString(DLQ_TOPIC),
+        c.getInt(SEGMENT_MAX_RECORDS),
+        c.getLong(SEGMENT_MAX_BYTES),
+        Duration.ofMillis(c.getLong(SEGMENT_MAX_AGE_MS)),
+        retry,
+        GapPolicy.valueOf(c.getString(GAP_POLICY).toUpperCase(java.util.Locale.ROOT)),
+        c.getBoolean(TOPICS_CREATE),
+        c.getInt(TOPICS_PARTITIONS),
+        c.getShort(TOPICS_REPLICATION_FACTOR),
+        c.getInt(METRICS_PORT),
+        c.getString(WRITER_ID),
+        c.getInt(DUPLICATE_LOOKBACK_SEGMENTS),
+        Map.copyOf(streams));
+  }
+
+  /**
+   * The Kafka Streams properties: every key that is not walstream's, plus what exactly-once
+   * archiving requires (exactly_once_v2, read_committed) and defaults that suit it.
+   */
+  private static Map<String, Object> streamsProperties(Map<String, ?> properties) {
+    Map<String, Object> streams = new HashMap<>();
+    properties.forEach(
+        (key, value) -> {
+          if (!DEFINITION.names().contains(key)) {
+            streams.put(key, value);
+          }
+        });
+    streams.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+    streams.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    streams.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
+    Object guarantee = streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+    if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
+      throw new InvalidConfigException(
+          "Cannot configure archiver: processing.guarantee must be exactly_once_v2, not " + guarantee);
+    }
+    streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+    streams.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    if (!streams.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+      throw new InvalidConfigException("Cannot configure archiver: bootstrap.servers is required");
+    }
+    return streams;
+  }
+
+  private static void requireCommitBound(RetryPolicy retry, Map<String, Object> streams) {
+    long transactionTimeout =
+        Long.parseLong(
+            String.valueOf(
+                streams.getOrDefault(
+                    StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+                    streams.getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000))));
+    if (retry.maxElapsed().toMillis() * 2 >= transactionTimeout) {
+      throw new InvalidConfigException(
+          "Cannot configure archiver: "
+              + RETRY_MAX_ELAPSED_MS
+              + " ("
+              + retry.maxElapsed().toMillis()
+              + ") must be under half of transaction.timeout.ms ("
+              + transactionTimeout
+              + "), because archive writes at commit time block the transaction");
+    }
+  }
+
+  /** The application id (consumer group) in use. */
+  public String applicationId() {
+    return String.valueOf(streamsProperties.get(StreamsConfig.APPLICATION_ID_CONFIG));
+  }
+
+  /** The bootstrap servers in use. */
+  public String bootstrapServers() {
+    return String.valueOf(streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+  }
+}

@@ -1,0 +1,22 @@
+package io.walstream.archiver.topology;
+
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archiver.commit.CommitCoordinator;
+import io.walstream.archiver.config.ArchiverConfig;
+import io.walstream.archiver.metrics.ArchiverMetrics;
+import java.time.Clock;
+
+/**
+ * What the topology's processors need at run time besides configuration: the archive, the commit
+ * coordinator, a way to read source partitions back by offset, metrics and a clock. The app wires
+ * real ones; tests wire what they need.
+ */
+public record ArchiverRuntime(
+    ArchiverConfig config,
+    ArchiveWriter writer,
+    ArchiveReader reader,
+    CommitCoordinator coordinator,
+    SourceReader sourceReader,
+    ArchiverMetrics metrics,
+    Clock clock) {}

@@ -1,0 +1,6 @@
+package io.walstream.archiver.topology;
+
+import io.walstream.archive.format.Manifest;
+
+/** A manifest this archiver committed, with the SHA-256 of its stored bytes. */
+public record CommittedManifest(Manifest manifest, String sha256) {}

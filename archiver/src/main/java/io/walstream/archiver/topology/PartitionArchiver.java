@@ -1,0 +1,289 @@
+package io.walstream.archiver.topology;
+
+import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.layout.Names;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.Batch;
+import io.walstream.archive.writer.CommitResult;
+import io.walstream.archiver.metrics.ArchiverMetrics;
+import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.avro.Op;
+import io.walstream.schemas.codec.DecodeException;
+import io.walstream.schemas.codec.SingleObjectCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Archives one source partition: decides about each record (buffer, skip, or dead-letter), and
+ * cuts every stream of the partition together, so that each manifest can record the partition's
+ * handled-through offset. Free of Kafka Streams types so that the decisions are testable directly;
+ * used from one stream thread at a time.
+ */
+final class PartitionArchiver {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionArchiver.class);
+  private static final int MAX_CONFLICT_RETRIES = 10;
+  private static final SingleObjectCodec<ChangeRecord> CODEC = SingleObjectCodec.of(ChangeRecord.class);
+
+  private final TopicPartition source;
+  private final ArchiveWriter writer;
+  private final ArchiveReader reader;
+  private final ArchivedRecords archived;
+  private final ArchiverMetrics metrics;
+  private final Limits limits;
+  private final Map<String, StreamBuffer> streams = new LinkedHashMap<>();
+  private long lastHandledOffset = -1;
+  private long bufferedRecords;
+  private long bufferedBytes;
+  private long oldestBufferedAtMillis = -1;
+
+  /** When to cut. */
+  record Limits(int maxRecords, long maxBytes, Duration maxAge, int lookbackSegments) {}
+
+  PartitionArchiver(
+      TopicPartition source,
+      ArchiveWriter writer,
+      ArchiveReader reader,
+      ArchiverMetrics metrics,
+      Limits limits) {
+    this.source = source;
+    this.writer = writer;
+    this.reader = reader;
+    this.archived = new ArchivedRecords(reader, limits.lookbackSegments());
+    this.metrics = metrics;
+    this.limits = limits;
+  }
+
+  TopicPartition source() {
+    return source;
+  }
+
+  /**
+   * Loads the heads of every stream the archive knows for this partition.
+   *
+   * @return the partition's watermark: the highest handled-through offset among the heads, or -1
+   *     when the archive holds nothing of this partition
+   */
+  long open() {
+    long watermark = -1;
+    for (StreamId stream : reader.streamsOfPartition(source.topic(), source.partition())) {
+      StreamHead head = writer.loadHead(stream);
+      streams.put(stream.database(), new StreamBuffer(head));
+      watermark = Math.max(watermark, head.handledThroughOffset());
+    }
+    return watermark;
+  }
+
+  /** The heads of the streams known so far. */
+  List<StreamHead> heads() {
+    return streams.values().stream().map(StreamBuffer::head).toList();
+  }
+
+  /** Decides about the record at {@code offset} and applies the decision to the buffers. */
+  Decision handle(byte[] value, long offset, long nowMillis) {
+    metrics.recordIn();
+    lastHandledOffset = Math.max(lastHandledOffset, offset);
+    ChangeRecord record;
+    try {
+      record = CODEC.decode(value);
+    } catch (DecodeException e) {
+      return new Decision.DeadLetter(DeadLetterReason.UNDECODABLE, e.getMessage());
+    }
+    String invalidName = invalidName(record);
+    if (invalidName != null) {
+      return new Decision.DeadLetter(DeadLetterReason.INVALID_NAME, invalidName);
+    }
+    String invalidRecord = invalidRecord(record);
+    if (invalidRecord != null) {
+      return new Decision.DeadLetter(DeadLetterReason.INVALID_RECORD, invalidRecord);
+    }
+    StreamBuffer buffer = stream(record.getDatabase());
+    if (buffer.holdsOffset(offset)) {
+      metrics.alreadyArchived();
+      return Decision.ALREADY_ARCHIVED;
+    }
+    if (!buffer.follows(record)) {
+      return duplicateOrRegression(buffer, record);
+    }
+    int size = value == null ? 0 : value.length;
+    buffer.add(record, offset, size);
+    bufferedRecords++;
+    bufferedBytes += size;
+    if (oldestBufferedAtMillis < 0) {
+      oldestBufferedAtMillis = nowMillis;
+    }
+    metrics.buffered();
+    return Decision.BUFFERED;
+  }
+
+  private Decision duplicateOrRegression(StreamBuffer buffer, ChangeRecord record) {
+    ChangeRecord same = buffer.bufferedAt(record.getLsn(), record.getTxIndex());
+    if (same == null) {
+      Optional<ChangeRecord> stored =
+          archived.find(buffer.head(), record.getLsn(), record.getTxIndex());
+      same = stored.orElse(null);
+    }
+    if (record.equals(same)) {
+      metrics.duplicate();
+      return Decision.DUPLICATE;
+    }
+    return new Decision.DeadLetter(
+        DeadLetterReason.LSN_REGRESSION,
+        String.format(
+            "record (lsn %d, txIndex %d) of %s does not follow the stream%s",
+            record.getLsn(),
+            record.getTxIndex(),
+            buffer.stream(),
+            same == null ? "" : " and differs from the record archived at that position"));
+  }
+
+  private StreamBuffer stream(String database) {
+    return streams.computeIfAbsent(
+        database,
+        db -> new StreamBuffer(writer.loadHead(new StreamId(db, source.topic(), source.partition()))));
+  }
+
+  private static String invalidName(ChangeRecord record) {
+    String problem = Names.problem(record.getDatabase());
+    if (problem != null) {
+      return "database name: " + problem;
+    }
+    String table = record.getTable();
+    if (table.isEmpty() || table.chars().anyMatch(Character::isISOControl)) {
+      return "table name: empty or contains control characters";
+    }
+    for (String column : columns(record)) {
+      if (column.isEmpty() || column.chars().anyMatch(Character::isISOControl)) {
+        return "column name '" + column.replaceAll("\\p{Cntrl}", "?") + "': empty or contains control characters";
+      }
+    }
+    return null;
+  }
+
+  private static List<String> columns(ChangeRecord record) {
+    List<String> names = new ArrayList<>(record.getKey().keySet());
+    if (record.getAfter() != null) {
+      names.addAll(record.getAfter().keySet());
+    }
+    return names;
+  }
+
+  private static String invalidRecord(ChangeRecord record) {
+    Op op = record.getOp();
+    if ((op == Op.INSERT || op == Op.UPDATE) && record.getAfter() == null) {
+      return op + " without an after image";
+    }
+    if (op != Op.TRUNCATE && record.getKey().isEmpty()) {
+      return op + " without key columns";
+    }
+    if (record.getTxIndex() < 0) {
+      return "negative txIndex " + record.getTxIndex();
+    }
+    return null;
+  }
+
+  /** Whether a size cap is reached. */
+  boolean full() {
+    return bufferedRecords >= limits.maxRecords() || bufferedBytes >= limits.maxBytes();
+  }
+
+  /** Whether the oldest buffered record has waited longer than the age cap. */
+  boolean expired(long nowMillis) {
+    return oldestBufferedAtMillis >= 0
+        && nowMillis - oldestBufferedAtMillis >= limits.maxAge().toMillis();
+  }
+
+  boolean isEmpty() {
+    return bufferedRecords == 0;
+  }
+
+  long bufferedRecords() {
+    return bufferedRecords;
+  }
+
+  /**
+   * Commits every non-empty stream buffer as a segment, each recording the partition's
+   * handled-through offset; returns the manifests committed.
+   */
+  List<CommittedManifest> cut(String trigger) {
+    long start = System.nanoTime();
+    List<CommittedManifest> committed = new ArrayList<>();
+    for (StreamBuffer buffer : streams.values()) {
+      if (!buffer.isEmpty()) {
+        commit(buffer).ifPresent(committed::add);
+      }
+    }
+    bufferedRecords = 0;
+    bufferedBytes = 0;
+    oldestBufferedAtMillis = -1;
+    if (!committed.isEmpty()) {
+      metrics.cut(trigger, Duration.ofNanos(System.nanoTime() - start));
+    }
+    return committed;
+  }
+
+  private Optional<CommittedManifest> commit(StreamBuffer buffer) {
+    for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      Batch batch =
+          new Batch(
+              buffer.records(),
+              buffer.firstOffset(),
+              buffer.lastOffset(),
+              Math.max(lastHandledOffset, buffer.lastOffset()),
+              null);
+      CommitResult result = writer.commit(buffer.head(), batch);
+      if (result instanceof CommitResult.Committed c) {
+        metrics.segment(c.manifest().recordCount(), c.manifest().byteSize());
+        buffer.committed(c.head());
+        return Optional.of(new CommittedManifest(c.manifest(), c.head().manifestSha256()));
+      }
+      CommitResult.Conflict conflict = (CommitResult.Conflict) result;
+      metrics.claimConflict();
+      int dropped = buffer.rebase(conflict.current());
+      LOG.warn(
+          "Lost the claim of seq {} of {} to writer {} (this writer: {}); {} buffered records are"
+              + " already archived by it, {} remain",
+          conflict.current().seq(),
+          buffer.stream(),
+          conflict.winnerWriterId(),
+          writer.writerId(),
+          dropped,
+          buffer.records().size());
+      if (buffer.isEmpty()) {
+        return Optional.empty();
+      }
+      if (!buffer.bufferFollowsHead()) {
+        throw new IntegrityException(
+            conflict.current().manifestSha256(),
+            "Cannot archive into " + buffer.stream() + ": writer " + conflict.winnerWriterId()
+                + " archived different records for the same source offsets");
+      }
+    }
+    throw new IllegalStateException(
+        "Cannot archive into " + buffer.stream() + ": lost the claim " + MAX_CONFLICT_RETRIES + " times in a row");
+  }
+
+  /** Records a GAP manifest in every known stream of this partition (gap.policy=mark). */
+  List<CommittedManifest> markGap(long firstMissing, long lastMissing) {
+    List<CommittedManifest> committed = new ArrayList<>();
+    for (StreamBuffer buffer : streams.values()) {
+      CommitResult result =
+          writer.commitGap(buffer.head(), firstMissing, lastMissing, Math.max(lastMissing, buffer.head().handledThroughOffset()));
+      if (result instanceof CommitResult.Committed c) {
+        buffer.committed(c.head());
+        metrics.gap();
+        committed.add(new CommittedManifest(c.manifest(), c.head().manifestSha256()));
+      }
+    }
+    return committed;
+  }
+}
