@@ -1,6 +1,7 @@
 package io.walstream.archiver.commit;
 
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -19,6 +20,11 @@ public final class ArchivingClientSupplier implements KafkaClientSupplier {
 
   public ArchivingClientSupplier(CommitCoordinator coordinator) {
     this.coordinator = coordinator;
+  }
+
+  @Override
+  public Admin getAdmin(Map<String, Object> config) {
+    return Admin.create(config);
   }
 
   @Override

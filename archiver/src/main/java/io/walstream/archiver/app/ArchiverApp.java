@@ -1,0 +1,170 @@
+package io.walstream.archiver.app;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.retry.Retrier;
+import io.walstream.archive.retry.Sleeper;
+import io.walstream.archive.store.ArchiveUri;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.store.ObjectStores;
+import io.walstream.archive.store.RetryingObjectStore;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archiver.commit.ArchivingClientSupplier;
+import io.walstream.archiver.commit.CommitCoordinator;
+import io.walstream.archiver.config.ArchiverConfig;
+import io.walstream.archiver.metrics.ArchiverMetrics;
+import io.walstream.archiver.metrics.HttpEndpoint;
+import io.walstream.archiver.topology.ArchiverRuntime;
+import io.walstream.archiver.topology.ArchiverTopology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the archiver: object store, topics, topology, Kafka Streams with the archiving client
+ * supplier, metrics and health endpoint. Only wiring; the behaviour lives in the topology.
+ */
+public final class ArchiverApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ArchiverApp.class);
+
+  private final ArchiverConfig config;
+  private final ObjectStore store;
+  private final KafkaStreams streams;
+  private final PrometheusMeterRegistry registry;
+  private final ArchiverMetrics metrics;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final HttpEndpoint endpoint;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  private ArchiverApp(ArchiverConfig config) {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.metrics = new ArchiverMetrics(registry);
+    this.store =
+        new RetryingObjectStore(
+            ObjectStores.openRaw(ArchiveUri.parse(config.archiveUri())),
+            new Retrier(
+                config.storageRetry(),
+                Sleeper.SYSTEM,
+                (operation, key, attempt, e) -> metrics.storageRetry(operation.verb())));
+    TopicBootstrap.ensureTopics(config);
+    ArchiverRuntime runtime =
+        new ArchiverRuntime(
+            config,
+            new ArchiveWriter(store, writerId(config)),
+            new ArchiveReader(store),
+            new CommitCoordinator(),
+            new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),
+            metrics,
+            Clock.systemUTC());
+    Properties properties = new Properties();
+    properties.putAll(config.streamsProperties());
+    this.streams =
+        new KafkaStreams(
+            ArchiverTopology.build(runtime), properties, new ArchivingClientSupplier(runtime.coordinator()));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          // Loud, and no partial progress: the client stops; uncommitted records are re-read on restart.
+          failure.compareAndSet(null, e);
+          metrics.storageFailure(e.getClass().getSimpleName());
+          LOG.error("Archiver stopping: {}", e.getMessage(), e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    this.streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    this.endpoint = startEndpoint();
+  }
+
+  /** Creates the archiver and starts it. */
+  public static ArchiverApp start(ArchiverConfig config) {
+    ArchiverApp app = new ArchiverApp(config);
+    app.streams.start();
+    LOG.info(
+        "Archiving {} into {} as {} (application id {})",
+        config.inputTopics(), config.archiveUri(), config.writerId().isEmpty() ? "generated id" : config.writerId(),
+        config.applicationId());
+    return app;
+  }
+
+  private HttpEndpoint startEndpoint() {
+    if (config.metricsPort() < 0) {
+      return null;
+    }
+    try {
+      return HttpEndpoint.start(
+          config.metricsPort(),
+          registry::scrape,
+          () -> {
+            KafkaStreams.State state = streams.state();
+            boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+            return new HttpEndpoint.Health(healthy, state.name());
+          });
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String writerId(ArchiverConfig config) {
+    if (!config.writerId().isEmpty()) {
+      return config.writerId();
+    }
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return config.applicationId() + "/" + host + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** The failure that stopped the archiver, if any. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  public ArchiverMetrics metrics() {
+    return metrics;
+  }
+
+  /** The port of the metrics and health endpoint, or -1 when disabled. */
+  public int metricsPort() {
+    return endpoint == null ? -1 : endpoint.port();
+  }
+
+  /**
+   * Stops gracefully: Kafka Streams commits, which cuts and archives every buffer first.
+   *
+   * @return whether it stopped within {@code timeout}
+   */
+  public boolean close(Duration timeout) {
+    boolean closed = streams.close(timeout);
+    streamsMetrics.close();
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    store.close();
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(60));
+  }
+}
