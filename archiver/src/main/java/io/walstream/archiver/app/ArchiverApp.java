@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -48,13 +49,13 @@ public final class ArchiverApp implements AutoCloseable {
   private final HttpEndpoint endpoint;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-  private ArchiverApp(ArchiverConfig config) {
+  private ArchiverApp(ArchiverConfig config, UnaryOperator<ObjectStore> storeDecorator) {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new ArchiverMetrics(registry);
     this.store =
         new RetryingObjectStore(
-            ObjectStores.openRaw(ArchiveUri.parse(config.archiveUri())),
+            storeDecorator.apply(ObjectStores.openRaw(ArchiveUri.parse(config.archiveUri()))),
             new Retrier(
                 config.storageRetry(),
                 Sleeper.SYSTEM,
@@ -89,7 +90,15 @@ public final class ArchiverApp implements AutoCloseable {
 
   /** Creates the archiver and starts it. */
   public static ArchiverApp start(ArchiverConfig config) {
-    ArchiverApp app = new ArchiverApp(config);
+    return start(config, UnaryOperator.identity());
+  }
+
+  /**
+   * Creates the archiver with its object store wrapped by {@code storeDecorator} (for fault and
+   * crash tests, which inject failures between the store and the retries) and starts it.
+   */
+  public static ArchiverApp start(ArchiverConfig config, UnaryOperator<ObjectStore> storeDecorator) {
+    ArchiverApp app = new ArchiverApp(config, storeDecorator);
     app.streams.start();
     LOG.info(
         "Archiving {} into {} as {} (application id {})",
