@@ -28,6 +28,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -163,7 +164,11 @@ public final class ArchiverApp implements AutoCloseable {
    * @return whether it stopped within {@code timeout}
    */
   public boolean close(Duration timeout) {
-    boolean closed = streams.close(timeout);
+    // Leave the group, so that partitions move to the remaining instances at once.
+    boolean closed =
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(timeout));
     streamsMetrics.close();
     if (endpoint != null) {
       endpoint.close();
