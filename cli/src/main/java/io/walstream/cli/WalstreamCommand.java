@@ -1,5 +1,7 @@
 package io.walstream.cli;
 
+import io.walstream.cli.command.ArchiveCommand;
+import io.walstream.cli.command.PublishCommand;
 import io.walstream.schemas.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,15 +17,38 @@ import picocli.CommandLine.Spec;
       "Archives database change records from Kafka into hash-chained WAL segments in object",
       "storage, and restores a database from them to any point in time."
     },
-    subcommands = {CommandLine.HelpCommand.class},
+    subcommands = {ArchiveCommand.class, PublishCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error"})
 public final class WalstreamCommand implements Runnable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(WalstreamCommand.class);
+
   @Spec private CommandSpec spec;
 
   /** The configured command line, shared by {@link Main} and the tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new WalstreamCommand());
+    CommandLine cli = new CommandLine(new WalstreamCommand());
+    cli.setExecutionExceptionHandler(WalstreamCommand::handleFailure);
+    return cli;
+  }
+
+  /**
+   * Reports a failure as one line naming the command and what went wrong; the stack trace goes to
+   * the log (at debug for walstream's own, expected errors), never to the terminal.
+   */
+  private static int handleFailure(
+      Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
+    command.getErr().println("walstream " + command.getCommandName() + ": " + e.getMessage());
+    if (e instanceof io.walstream.schemas.error.WalstreamException
+        || e instanceof java.io.UncheckedIOException) {
+      LOG.debug("{} failed", command.getCommandName(), e);
+    } else {
+      LOG.error("{} failed unexpectedly", command.getCommandName(), e);
+    }
+    return command.getExitCodeExceptionMapper() != null
+        ? command.getExitCodeExceptionMapper().getExitCode(e)
+        : 1;
   }
 
   @Override

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.CloseOptions;
@@ -49,6 +50,7 @@ public final class ArchiverApp implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final HttpEndpoint endpoint;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final CountDownLatch terminated = new CountDownLatch(1);
 
   private ArchiverApp(ArchiverConfig config, UnaryOperator<ObjectStore> storeDecorator) {
     this.config = config;
@@ -75,14 +77,23 @@ public final class ArchiverApp implements AutoCloseable {
     properties.putAll(config.streamsProperties());
     this.streams =
         new KafkaStreams(
-            ArchiverTopology.build(runtime), properties, new ArchivingClientSupplier(runtime.coordinator()));
+            ArchiverTopology.build(runtime),
+            properties,
+            new ArchivingClientSupplier(runtime.coordinator()));
     streams.setUncaughtExceptionHandler(
         e -> {
-          // Loud, and no partial progress: the client stops; uncommitted records are re-read on restart.
+          // Loud, and no partial progress: the client stops; uncommitted records are re-read on
+          // restart.
           failure.compareAndSet(null, e);
           metrics.storageFailure(e.getClass().getSimpleName());
           LOG.error("Archiver stopping: {}", e.getMessage(), e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.setStateListener(
+        (newState, oldState) -> {
+          if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
+            terminated.countDown();
+          }
         });
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
@@ -98,12 +109,15 @@ public final class ArchiverApp implements AutoCloseable {
    * Creates the archiver with its object store wrapped by {@code storeDecorator} (for fault and
    * crash tests, which inject failures between the store and the retries) and starts it.
    */
-  public static ArchiverApp start(ArchiverConfig config, UnaryOperator<ObjectStore> storeDecorator) {
+  public static ArchiverApp start(
+      ArchiverConfig config, UnaryOperator<ObjectStore> storeDecorator) {
     ArchiverApp app = new ArchiverApp(config, storeDecorator);
     app.streams.start();
     LOG.info(
         "Archiving {} into {} as {} (application id {})",
-        config.inputTopics(), config.archiveUri(), config.writerId().isEmpty() ? "generated id" : config.writerId(),
+        config.inputTopics(),
+        config.archiveUri(),
+        config.writerId().isEmpty() ? "generated id" : config.writerId(),
         config.applicationId());
     return app;
   }
@@ -118,7 +132,8 @@ public final class ArchiverApp implements AutoCloseable {
           registry::scrape,
           () -> {
             KafkaStreams.State state = streams.state();
-            boolean healthy = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+            boolean healthy =
+                state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
             return new HttpEndpoint.Health(healthy, state.name());
           });
     } catch (IOException e) {
@@ -138,6 +153,12 @@ public final class ArchiverApp implements AutoCloseable {
       host = "unknown-host";
     }
     return config.applicationId() + "/" + host + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Blocks until the archiver has stopped (closed, or failed); returns the final state. */
+  public KafkaStreams.State awaitTermination() throws InterruptedException {
+    terminated.await();
+    return streams.state();
   }
 
   public KafkaStreams.State state() {

@@ -81,8 +81,16 @@ public final class KafkaSourceReader implements SourceReader {
           lastProgress = System.nanoTime();
         } else if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
           throw new IllegalStateException(
-              "Cannot read " + partition + " offsets " + from + " to " + (toExclusive - 1)
-                  + ": no progress at offset " + before + " for " + stallTimeout);
+              "Cannot read "
+                  + partition
+                  + " offsets "
+                  + from
+                  + " to "
+                  + (toExclusive - 1)
+                  + ": no progress at offset "
+                  + before
+                  + " for "
+                  + stallTimeout);
         }
       }
     }

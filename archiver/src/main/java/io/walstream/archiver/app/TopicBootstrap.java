@@ -30,7 +30,8 @@ public final class TopicBootstrap {
     wanted.add(config.manifestsTopic());
     wanted.add(config.dlqTopic());
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<String> missing = new ArrayList<>(wanted);
       missing.removeAll(existing);
@@ -39,12 +40,17 @@ public final class TopicBootstrap {
       }
       if (!config.createTopics()) {
         throw new InvalidConfigException(
-            "Cannot start archiver: topics " + missing + " do not exist and "
-                + ArchiverConfig.TOPICS_CREATE + " is false");
+            "Cannot start archiver: topics "
+                + missing
+                + " do not exist and "
+                + ArchiverConfig.TOPICS_CREATE
+                + " is false");
       }
       List<NewTopic> topics = new ArrayList<>();
       Optional<Short> replication =
-          config.topicReplicationFactor() < 0 ? Optional.empty() : Optional.of(config.topicReplicationFactor());
+          config.topicReplicationFactor() < 0
+              ? Optional.empty()
+              : Optional.of(config.topicReplicationFactor());
       for (String topic : missing) {
         topics.add(new NewTopic(topic, Optional.of(config.topicPartitions()), replication));
       }
@@ -55,8 +61,13 @@ public final class TopicBootstrap {
       throw new IllegalStateException("Interrupted while checking topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(
-          "Cannot start archiver: cannot list or create topics " + wanted + " on "
-              + config.bootstrapServers() + ": " + e.getMessage(), e);
+          "Cannot start archiver: cannot list or create topics "
+              + wanted
+              + " on "
+              + config.bootstrapServers()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -39,7 +39,8 @@ public final class ArchivingProducer implements Producer<byte[], byte[]> {
       throws ProducerFencedException {
     // A failure here aborts the transaction: the offsets stay uncommitted and the records are
     // reprocessed, which the archive's head makes idempotent.
-    List<ProducerRecord<byte[], byte[]>> manifests = coordinator.beforeOffsetCommit(offsets.keySet());
+    List<ProducerRecord<byte[], byte[]>> manifests =
+        coordinator.beforeOffsetCommit(offsets.keySet());
     for (ProducerRecord<byte[], byte[]> manifest : manifests) {
       delegate.send(manifest);
     }

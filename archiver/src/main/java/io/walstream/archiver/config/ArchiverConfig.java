@@ -18,9 +18,9 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The archiver's configuration: walstream's own keys declared with Kafka's {@link ConfigDef}
- * (type, default, validator, doc) and parsed once into this immutable record; every other key is
- * passed through to Kafka Streams and its clients.
+ * The archiver's configuration: walstream's own keys declared with Kafka's {@link ConfigDef} (type,
+ * default, validator, doc) and parsed once into this immutable record; every other key is passed
+ * through to Kafka Streams and its clients.
  */
 public record ArchiverConfig(
     String archiveUri,
@@ -73,42 +73,128 @@ public record ArchiverConfig(
   /** Every walstream key, with its type, default, validator and documentation. */
   public static final ConfigDef DEFINITION =
       new ConfigDef()
-          .define(ARCHIVE_URI, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+          .define(
+              ARCHIVE_URI,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new ConfigDef.NonEmptyString(),
               Importance.HIGH,
               "Where the archive lives: file:///absolute/path or s3://bucket/prefix?endpoint=...&region=...&path-style=true.")
-          .define(INPUT_TOPICS, Type.LIST, List.of("walstream.changes"), ArchiverConfig::requireTopics,
-              Importance.HIGH, "Topics of change records to archive (Avro single-object encoded ChangeRecord, keyed by database).")
-          .define(MANIFESTS_TOPIC, Type.STRING, "walstream.manifests", new ConfigDef.NonEmptyString(),
-              Importance.MEDIUM, "Topic the archiver publishes every committed manifest to (an index for followers; the archive is the truth).")
-          .define(DLQ_TOPIC, Type.STRING, "walstream.dlq", new ConfigDef.NonEmptyString(),
-              Importance.MEDIUM, "Dead-letter topic for records that cannot be archived, with the reason in headers.")
-          .define(SEGMENT_MAX_RECORDS, Type.INT, 100_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+          .define(
+              INPUT_TOPICS,
+              Type.LIST,
+              List.of("walstream.changes"),
+              ArchiverConfig::requireTopics,
+              Importance.HIGH,
+              "Topics of change records to archive (Avro single-object encoded ChangeRecord, keyed by database).")
+          .define(
+              MANIFESTS_TOPIC,
+              Type.STRING,
+              "walstream.manifests",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Topic the archiver publishes every committed manifest to (an index for followers; the archive is the truth).")
+          .define(
+              DLQ_TOPIC,
+              Type.STRING,
+              "walstream.dlq",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Dead-letter topic for records that cannot be archived, with the reason in headers.")
+          .define(
+              SEGMENT_MAX_RECORDS,
+              Type.INT,
+              100_000,
+              ConfigDef.Range.atLeast(1),
+              Importance.MEDIUM,
               "Cut a partition's segments once this many records are buffered.")
-          .define(SEGMENT_MAX_BYTES, Type.LONG, 64L * 1024 * 1024, ConfigDef.Range.atLeast(1024), Importance.MEDIUM,
+          .define(
+              SEGMENT_MAX_BYTES,
+              Type.LONG,
+              64L * 1024 * 1024,
+              ConfigDef.Range.atLeast(1024),
+              Importance.MEDIUM,
               "Cut a partition's segments once this many bytes of input are buffered; bounds the archiver's memory per partition.")
-          .define(SEGMENT_MAX_AGE_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(10), Importance.MEDIUM,
+          .define(
+              SEGMENT_MAX_AGE_MS,
+              Type.LONG,
+              10_000L,
+              ConfigDef.Range.atLeast(10),
+              Importance.MEDIUM,
               "Cut a partition's segments once its oldest buffered record has waited this long (wall clock), even between commits.")
-          .define(RETRY_MAX_ATTEMPTS, Type.INT, 8, ConfigDef.Range.atLeast(1), Importance.LOW,
+          .define(
+              RETRY_MAX_ATTEMPTS,
+              Type.INT,
+              8,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
               "Attempts of a storage call before a transient failure becomes a task failure.")
-          .define(RETRY_INITIAL_BACKOFF_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(0), Importance.LOW,
+          .define(
+              RETRY_INITIAL_BACKOFF_MS,
+              Type.LONG,
+              100L,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
               "Wait after the first failed storage attempt; doubles per attempt, with jitter.")
-          .define(RETRY_MAX_BACKOFF_MS, Type.LONG, 2_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+          .define(
+              RETRY_MAX_BACKOFF_MS,
+              Type.LONG,
+              2_000L,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
               "Longest wait between storage attempts.")
-          .define(RETRY_MAX_ELAPSED_MS, Type.LONG, 20_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+          .define(
+              RETRY_MAX_ELAPSED_MS,
+              Type.LONG,
+              20_000L,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
               "Longest time spent retrying one storage call. Must be under half of transaction.timeout.ms, because a cut at commit time blocks the commit.")
-          .define(GAP_POLICY, Type.STRING, "fail", ValidString.in("fail", "mark"), Importance.MEDIUM,
+          .define(
+              GAP_POLICY,
+              Type.STRING,
+              "fail",
+              ValidString.in("fail", "mark"),
+              Importance.MEDIUM,
               "When offsets the archive needs were removed from the topic: 'fail' stops with the exact offsets, 'mark' writes an explicit gap marker that verify and restore report.")
-          .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.LOW,
+          .define(
+              TOPICS_CREATE,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
               "Create missing input, manifests and dead-letter topics at startup; when false, a missing topic is a startup error naming it.")
-          .define(TOPICS_PARTITIONS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+          .define(
+              TOPICS_PARTITIONS,
+              Type.INT,
+              3,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
               "Partitions of topics created at startup.")
-          .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+          .define(
+              TOPICS_REPLICATION_FACTOR,
+              Type.SHORT,
+              (short) -1,
+              Importance.LOW,
               "Replication factor of topics created at startup; -1 uses the broker's default.")
-          .define(METRICS_PORT, Type.INT, 9464, ConfigDef.Range.between(-1, 65535), Importance.LOW,
+          .define(
+              METRICS_PORT,
+              Type.INT,
+              9464,
+              ConfigDef.Range.between(-1, 65535),
+              Importance.LOW,
               "Port of the HTTP endpoint serving /metrics (Prometheus) and /health; 0 picks a free port, -1 disables it.")
-          .define(WRITER_ID, Type.STRING, "", Importance.LOW,
+          .define(
+              WRITER_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
               "Identity recorded in every manifest this instance writes; empty generates application-id/host/random.")
-          .define(DUPLICATE_LOOKBACK_SEGMENTS, Type.INT, 16, ConfigDef.Range.atLeast(0), Importance.LOW,
+          .define(
+              DUPLICATE_LOOKBACK_SEGMENTS,
+              Type.INT,
+              16,
+              ConfigDef.Range.atLeast(0),
+              Importance.LOW,
               "How many recent segments of a stream are read back to recognise a re-sent record as an exact duplicate.");
 
   private static void requireTopics(String name, Object value) {
@@ -136,7 +222,8 @@ public record ArchiverConfig(
         new RetryPolicy(
             c.getInt(RETRY_MAX_ATTEMPTS),
             Duration.ofMillis(c.getLong(RETRY_INITIAL_BACKOFF_MS)),
-            Duration.ofMillis(Math.max(c.getLong(RETRY_MAX_BACKOFF_MS), c.getLong(RETRY_INITIAL_BACKOFF_MS))),
+            Duration.ofMillis(
+                Math.max(c.getLong(RETRY_MAX_BACKOFF_MS), c.getLong(RETRY_INITIAL_BACKOFF_MS))),
             Duration.ofMillis(c.getLong(RETRY_MAX_ELAPSED_MS)));
     requireCommitBound(retry, streams);
     return new ArchiverConfig(
@@ -172,15 +259,19 @@ public record ArchiverConfig(
         });
     streams.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     streams.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
-    streams.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
+    streams.putIfAbsent(
+        StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
     Object guarantee = streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
     if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
       throw new InvalidConfigException(
-          "Cannot configure archiver: processing.guarantee must be exactly_once_v2, not " + guarantee);
+          "Cannot configure archiver: processing.guarantee must be exactly_once_v2, not "
+              + guarantee);
     }
     streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    streams.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
-    streams.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    streams.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+    streams.putIfAbsent(
+        StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     if (!streams.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
       throw new InvalidConfigException("Cannot configure archiver: bootstrap.servers is required");
     }
@@ -194,6 +285,16 @@ public record ArchiverConfig(
                 streams.getOrDefault(
                     StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
                     streams.getOrDefault(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 60_000))));
+    long commitInterval =
+        Long.parseLong(String.valueOf(streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)));
+    if (commitInterval >= transactionTimeout) {
+      throw new InvalidConfigException(
+          "Cannot configure archiver: commit.interval.ms ("
+              + commitInterval
+              + ") must be under transaction.timeout.ms ("
+              + transactionTimeout
+              + "), or every transaction times out before it commits");
+    }
     if (retry.maxElapsed().toMillis() * 2 >= transactionTimeout) {
       throw new InvalidConfigException(
           "Cannot configure archiver: "

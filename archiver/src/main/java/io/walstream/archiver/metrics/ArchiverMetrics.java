@@ -26,7 +26,8 @@ public final class ArchiverMetrics {
     this.recordsIn = registry.counter("walstream.archiver.records.in");
     this.recordsBuffered = registry.counter("walstream.archiver.records.buffered");
     this.recordsArchived = registry.counter("walstream.archiver.records.archived");
-    this.alreadyArchived = registry.counter("walstream.archiver.records.skipped", "reason", "already-archived");
+    this.alreadyArchived =
+        registry.counter("walstream.archiver.records.skipped", "reason", "already-archived");
     this.duplicates = registry.counter("walstream.archiver.records.skipped", "reason", "duplicate");
     this.replayed = registry.counter("walstream.archiver.records.replayed");
     this.segments = registry.counter("walstream.archiver.segments.written");

@@ -16,9 +16,9 @@ import java.util.Optional;
 
 /**
  * Finds an archived record by its (lsn, txIndex), reading back at most a bounded number of recent
- * segments, so that a record a producer re-sent can be recognised as an exact duplicate rather
- * than sent to the dead-letter topic. Keeps the last segment it read per stream, because re-sent
- * records come in runs.
+ * segments, so that a record a producer re-sent can be recognised as an exact duplicate rather than
+ * sent to the dead-letter topic. Keeps the last segment it read per stream, because re-sent records
+ * come in runs.
  */
 final class ArchivedRecords {
   private final ArchiveReader reader;
@@ -74,7 +74,11 @@ final class ArchivedRecords {
                 () ->
                     new IntegrityException(
                         manifest.segmentKey(),
-                        "Cannot read segment " + manifest.segmentKey() + " of " + stream + ": missing"));
+                        "Cannot read segment "
+                            + manifest.segmentKey()
+                            + " of "
+                            + stream
+                            + ": missing"));
     Map<Long, Map<Integer, ChangeRecord>> records = new HashMap<>();
     try (SegmentReader segment = SegmentReader.open(bytes, manifest.segmentKey())) {
       segment.forEachRemaining(

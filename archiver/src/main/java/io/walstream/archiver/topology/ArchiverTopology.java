@@ -29,9 +29,17 @@ public final class ArchiverTopology {
         runtime.config().inputTopics().toArray(String[]::new));
     topology.addProcessor(PROCESSOR, new Supplier(runtime), SOURCE);
     topology.addSink(
-        MANIFESTS_SINK, runtime.config().manifestsTopic(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        MANIFESTS_SINK,
+        runtime.config().manifestsTopic(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        PROCESSOR);
     topology.addSink(
-        DLQ_SINK, runtime.config().dlqTopic(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+        DLQ_SINK,
+        runtime.config().dlqTopic(),
+        new ByteArraySerializer(),
+        new ByteArraySerializer(),
+        PROCESSOR);
     return topology;
   }
 

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Archives the records of one task's input partitions. Each record gets exactly one {@link
- * Decision}; dead letters are forwarded to the dead-letter sink with their reason in headers.
- * Cuts happen on the size caps (here), on the age cap (a wall-clock punctuator), and before every
- * offset commit (through the {@link CommitCoordinator}).
+ * Decision}; dead letters are forwarded to the dead-letter sink with their reason in headers. Cuts
+ * happen on the size caps (here), on the age cap (a wall-clock punctuator), and before every offset
+ * commit (through the {@link CommitCoordinator}).
  */
 final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private static final Logger LOG = LoggerFactory.getLogger(ArchivingProcessor.class);
@@ -56,7 +56,8 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
     RecordMetadata metadata =
         context
             .recordMetadata()
-            .orElseThrow(() -> new IllegalStateException("Cannot archive a record without source metadata"));
+            .orElseThrow(
+                () -> new IllegalStateException("Cannot archive a record without source metadata"));
     TopicPartition source = new TopicPartition(metadata.topic(), metadata.partition());
     PartitionArchiver partition = partitions.get(source);
     if (partition == null) {
@@ -84,7 +85,8 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
                 config.segmentMaxAge(),
                 config.duplicateLookbackSegments()));
     long watermark = partition.open();
-    new GapReconciler(runtime, config.gapPolicy()).reconcile(partition, watermark, firstOffset)
+    new GapReconciler(runtime, config.gapPolicy())
+        .reconcile(partition, watermark, firstOffset)
         .forEach(this::forwardOne);
     partitions.put(source, partition);
     CommitCoordinator.PartitionCut cut = () -> manifestRecords(partition.cut("commit"));
@@ -94,13 +96,25 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
   }
 
   private void deadLetter(
-      byte[] key, byte[] value, Headers headers, TopicPartition source, long offset, Decision.DeadLetter dead) {
+      byte[] key,
+      byte[] value,
+      Headers headers,
+      TopicPartition source,
+      long offset,
+      Decision.DeadLetter dead) {
     runtime.metrics().deadLetter(dead.reason());
     Headers dlqHeaders =
         DeadLetters.headers(
-            headers, dead.reason(), dead.detail(), source.topic(), source.partition(), offset,
+            headers,
+            dead.reason(),
+            dead.detail(),
+            source.topic(),
+            source.partition(),
+            offset,
             runtime.clock().instant());
-    context.forward(new Record<>(key, value, context.currentSystemTimeMs(), dlqHeaders), ArchiverTopology.DLQ_SINK);
+    context.forward(
+        new Record<>(key, value, context.currentSystemTimeMs(), dlqHeaders),
+        ArchiverTopology.DLQ_SINK);
   }
 
   private void punctuate(long timestamp) {
@@ -119,7 +133,8 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
   private void forwardOne(CommittedManifest committed) {
     ProducerRecord<byte[], byte[]> record = manifestRecord(config.manifestsTopic(), committed);
     context.forward(
-        new Record<>(record.key(), record.value(), context.currentSystemTimeMs()), ArchiverTopology.MANIFESTS_SINK);
+        new Record<>(record.key(), record.value(), context.currentSystemTimeMs()),
+        ArchiverTopology.MANIFESTS_SINK);
   }
 
   private List<ProducerRecord<byte[], byte[]>> manifestRecords(List<CommittedManifest> manifests) {
@@ -133,7 +148,8 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
   /** The manifests-topic record of a committed manifest: keyed by stream, Avro value. */
   static ProducerRecord<byte[], byte[]> manifestRecord(String topic, CommittedManifest committed) {
     byte[] key = committed.manifest().stream().toString().getBytes(StandardCharsets.UTF_8);
-    byte[] value = MANIFEST_CODEC.encode(ManifestAvro.toAvro(committed.manifest(), committed.sha256()));
+    byte[] value =
+        MANIFEST_CODEC.encode(ManifestAvro.toAvro(committed.manifest(), committed.sha256()));
     return new ProducerRecord<>(topic, key, value);
   }
 

@@ -1,8 +1,13 @@
 package io.walstream.archiver.topology;
 
-/** Why a record went to the dead-letter topic; the value of the {@code walstream.dlq.reason} header. */
+/**
+ * Why a record went to the dead-letter topic; the value of the {@code walstream.dlq.reason} header.
+ */
 public enum DeadLetterReason {
-  /** The value is not a ChangeRecord in Avro single-object encoding (bad marker, unknown schema, ...). */
+  /**
+   * The value is not a ChangeRecord in Avro single-object encoding (bad marker, unknown schema,
+   * ...).
+   */
   UNDECODABLE("undecodable"),
   /** The database or table name cannot be used (empty, control characters, too long, ...). */
   INVALID_NAME("invalid-name"),

@@ -47,7 +47,11 @@ final class GapReconciler {
     LOG.warn(
         "{}: first offset handed over is {} but the archive accounts for offsets up to {}; reading"
             + " {} to {} back from the topic first",
-        source, firstOffset, watermark, from, firstOffset - 1);
+        source,
+        firstOffset,
+        watermark,
+        from,
+        firstOffset - 1);
     long[] replayed = {0};
     runtime
         .sourceReader()
@@ -61,7 +65,8 @@ final class GapReconciler {
               replayed[0]++;
             });
     committed.addAll(partition.cut("reconcile"));
-    LOG.info("{}: read back {} records of offsets {} to {}", source, replayed[0], from, firstOffset - 1);
+    LOG.info(
+        "{}: read back {} records of offsets {} to {}", source, replayed[0], from, firstOffset - 1);
     return committed;
   }
 
@@ -74,7 +79,8 @@ final class GapReconciler {
                 + " archived (the archive accounts for offsets up to %d; the topic starts at %d)",
             source, firstMissing, lastMissing, firstMissing - 1, lastMissing + 1);
     if (policy == GapPolicy.FAIL) {
-      throw new IntegrityException(source.toString(), message + "; set gap.policy=mark to record the gap and continue");
+      throw new IntegrityException(
+          source.toString(), message + "; set gap.policy=mark to record the gap and continue");
     }
     LOG.error("{}; recording a gap marker (gap.policy=mark)", message);
     return partition.markGap(firstMissing, lastMissing);

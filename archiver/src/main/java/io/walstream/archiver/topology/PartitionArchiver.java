@@ -24,15 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Archives one source partition: decides about each record (buffer, skip, or dead-letter), and
- * cuts every stream of the partition together, so that each manifest can record the partition's
+ * Archives one source partition: decides about each record (buffer, skip, or dead-letter), and cuts
+ * every stream of the partition together, so that each manifest can record the partition's
  * handled-through offset. Free of Kafka Streams types so that the decisions are testable directly;
  * used from one stream thread at a time.
  */
 final class PartitionArchiver {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionArchiver.class);
   private static final int MAX_CONFLICT_RETRIES = 10;
-  private static final SingleObjectCodec<ChangeRecord> CODEC = SingleObjectCodec.of(ChangeRecord.class);
+  private static final SingleObjectCodec<ChangeRecord> CODEC =
+      SingleObjectCodec.of(ChangeRecord.class);
 
   private final TopicPartition source;
   private final ArchiveWriter writer;
@@ -149,7 +150,9 @@ final class PartitionArchiver {
   private StreamBuffer stream(String database) {
     return streams.computeIfAbsent(
         database,
-        db -> new StreamBuffer(writer.loadHead(new StreamId(db, source.topic(), source.partition()))));
+        db ->
+            new StreamBuffer(
+                writer.loadHead(new StreamId(db, source.topic(), source.partition()))));
   }
 
   private static String invalidName(ChangeRecord record) {
@@ -163,7 +166,9 @@ final class PartitionArchiver {
     }
     for (String column : columns(record)) {
       if (column.isEmpty() || column.chars().anyMatch(Character::isISOControl)) {
-        return "column name '" + column.replaceAll("\\p{Cntrl}", "?") + "': empty or contains control characters";
+        return "column name '"
+            + column.replaceAll("\\p{Cntrl}", "?")
+            + "': empty or contains control characters";
       }
     }
     return null;
@@ -264,12 +269,19 @@ final class PartitionArchiver {
       if (!buffer.bufferFollowsHead()) {
         throw new IntegrityException(
             conflict.current().manifestSha256(),
-            "Cannot archive into " + buffer.stream() + ": writer " + conflict.winnerWriterId()
+            "Cannot archive into "
+                + buffer.stream()
+                + ": writer "
+                + conflict.winnerWriterId()
                 + " archived different records for the same source offsets");
       }
     }
     throw new IllegalStateException(
-        "Cannot archive into " + buffer.stream() + ": lost the claim " + MAX_CONFLICT_RETRIES + " times in a row");
+        "Cannot archive into "
+            + buffer.stream()
+            + ": lost the claim "
+            + MAX_CONFLICT_RETRIES
+            + " times in a row");
   }
 
   /** Records a GAP manifest in every known stream of this partition (gap.policy=mark). */
@@ -277,7 +289,11 @@ final class PartitionArchiver {
     List<CommittedManifest> committed = new ArrayList<>();
     for (StreamBuffer buffer : streams.values()) {
       CommitResult result =
-          writer.commitGap(buffer.head(), firstMissing, lastMissing, Math.max(lastMissing, buffer.head().handledThroughOffset()));
+          writer.commitGap(
+              buffer.head(),
+              firstMissing,
+              lastMissing,
+              Math.max(lastMissing, buffer.head().handledThroughOffset()));
       if (result instanceof CommitResult.Committed c) {
         buffer.committed(c.head());
         metrics.gap();

@@ -64,7 +64,8 @@ final class StreamBuffer {
       ChangeRecord last = records.get(records.size() - 1);
       return SegmentWriter.after(record, last.getLsn(), last.getTxIndex());
     }
-    return head.lastLsn() == null || SegmentWriter.after(record, head.lastLsn(), head.lastTxIndex());
+    return head.lastLsn() == null
+        || SegmentWriter.after(record, head.lastLsn(), head.lastTxIndex());
   }
 
   /** Whether the first buffered record sorts strictly after the head (checked after a rebase). */

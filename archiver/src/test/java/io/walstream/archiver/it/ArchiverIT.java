@@ -67,7 +67,9 @@ class ArchiverIT {
         for (int i = 0; i < size; i++) {
           ChangeRecord record = insert(database, "orders", t * 10L + i, lsn, i, i == size - 1);
           producer.send(new ProducerRecord<>(topic, partition, key(database), bytes(record)));
-          expected.computeIfAbsent(new StreamId(database, topic, partition), k -> new ArrayList<>()).add(record);
+          expected
+              .computeIfAbsent(new StreamId(database, topic, partition), k -> new ArrayList<>())
+              .add(record);
           if (++sent % invalidEvery == 0) {
             byte[] garbage = ("garbage " + sent).getBytes(StandardCharsets.UTF_8);
             producer.send(new ProducerRecord<>(topic, partition, key(database), garbage));
@@ -128,9 +130,7 @@ class ArchiverIT {
 
     try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings(archiveUri, prefix)));
         ObjectStore store = ObjectStores.open(archiveUri)) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> ArchiveContents.count(store) >= total);
+      await().atMost(Duration.ofSeconds(90)).until(() -> ArchiveContents.count(store) >= total);
       assertThat(app.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
 
       assertThat(new ArchiveReader(store).allStreams())
@@ -142,11 +142,16 @@ class ArchiverIT {
         StreamReport report = new ChainVerifier(store).verify(entry.getKey());
         assertThat(report.findings()).isEmpty();
       }
-      List<ConsumerRecord<byte[], byte[]>> dead = readAll(prefix + ".dlq", workload.invalid().size());
-      assertThat(dead).extracting(ConsumerRecord::value)
+      List<ConsumerRecord<byte[], byte[]>> dead =
+          readAll(prefix + ".dlq", workload.invalid().size());
+      assertThat(dead)
+          .extracting(ConsumerRecord::value)
           .containsExactlyInAnyOrderElementsOf(workload.invalid());
-      assertThat(dead).allSatisfy(r ->
-          assertThat(DeadLetters.header(r.headers(), DeadLetters.REASON)).isEqualTo("undecodable"));
+      assertThat(dead)
+          .allSatisfy(
+              r ->
+                  assertThat(DeadLetters.header(r.headers(), DeadLetters.REASON))
+                      .isEqualTo("undecodable"));
       List<ConsumerRecord<byte[], byte[]>> manifests = readAll(prefix + ".manifests", 1);
       assertThat(manifests).isNotEmpty();
       assertThat(app.metrics().count("walstream.archiver.records.archived")).isEqualTo(total);
@@ -160,6 +165,8 @@ class ArchiverIT {
 
   @Test
   void shouldArchiveExactlyTheValidRecordsIntoAnS3Archive() {
-    archiveAndCheck(S3ProxyFixture.newArchiveUri("archive"), "s3" + UUID.randomUUID().toString().substring(0, 6));
+    archiveAndCheck(
+        S3ProxyFixture.newArchiveUri("archive"),
+        "s3" + UUID.randomUUID().toString().substring(0, 6));
   }
 }

@@ -70,7 +70,10 @@ class CommitOrderIT {
         ObjectStore store = ObjectStores.open(dir.toUri().toString());
         Admin admin = KafkaBroker.admin();
         KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            new KafkaProducer<>(
+                KafkaBroker.clientProperties(),
+                new ByteArraySerializer(),
+                new ByteArraySerializer())) {
       await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
       List<long[]> observations = new ArrayList<>();
       int[] sent = {0};
@@ -82,27 +85,51 @@ class CommitOrderIT {
               () -> {
                 if (sent[0] < total) {
                   for (int i = 0; i < 10; i++, sent[0]++) {
-                    producer.send(new ProducerRecord<>(topic, 0, ArchiverIT.key("shop"),
-                        bytes(insert("shop", "orders", sent[0], 1 + sent[0], 0, true))));
+                    producer.send(
+                        new ProducerRecord<>(
+                            topic,
+                            0,
+                            ArchiverIT.key("shop"),
+                            bytes(insert("shop", "orders", sent[0], 1 + sent[0], 0, true))));
                   }
                   producer.flush();
                 }
                 OffsetAndMetadata committed =
-                    admin.listConsumerGroupOffsets(prefix + "-app").partitionsToOffsetAndMetadata().get().get(tp);
+                    admin
+                        .listConsumerGroupOffsets(prefix + "-app")
+                        .partitionsToOffsetAndMetadata()
+                        .get()
+                        .get(tp);
                 long offset = committed == null ? 0 : committed.offset();
                 long archived = ArchiveContents.records(store, stream).size();
                 observations.add(new long[] {offset, archived});
                 return offset >= total;
               });
 
-      assertThat(observations).allSatisfy(o ->
-          assertThat(o[1]).as("records archived when offset %d was committed", o[0]).isGreaterThanOrEqualTo(o[0]));
+      assertThat(observations)
+          .allSatisfy(
+              o ->
+                  assertThat(o[1])
+                      .as("records archived when offset %d was committed", o[0])
+                      .isGreaterThanOrEqualTo(o[0]));
       assertThat(observations.stream().mapToLong(o -> o[0]).distinct().count())
-          .as("distinct committed offsets observed").isGreaterThan(3);
-      Timer commitCuts = app.metrics().registry().find("walstream.archiver.cut.latency").tag("trigger", "commit").timer();
+          .as("distinct committed offsets observed")
+          .isGreaterThan(3);
+      Timer commitCuts =
+          app.metrics()
+              .registry()
+              .find("walstream.archiver.cut.latency")
+              .tag("trigger", "commit")
+              .timer();
       assertThat(commitCuts).isNotNull();
       assertThat(commitCuts.count()).isGreaterThan(3);
-      assertThat(app.metrics().registry().find("walstream.archiver.cut.latency").tag("trigger", "size").timer()).isNull();
+      assertThat(
+              app.metrics()
+                  .registry()
+                  .find("walstream.archiver.cut.latency")
+                  .tag("trigger", "size")
+                  .timer())
+          .isNull();
       assertThat(ArchiveContents.records(store, stream)).hasSize(total);
     }
   }

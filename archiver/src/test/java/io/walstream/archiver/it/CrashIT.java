@@ -68,7 +68,8 @@ class CrashIT {
 
   private void publish(int transactions) {
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
       int base = expected.values().stream().mapToInt(List::size).sum();
       for (int t = 0; t < transactions; t++) {
         String database = "db" + (t % 3);
@@ -76,9 +77,13 @@ class CrashIT {
         int size = 1 + t % 3;
         long lsn = 10_000 + base + t;
         for (int i = 0; i < size; i++) {
-          ChangeRecord record = insert(database, "orders", (base + t) * 10L + i, lsn, i, i == size - 1);
-          producer.send(new ProducerRecord<>(topic, partition, ArchiverIT.key(database), bytes(record)));
-          expected.computeIfAbsent(new StreamId(database, topic, partition), k -> new ArrayList<>()).add(record);
+          ChangeRecord record =
+              insert(database, "orders", (base + t) * 10L + i, lsn, i, i == size - 1);
+          producer.send(
+              new ProducerRecord<>(topic, partition, ArchiverIT.key(database), bytes(record)));
+          expected
+              .computeIfAbsent(new StreamId(database, topic, partition), k -> new ArrayList<>())
+              .add(record);
         }
       }
     }
@@ -91,7 +96,8 @@ class CrashIT {
   private Process fork(String... crash) throws IOException {
     Path config = dir.resolve("archiver.properties");
     Properties properties = new Properties();
-    ArchiverIT.settings(archive.toUri().toString(), prefix).forEach((k, v) -> properties.put(k, String.valueOf(v)));
+    ArchiverIT.settings(archive.toUri().toString(), prefix)
+        .forEach((k, v) -> properties.put(k, String.valueOf(v)));
     properties.put(ArchiverConfig.SEGMENT_MAX_RECORDS, "25");
     properties.put("state.dir", dir.resolve("state").toString());
     properties.put("group.instance.id", prefix + "-instance");
@@ -99,13 +105,15 @@ class CrashIT {
     try (OutputStream out = Files.newOutputStream(config)) {
       properties.store(out, null);
     }
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m",
-        "-cp",
-        System.getProperty("java.class.path"),
-        ArchiverProcess.class.getName(),
-        config.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ArchiverProcess.class.getName(),
+                config.toString()));
     command.addAll(List.of(crash));
     Process process =
         new ProcessBuilder(command)
@@ -118,14 +126,19 @@ class CrashIT {
 
   private void assertArchiveIsExactlyThePublishedRecords() {
     try (ObjectStore store = ObjectStores.open(archive.toUri().toString())) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> ArchiveContents.count(store) >= expectedTotal());
-      assertThat(new ArchiveReader(store).allStreams()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> ArchiveContents.count(store) >= expectedTotal());
+      assertThat(new ArchiveReader(store).allStreams())
+          .containsExactlyInAnyOrderElementsOf(expected.keySet());
       for (var entry : expected.entrySet()) {
         assertThat(ArchiveContents.records(store, entry.getKey()))
             .as("records of %s", entry.getKey())
             .containsExactlyElementsOf(entry.getValue());
         StreamReport report = new ChainVerifier(store).verify(entry.getKey());
-        assertThat(report.clean()).as("chain of %s: %s", entry.getKey(), report.findings()).isTrue();
+        assertThat(report.clean())
+            .as("chain of %s: %s", entry.getKey(), report.findings())
+            .isTrue();
       }
       assertThat(ArchiveContents.count(store)).isEqualTo(expectedTotal());
     }
@@ -149,7 +162,8 @@ class CrashIT {
   }
 
   @Test
-  void shouldLoseAndDuplicateNothingWhenKilledAfterAManifestClaimBeforeTheOffsetCommit() throws Exception {
+  void shouldLoseAndDuplicateNothingWhenKilledAfterAManifestClaimBeforeTheOffsetCommit()
+      throws Exception {
     crashThenRecover("crash-after-manifest-claim", 4);
   }
 

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The safety net of DESIGN invariant 3, forced: the consumer group's committed offset is moved
  * ahead of the archive while the archiver is stopped. On start the archiver must read the skipped
- * range back from the topic and archive it; a range retention already removed must stop it with
- * the exact offsets, or, with gap.policy=mark, become an explicit gap.
+ * range back from the topic and archive it; a range retention already removed must stop it with the
+ * exact offsets, or, with gap.policy=mark, become an explicit gap.
  */
 class ReconciliationIT {
   @TempDir Path dir;
@@ -61,7 +61,8 @@ class ReconciliationIT {
 
   private void publish(int count) {
     try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < count; i++) {
         int n = published.size();
         ChangeRecord record = insert("shop", "orders", n, 1 + n, 0, true);
@@ -73,8 +74,10 @@ class ReconciliationIT {
 
   private void moveGroupOffset(long offset) throws Exception {
     try (Admin admin = KafkaBroker.admin()) {
-      admin.alterConsumerGroupOffsets(prefix + "-app", Map.of(tp, new OffsetAndMetadata(offset)))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .alterConsumerGroupOffsets(prefix + "-app", Map.of(tp, new OffsetAndMetadata(offset)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
@@ -85,7 +88,9 @@ class ReconciliationIT {
   private void archiveUntil(Map<String, Object> settings, int records) {
     try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings));
         ObjectStore store = ObjectStores.open(dir.toUri().toString())) {
-      await().atMost(Duration.ofSeconds(90)).until(() -> ArchiveContents.records(store, stream).size() >= records);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> ArchiveContents.records(store, stream).size() >= records);
     }
   }
 
@@ -119,7 +124,8 @@ class ReconciliationIT {
           .contains("gap.policy=mark");
     }
     try (ObjectStore store = ObjectStores.open(dir.toUri().toString())) {
-      assertThat(ArchiveContents.records(store, stream)).containsExactlyElementsOf(published.subList(0, 10));
+      assertThat(ArchiveContents.records(store, stream))
+          .containsExactlyElementsOf(published.subList(0, 10));
     }
   }
 
@@ -150,7 +156,10 @@ class ReconciliationIT {
 
   private void deleteRecordsBefore(long offset) throws Exception {
     try (Admin admin = KafkaBroker.admin()) {
-      admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offset))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offset)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
   }
 

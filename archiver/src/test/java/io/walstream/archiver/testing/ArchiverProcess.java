@@ -40,7 +40,8 @@ public final class ArchiverProcess {
                     (key, outcome) -> {
                       boolean matches =
                           (crash.equals("crash-after-segment-put") && key.endsWith(".seg"))
-                              || (crash.equals("crash-after-manifest-claim") && key.endsWith(".manifest.json"));
+                              || (crash.equals("crash-after-manifest-claim")
+                                  && key.endsWith(".manifest.json"));
                       if (matches && seen.incrementAndGet() == nth) {
                         System.out.println("crashing after " + key);
                         System.out.flush();

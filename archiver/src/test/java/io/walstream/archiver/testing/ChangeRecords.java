@@ -10,13 +10,15 @@ import java.util.Map;
 
 /** Change records and their wire bytes for archiver tests. */
 public final class ChangeRecords {
-  public static final SingleObjectCodec<ChangeRecord> CODEC = SingleObjectCodec.of(ChangeRecord.class);
+  public static final SingleObjectCodec<ChangeRecord> CODEC =
+      SingleObjectCodec.of(ChangeRecord.class);
   public static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
   private ChangeRecords() {}
 
   /** An INSERT of row {@code id} in {@code table} at (lsn, txIndex). */
-  public static ChangeRecord insert(String database, String table, long id, long lsn, int txIndex, boolean txLast) {
+  public static ChangeRecord insert(
+      String database, String table, long id, long lsn, int txIndex, boolean txLast) {
     Map<String, Object> after = new LinkedHashMap<>();
     after.put("id", id);
     after.put("payload", "row " + id + " of " + table);

@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * Calls a hook after each put, with the key and outcome: tests use it to slow the commit path
- * down or to crash the process at an exact step of the commit protocol.
+ * Calls a hook after each put, with the key and outcome: tests use it to slow the commit path down
+ * or to crash the process at an exact step of the commit protocol.
  */
 public final class ObservingObjectStore implements ObjectStore, ByteRangeReads {
   private final ObjectStore delegate;

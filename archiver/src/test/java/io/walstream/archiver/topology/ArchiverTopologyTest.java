@@ -53,7 +53,8 @@ class ArchiverTopologyTest {
   private static final StreamId BILLING = new StreamId("billing", TOPIC, 0);
 
   private final InMemoryObjectStore store = new InMemoryObjectStore();
-  private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-22T00:00:00Z"));
+  private final MutableClock clock =
+      new MutableClock(java.time.Instant.parse("2026-11-22T00:00:00Z"));
   private final ArchiverMetrics metrics = ArchiverMetrics.inMemory();
   private final CommitCoordinator coordinator = new CommitCoordinator();
   private final Map<String, Object> settings = new HashMap<>();
@@ -82,12 +83,17 @@ class ArchiverTopologyTest {
     streams.putAll(config.streamsProperties());
     driver = new TopologyTestDriver(ArchiverTopology.build(runtime), streams, clock.instant());
     input = driver.createInputTopic(TOPIC, new ByteArraySerializer(), new ByteArraySerializer());
-    dlq = driver.createOutputTopic("walstream.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    dlq =
+        driver.createOutputTopic(
+            "walstream.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     manifests =
-        driver.createOutputTopic("walstream.manifests", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        driver.createOutputTopic(
+            "walstream.manifests", new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Simulates a crash-free restart: a new driver (offsets start again at 0) on the same archive. */
+  /**
+   * Simulates a crash-free restart: a new driver (offsets start again at 0) on the same archive.
+   */
   private void restart() {
     driver.close();
     start();
@@ -137,7 +143,9 @@ class ArchiverTopologyTest {
   @Test
   void shouldBufferUntilCommitThenArchiveEveryStreamOfThePartitionTogether() {
     start();
-    List<ChangeRecord> shop = List.of(insert("shop", "orders", 1, 10, 0, false), insert("shop", "orders", 2, 10, 1, true));
+    List<ChangeRecord> shop =
+        List.of(
+            insert("shop", "orders", 1, 10, 0, false), insert("shop", "orders", 2, 10, 1, true));
     ChangeRecord billing = insert("billing", "invoices", 1, 500, 0, true);
     pipe(shop.get(0));
     pipe(billing);
@@ -155,7 +163,8 @@ class ArchiverTopologyTest {
     assertThat(first.firstSourceOffset()).isZero();
     assertThat(first.lastSourceOffset()).isEqualTo(2);
     assertThat(first.handledThroughOffset()).isEqualTo(2);
-    assertThat(new String(published.get(0).key(), StandardCharsets.UTF_8)).isEqualTo(SHOP.toString());
+    assertThat(new String(published.get(0).key(), StandardCharsets.UTF_8))
+        .isEqualTo(SHOP.toString());
     assertThat(published.get(0).topic()).isEqualTo("walstream.manifests");
     assertThat(commit()).isEmpty();
   }
@@ -223,7 +232,8 @@ class ArchiverTopologyTest {
     commit();
 
     assertThat(archived(SHOP)).containsExactlyElementsOf(records);
-    assertThat(metrics.count("walstream.archiver.records.skipped", "reason", "already-archived")).isEqualTo(3);
+    assertThat(metrics.count("walstream.archiver.records.skipped", "reason", "already-archived"))
+        .isEqualTo(3);
     assertThat(new ChainVerifier(store).verify(SHOP).findings()).isEmpty();
   }
 
@@ -244,11 +254,13 @@ class ArchiverTopologyTest {
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo(TOPIC);
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
-    assertThat(DeadLetters.header(dead.headers(), DeadLetters.TIME)).isEqualTo("2026-11-22T00:00:00Z");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.TIME))
+        .isEqualTo("2026-11-22T00:00:00Z");
     assertThat(dlq.isEmpty()).isTrue();
     commit();
     assertThat(archived(SHOP)).hasSize(1);
-    assertThat(metrics.count("walstream.archiver.dlq.records", "reason", "undecodable")).isEqualTo(1);
+    assertThat(metrics.count("walstream.archiver.dlq.records", "reason", "undecodable"))
+        .isEqualTo(1);
   }
 
   @Test
@@ -258,10 +270,13 @@ class ArchiverTopologyTest {
     pipe(insert("shop", "", 1, 100, 0, true));
 
     List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
-    assertThat(dead).extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
+    assertThat(dead)
+        .extracting(r -> DeadLetters.header(r.headers(), DeadLetters.REASON))
         .containsExactly("invalid-name", "invalid-name");
-    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.DETAIL)).contains("control character U+0000");
-    assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.DETAIL)).contains("table name");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.DETAIL))
+        .contains("control character U+0000");
+    assertThat(DeadLetters.header(dead.get(1).headers(), DeadLetters.DETAIL))
+        .contains("table name");
   }
 
   @Test
@@ -273,7 +288,8 @@ class ArchiverTopologyTest {
 
     TestRecord<byte[], byte[]> dead = dlq.readRecord();
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("invalid-record");
-    assertThat(DeadLetters.header(dead.headers(), DeadLetters.DETAIL)).isEqualTo("INSERT without an after image");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.DETAIL))
+        .isEqualTo("INSERT without an after image");
   }
 
   @Test
@@ -292,7 +308,8 @@ class ArchiverTopologyTest {
 
     commit();
     assertThat(archived(SHOP)).containsExactly(first, second, third);
-    assertThat(metrics.count("walstream.archiver.records.skipped", "reason", "duplicate")).isEqualTo(2);
+    assertThat(metrics.count("walstream.archiver.records.skipped", "reason", "duplicate"))
+        .isEqualTo(2);
     TestRecord<byte[], byte[]> dead = dlq.readRecord();
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("lsn-regression");
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.DETAIL))
@@ -317,7 +334,8 @@ class ArchiverTopologyTest {
 
     commit();
     assertThat(archived(SHOP)).containsExactly(a, b);
-    assertThat(metrics.count("walstream.archiver.records.skipped", "reason", "duplicate")).isEqualTo(1);
+    assertThat(metrics.count("walstream.archiver.records.skipped", "reason", "duplicate"))
+        .isEqualTo(1);
     assertThat(dlq.isEmpty()).isTrue();
   }
 
@@ -351,7 +369,8 @@ class ArchiverTopologyTest {
     settings.put(ArchiverConfig.INPUT_TOPICS, "walstream.changes,other.changes");
     start();
     TestInputTopic<byte[], byte[]> other =
-        driver.createInputTopic("other.changes", new ByteArraySerializer(), new ByteArraySerializer());
+        driver.createInputTopic(
+            "other.changes", new ByteArraySerializer(), new ByteArraySerializer());
     pipe(insert("shop", "orders", 1, 100, 0, true));
     ChangeRecord fromOther = insert("shop", "orders", 1, 7, 0, true);
     other.pipeInput(key("shop"), bytes(fromOther));
@@ -391,7 +410,9 @@ class ArchiverTopologyTest {
         TopicPartition partition,
         long from,
         long toExclusive,
-        java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> action) {
+        java.util.function.Consumer<
+                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>
+            action) {
       throw new AssertionError("no read-back expected from " + from + " to " + toExclusive);
     }
   }

@@ -87,7 +87,9 @@ public final class KafkaBroker {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
   }
 
-  /** Creates topics with {@code partitions} partitions (replication factor 1) and waits for them. */
+  /**
+   * Creates topics with {@code partitions} partitions (replication factor 1) and waits for them.
+   */
   public static void createTopics(int partitions, String... topics) {
     try (Admin admin = admin()) {
       Set<NewTopic> newTopics = new java.util.HashSet<>();

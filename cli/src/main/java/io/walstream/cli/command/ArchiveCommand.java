@@ -1,0 +1,77 @@
+package io.walstream.cli.command;
+
+import io.walstream.archiver.app.ArchiverApp;
+import io.walstream.archiver.config.ArchiverConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code walstream archive}: runs the archiver until stopped. */
+@Command(
+    name = "archive",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Archive change records from Kafka into the archive until stopped (Ctrl-C or SIGTERM stops",
+      "gracefully: buffered records are archived and their offsets committed first)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped cleanly", "1:stopped by a failure (see the log)", "2:usage error"})
+public final class ArchiveCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, HOST:PORT[,...].")
+  String bootstrapServers;
+
+  @Option(
+      names = "--archive",
+      description = "Archive URI: file:///path or s3://bucket/prefix?... .")
+  String archive;
+
+  @Option(
+      names = "--input-topic",
+      description = "Topic to archive (repeatable; default walstream.changes).")
+  List<String> inputTopics;
+
+  @Option(names = "--config", description = "Properties file with archiver and Kafka settings.")
+  Path config;
+
+  @Option(
+      names = "--set",
+      description = "Any setting as KEY=VALUE (repeatable); overrides --config.")
+  Map<String, String> overrides;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings =
+        Settings.from(config)
+            .putAll(overrides)
+            .put("bootstrap.servers", bootstrapServers)
+            .put(ArchiverConfig.ARCHIVE_URI, archive)
+            .put(
+                ArchiverConfig.INPUT_TOPICS,
+                inputTopics == null ? null : String.join(",", inputTopics));
+    ArchiverConfig parsed = ArchiverConfig.parse(settings.map());
+    ArchiverApp app = ArchiverApp.start(parsed);
+    Thread stopper =
+        new Thread(() -> app.close(Duration.ofSeconds(60)), "walstream-archive-shutdown");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    System.out.printf(
+        "Archiving %s from %s into %s%s%n",
+        parsed.inputTopics(),
+        parsed.bootstrapServers(),
+        parsed.archiveUri(),
+        app.metricsPort() > 0
+            ? " (metrics: http://localhost:" + app.metricsPort() + "/metrics)"
+            : "");
+    KafkaStreams.State state = app.awaitTermination();
+    if (state == KafkaStreams.State.ERROR || app.failure() != null) {
+      System.err.println("walstream archive: stopped by a failure: " + app.failure());
+      app.close(Duration.ofSeconds(30));
+      return 1;
+    }
+    return 0;
+  }
+}
