@@ -13,7 +13,15 @@ class S3ObjectStoreIT extends ObjectStoreContract {
   @Override
   protected ObjectStore newStore() {
     S3Location location = S3ProxyFixture.newLocation("archive/root", THRESHOLD);
-    return new S3ObjectStore(ObjectStores.s3Client(location), location);
+    // As deployed: behind the retries. s3proxy sometimes closes a kept-alive connection the
+    // client then writes to (broken pipe), a transient failure that production rides out too.
+    return new RetryingObjectStore(
+        new S3ObjectStore(ObjectStores.s3Client(location), location),
+        new io.walstream.archive.retry.RetryPolicy(
+            4,
+            java.time.Duration.ofMillis(10),
+            java.time.Duration.ofMillis(100),
+            java.time.Duration.ofSeconds(10)));
   }
 
   @Override
