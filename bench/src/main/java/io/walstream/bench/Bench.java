@@ -14,6 +14,7 @@ public final class Bench {
 
   static {
     SCENARIOS.put("segment", new SegmentCodecBench());
+    SCENARIOS.put("archiver", new ArchiverBench());
   }
 
   /** One benchmark scenario. */

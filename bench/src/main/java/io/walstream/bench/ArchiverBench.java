@@ -1,0 +1,303 @@
+package io.walstream.bench;
+
+import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.avro.SegmentManifest;
+import io.walstream.schemas.codec.SingleObjectCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The archiver against the raw consumer on the same topic in the same run: throughput ratio,
+ * produce-to-manifest latency at a steady rate, heap after GC under -Xmx256m, and write
+ * amplification (bytes the archiver writes to Kafka ÷ input bytes).
+ */
+final class ArchiverBench implements Bench.Scenario {
+  private static final SingleObjectCodec<ChangeRecord> CODEC =
+      SingleObjectCodec.of(ChangeRecord.class);
+
+  @Override
+  public String description() {
+    return "archiver vs raw consumer [records=1000000] [jar=cli/target/walstream.jar] [latencySeconds=20]";
+  }
+
+  @Override
+  public void run(String[] args) throws Exception {
+    int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    Path jar = Path.of(args.length > 1 ? args[1] : "cli/target/walstream.jar");
+    int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    Path work = Files.createTempDirectory("walstream-bench");
+    try (EmbeddedKafka kafka = new EmbeddedKafka()) {
+      String topic = "bench.changes";
+      kafka.createTopic(topic, 1);
+      long inputBytes = preload(kafka.bootstrapServers(), topic, records);
+      double[] raw = rawConsume(kafka.bootstrapServers(), topic, records);
+      System.out.printf(
+          "input: %d records, %.1f MB (%.0f B/record)%n",
+          records, inputBytes / 1e6, (double) inputBytes / records);
+      System.out.printf(
+          "raw consumer: %.0f records/s, %.1f MB/s%n", records / raw[0], inputBytes / 1e6 / raw[0]);
+      throughput(kafka, jar, work, topic, records, inputBytes, raw[0]);
+      latency(kafka, jar, work, latencySeconds);
+    }
+  }
+
+  private static Map<String, Object> producerConfig(String bootstrap) {
+    return Map.of(
+        "bootstrap.servers",
+        bootstrap,
+        "acks",
+        "all",
+        "enable.idempotence",
+        true,
+        "batch.size",
+        131072,
+        "linger.ms",
+        20,
+        "compression.type",
+        "lz4");
+  }
+
+  private static long preload(String bootstrap, String topic, int records) {
+    long bytes = 0;
+    Workload workload = new Workload(7);
+    byte[] key = "shop".getBytes(StandardCharsets.UTF_8);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            producerConfig(bootstrap), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int done = 0; done < records; ) {
+        for (ChangeRecord record : workload.next("shop", Math.min(10_000, records - done))) {
+          byte[] value = CODEC.encode(record);
+          producer.send(new ProducerRecord<>(topic, 0, key, value));
+          bytes += key.length + value.length;
+          done++;
+        }
+      }
+      producer.flush();
+    }
+    return bytes;
+  }
+
+  /** Seconds the raw consumer needs to drain the topic, from its first record to its last. */
+  private static double[] rawConsume(String bootstrap, String topic, int records) {
+    Map<String, Object> config =
+        Map.of(
+            "bootstrap.servers",
+            bootstrap,
+            "isolation.level",
+            "read_committed",
+            "enable.auto.commit",
+            false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long count = 0;
+      long start = 0;
+      long sink = 0;
+      while (count < records) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (count == 0) {
+            start = System.nanoTime();
+          }
+          sink += record.value().length;
+          count++;
+        }
+      }
+      return new double[] {(System.nanoTime() - start) / 1e9, sink};
+    }
+  }
+
+  private static List<String> archiverArgs(
+      String bootstrap, Path archive, String topic, String app, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--archive",
+                archive.toUri().toString(),
+                "--input-topic",
+                topic,
+                "--set",
+                "application.id=" + app,
+                "--set",
+                "metrics.port=0",
+                "--set",
+                "manifests.topic=" + app + ".manifests",
+                "--set",
+                "dlq.topic=" + app + ".dlq"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  private static void throughput(
+      EmbeddedKafka kafka,
+      Path jar,
+      Path work,
+      String topic,
+      int records,
+      long inputBytes,
+      double rawSeconds)
+      throws Exception {
+    Path dir = Files.createDirectories(work.resolve("throughput"));
+    try (ArchiverProcessHandle archiver =
+        new ArchiverProcessHandle(
+            jar,
+            dir,
+            "256m",
+            archiverArgs(
+                kafka.bootstrapServers(), dir.resolve("archive"), topic, "bench-throughput"))) {
+      archiver.awaitStarted();
+      long start = 0;
+      while (true) {
+        double in = archiver.counter("walstream_archiver_records_in_total");
+        if (start == 0 && in > 0) {
+          start = System.nanoTime();
+        }
+        if (archiver.counter("walstream_archiver_records_archived_total") >= records) {
+          break;
+        }
+        Thread.sleep(20);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double segments = archiver.counter("walstream_archiver_segments_written_total");
+      long written =
+          topicBytes(kafka.bootstrapServers(), "bench-throughput.manifests")
+              + topicBytes(kafka.bootstrapServers(), "bench-throughput.dlq");
+      System.out.printf(
+          "archiver: %.0f records/s, %.1f MB/s, %.0f segments%n",
+          records / seconds, inputBytes / 1e6 / seconds, segments);
+      System.out.printf(
+          "| throughput ratio archiver ÷ raw consumer | %.2f | goal ≥ 0.70 |%n",
+          rawSeconds / seconds);
+      System.out.printf(
+          "| write amplification (bytes to Kafka ÷ input bytes) | %.5f | goal ≤ 0.02 |%n",
+          (double) written / inputBytes);
+      System.out.printf(
+          "| max heap after GC under -Xmx256m | %d MiB | steady |%n", archiver.maxHeapAfterGcMiB());
+    }
+  }
+
+  private static long topicBytes(String bootstrap, String topic) {
+    Map<String, Object> config =
+        Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long bytes = 0;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          bytes +=
+              (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+          for (var h : r.headers()) {
+            bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+          }
+        }
+      }
+      return bytes;
+    }
+  }
+
+  /**
+   * Produce at 5 000 records/s; time from send to its manifest appearing on the manifests topic.
+   */
+  private static void latency(EmbeddedKafka kafka, Path jar, Path work, int seconds)
+      throws Exception {
+    String topic = "bench.latency";
+    kafka.createTopic(topic, 1);
+    Path dir = Files.createDirectories(work.resolve("latency"));
+    Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    try (ArchiverProcessHandle archiver =
+            new ArchiverProcessHandle(
+                jar,
+                dir,
+                "256m",
+                archiverArgs(
+                    kafka.bootstrapServers(), dir.resolve("archive"), topic, "bench-latency"));
+        KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(
+                Map.of(
+                    "bootstrap.servers", kafka.bootstrapServers(), "acks", "all", "linger.ms", 5),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+        KafkaConsumer<byte[], byte[]> manifests =
+            new KafkaConsumer<>(
+                Map.of(
+                    "bootstrap.servers",
+                    kafka.bootstrapServers(),
+                    "isolation.level",
+                    "read_committed"),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+      archiver.awaitStarted();
+      SingleObjectCodec<SegmentManifest> codec = SingleObjectCodec.of(SegmentManifest.class);
+      Thread.sleep(5000);
+      List<TopicPartition> parts = List.of(new TopicPartition("bench-latency.manifests", 0));
+      manifests.assign(parts);
+      manifests.seekToBeginning(parts);
+      Workload workload = new Workload(11);
+      byte[] key = "shop".getBytes(StandardCharsets.UTF_8);
+      long start = System.nanoTime();
+      long sent = 0;
+      long total = 5000L * seconds;
+      long lastLsn = 0;
+      while (sent < total || latencies.size() < sentAt.size()) {
+        long due = (System.nanoTime() - start) * 5000 / 1_000_000_000L;
+        while (sent < Math.min(due, total)) {
+          for (ChangeRecord record : workload.next("shop", 1)) {
+            sentAt.putIfAbsent(record.getLsn(), System.nanoTime());
+            producer.send(new ProducerRecord<>(topic, 0, key, CODEC.encode(record)));
+            lastLsn = record.getLsn();
+            sent++;
+          }
+        }
+        for (ConsumerRecord<byte[], byte[]> r : manifests.poll(Duration.ofMillis(5))) {
+          long now = System.nanoTime();
+          SegmentManifest m = codec.decode(r.value());
+          for (var e : sentAt.entrySet()) {
+            if (e.getKey() >= m.getFirstLsn() && e.getKey() <= m.getLastLsn()) {
+              latencies.add(now - e.getValue());
+            }
+          }
+          sentAt.keySet().removeIf(lsn -> lsn <= m.getLastLsn());
+        }
+        if (sent >= total && System.nanoTime() - start > (seconds + 30) * 1_000_000_000L) {
+          break;
+        }
+      }
+      List<Long> sorted = new ArrayList<>(latencies);
+      Collections.sort(sorted);
+      double p50 = sorted.get(sorted.size() / 2) / 1e6;
+      double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
+      System.out.printf(
+          "latency at 5000 records/s for %d s (%d transactions measured, last lsn %d):%n",
+          seconds, sorted.size(), lastLsn);
+      System.out.printf("| produce → manifest published p50 | %.0f ms | |%n", p50);
+      System.out.printf(
+          "| produce → manifest published p99 | %.0f ms | goal ≤ 1500 ms (1.5 × commit interval) |%n",
+          p99);
+    }
+  }
+}
