@@ -114,19 +114,56 @@ public final class SegmentWriter implements Closeable {
       throw new UncheckedIOException("Cannot append record to segment", e);
     }
     chunk.endRecord();
+    track(record.getLsn(), record.getTxIndex(), Values.toMicros(record.getCommitTime()));
     if (chunk.size() >= CHUNK_SIZE) {
       handOff();
     }
+  }
+
+  /** Encodes records already held as Avro bodies into one segment held in memory. */
+  public static EncodedSegment encodeBodies(
+      StreamId stream, long seq, List<EncodedRecord> records) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+    try (SegmentWriter writer = open(out, stream, seq)) {
+      for (EncodedRecord record : records) {
+        writer.appendEncoded(record);
+      }
+      SegmentSummary summary = writer.finish();
+      return new EncodedSegment(out.toByteArray(), summary);
+    }
+  }
+
+  /**
+   * Appends a record given as its Avro body in the current schema, without serializing it again;
+   * records must be in strictly increasing (lsn, txIndex) order.
+   */
+  public void appendEncoded(EncodedRecord record) {
+    if (count > 0
+        && !(record.lsn() > lastLsn
+            || (record.lsn() == lastLsn && record.txIndex() > lastTxIndex))) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot append record (lsn %d, txIndex %d) to segment: not after (lsn %d, txIndex %d)",
+              record.lsn(), record.txIndex(), lastLsn, lastTxIndex));
+    }
+    chunk.writeBytes(record.body());
+    chunk.endRecord();
+    track(record.lsn(), record.txIndex(), record.commitTimeMicros());
+    if (chunk.size() >= CHUNK_SIZE) {
+      handOff();
+    }
+  }
+
+  private void track(long lsn, int txIndex, long commitMicros) {
     if (count == 0) {
-      firstLsn = record.getLsn();
-      firstTxIndex = record.getTxIndex();
+      firstLsn = lsn;
+      firstTxIndex = txIndex;
     }
     count++;
-    lastLsn = record.getLsn();
-    lastTxIndex = record.getTxIndex();
-    long commit = Values.toMicros(record.getCommitTime());
-    minCommit = Math.min(minCommit, commit);
-    maxCommit = Math.max(maxCommit, commit);
+    lastLsn = lsn;
+    lastTxIndex = txIndex;
+    minCommit = Math.min(minCommit, commitMicros);
+    maxCommit = Math.max(maxCommit, commitMicros);
   }
 
   /** Whether {@code record} sorts strictly after (lsn, txIndex). */

@@ -1,6 +1,7 @@
 package io.walstream.archive.writer;
 
 import io.walstream.archive.error.OutcomeUnknownException;
+import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.format.EncodedSegment;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
@@ -17,7 +18,6 @@ import io.walstream.archive.store.ObjectContent;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.PutOutcome;
 import io.walstream.schemas.Version;
-import io.walstream.schemas.avro.ChangeRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class ArchiveWriter {
     StreamId stream = head.stream();
     long seq = head.nextSeq();
     ensureIndexed(head);
-    EncodedSegment segment = SegmentWriter.encode(stream, seq, batch.records());
+    EncodedSegment segment = SegmentWriter.encodeBodies(stream, seq, batch.records());
     SegmentSummary s = segment.summary();
     String segmentKey = ArchiveLayout.segmentKey(stream, seq, s.sha256());
     // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
@@ -202,18 +202,17 @@ public final class ArchiveWriter {
   }
 
   private static void requireFollows(StreamHead head, Batch batch) {
-    List<ChangeRecord> records = batch.records();
-    ChangeRecord first = records.get(0);
-    if (head.lastLsn() != null && !SegmentWriter.after(first, head.lastLsn(), head.lastTxIndex())) {
+    EncodedRecord first = batch.records().get(0);
+    boolean after =
+        head.lastLsn() == null
+            || first.lsn() > head.lastLsn()
+            || (first.lsn() == head.lastLsn() && first.txIndex() > head.lastTxIndex());
+    if (!after) {
       throw new IllegalArgumentException(
           String.format(
               "Cannot commit batch to %s: first record (lsn %d, txIndex %d) is not after the head "
                   + "(lsn %d, txIndex %d)",
-              head.stream(),
-              first.getLsn(),
-              first.getTxIndex(),
-              head.lastLsn(),
-              head.lastTxIndex()));
+              head.stream(), first.lsn(), first.txIndex(), head.lastLsn(), head.lastTxIndex()));
     }
     if (batch.firstSourceOffset() <= head.lastSourceOffset()) {
       throw new IllegalArgumentException(
@@ -223,15 +222,6 @@ public final class ArchiveWriter {
               + batch.firstSourceOffset()
               + " is not after the head's "
               + head.lastSourceOffset());
-    }
-    for (ChangeRecord record : records) {
-      if (!record.getDatabase().equals(head.stream().database())) {
-        throw new IllegalArgumentException(
-            "Cannot commit batch to "
-                + head.stream()
-                + ": record of database "
-                + record.getDatabase());
-      }
     }
   }
 }

@@ -1,12 +1,14 @@
 package io.walstream.archive.writer;
 
+import io.walstream.archive.format.EncodedRecord;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.util.List;
 
 /**
  * Records to commit as one segment, with the source offsets they came from.
  *
- * @param records the records, in strictly increasing (lsn, txIndex) order, at least one
+ * @param records the records as Avro bodies, in strictly increasing (lsn, txIndex) order, at least
+ *     one
  * @param firstSourceOffset source offset of the first record
  * @param lastSourceOffset source offset of the last record
  * @param handledThroughOffset every offset of the source partition up to this one has been handled
@@ -14,11 +16,26 @@ import java.util.List;
  * @param topicId the Kafka topic id of the source topic, or null when unknown
  */
 public record Batch(
-    List<ChangeRecord> records,
+    List<EncodedRecord> records,
     long firstSourceOffset,
     long lastSourceOffset,
     long handledThroughOffset,
     String topicId) {
+  /** A batch of decoded records, encoded here. */
+  public static Batch of(
+      List<ChangeRecord> records,
+      long firstSourceOffset,
+      long lastSourceOffset,
+      long handledThroughOffset,
+      String topicId) {
+    return new Batch(
+        records.stream().map(EncodedRecord::of).toList(),
+        firstSourceOffset,
+        lastSourceOffset,
+        handledThroughOffset,
+        topicId);
+  }
+
   public Batch {
     records = List.copyOf(records);
     if (records.isEmpty()) {

@@ -49,6 +49,6 @@ public final class Records {
   /** A batch of {@code records} read from consecutive offsets starting at {@code firstOffset}. */
   public static Batch batch(List<ChangeRecord> records, long firstOffset) {
     long last = firstOffset + records.size() - 1;
-    return new Batch(records, firstOffset, last, last, null);
+    return Batch.of(records, firstOffset, last, last, null);
   }
 }

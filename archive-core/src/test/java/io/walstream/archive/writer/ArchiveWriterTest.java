@@ -192,7 +192,6 @@ class ArchiveWriterTest {
         Records.batch(Records.transactions("shop", 5, 1, 1), head.lastSourceOffset() + 1);
     Batch oldOffsets =
         Records.batch(Records.transactions("shop", 9000, 1, 1), head.lastSourceOffset());
-    Batch otherDatabase = Records.batch(Records.transactions("billing", 9000, 1, 1), 100);
 
     assertThatThrownBy(() -> writer.commit(head, backwards))
         .isInstanceOf(IllegalArgumentException.class)
@@ -200,9 +199,6 @@ class ArchiveWriterTest {
     assertThatThrownBy(() -> writer.commit(head, oldOffsets))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("first source offset");
-    assertThatThrownBy(() -> writer.commit(head, otherDatabase))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("record of database billing");
   }
 
   @Test

@@ -111,7 +111,7 @@ public record ArchiverConfig(
           .define(
               SEGMENT_MAX_BYTES,
               Type.LONG,
-              64L * 1024 * 1024,
+              16L * 1024 * 1024,
               ConfigDef.Range.atLeast(1024),
               Importance.MEDIUM,
               "Cut a partition's segments once this many bytes of input are buffered; bounds the archiver's memory per partition.")

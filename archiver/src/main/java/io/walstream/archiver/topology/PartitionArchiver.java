@@ -1,6 +1,7 @@
 package io.walstream.archiver.topology;
 
 import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.layout.Names;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
@@ -15,6 +16,7 @@ import io.walstream.schemas.codec.DecodeException;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +117,8 @@ final class PartitionArchiver {
     if (!buffer.follows(record)) {
       return duplicateOrRegression(buffer, record);
     }
-    int size = value == null ? 0 : value.length;
-    buffer.add(record, offset, size);
+    int size = value.length;
+    buffer.add(encoded(record, value), offset, size);
     bufferedRecords++;
     bufferedBytes += size;
     if (oldestBufferedAtMillis < 0) {
@@ -124,6 +126,15 @@ final class PartitionArchiver {
     }
     metrics.buffered();
     return Decision.BUFFERED;
+  }
+
+  /** The record's body in the current schema: the input's own bytes when it was written with it. */
+  private static EncodedRecord encoded(ChangeRecord record, byte[] value) {
+    if (CODEC.isCurrentSchema(value)) {
+      return EncodedRecord.of(
+          record, Arrays.copyOfRange(value, SingleObjectCodec.HEADER_SIZE, value.length));
+    }
+    return EncodedRecord.of(record);
   }
 
   private Decision duplicateOrRegression(StreamBuffer buffer, ChangeRecord record) {

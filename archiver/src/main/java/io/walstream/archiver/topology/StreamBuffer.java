@@ -1,5 +1,6 @@
 package io.walstream.archiver.topology;
 
+import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
@@ -15,7 +16,7 @@ import java.util.List;
 final class StreamBuffer {
   private final StreamId stream;
   private StreamHead head;
-  private final List<ChangeRecord> records = new ArrayList<>();
+  private final List<EncodedRecord> records = new ArrayList<>();
   private final List<Long> offsets = new ArrayList<>();
   private final List<Integer> sizes = new ArrayList<>();
   private long bytes;
@@ -33,7 +34,7 @@ final class StreamBuffer {
     return head;
   }
 
-  List<ChangeRecord> records() {
+  List<EncodedRecord> records() {
     return records;
   }
 
@@ -61,8 +62,8 @@ final class StreamBuffer {
   /** Whether {@code record} sorts strictly after everything archived and buffered. */
   boolean follows(ChangeRecord record) {
     if (!records.isEmpty()) {
-      ChangeRecord last = records.get(records.size() - 1);
-      return SegmentWriter.after(record, last.getLsn(), last.getTxIndex());
+      EncodedRecord last = records.get(records.size() - 1);
+      return SegmentWriter.after(record, last.lsn(), last.txIndex());
     }
     return head.lastLsn() == null
         || SegmentWriter.after(record, head.lastLsn(), head.lastTxIndex());
@@ -73,24 +74,26 @@ final class StreamBuffer {
     if (records.isEmpty() || head.lastLsn() == null) {
       return true;
     }
-    return SegmentWriter.after(records.get(0), head.lastLsn(), head.lastTxIndex());
+    EncodedRecord first = records.get(0);
+    return first.lsn() > head.lastLsn()
+        || (first.lsn() == head.lastLsn() && first.txIndex() > head.lastTxIndex());
   }
 
   /** The buffered record at the same (lsn, txIndex), or null. */
   ChangeRecord bufferedAt(long lsn, int txIndex) {
     for (int i = records.size() - 1; i >= 0; i--) {
-      ChangeRecord r = records.get(i);
-      if (r.getLsn() == lsn && r.getTxIndex() == txIndex) {
-        return r;
+      EncodedRecord r = records.get(i);
+      if (r.lsn() == lsn && r.txIndex() == txIndex) {
+        return r.decode();
       }
-      if (r.getLsn() < lsn) {
+      if (r.lsn() < lsn) {
         return null;
       }
     }
     return null;
   }
 
-  void add(ChangeRecord record, long offset, int size) {
+  void add(EncodedRecord record, long offset, int size) {
     records.add(record);
     offsets.add(offset);
     sizes.add(size);

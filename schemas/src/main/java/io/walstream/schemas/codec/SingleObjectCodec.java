@@ -121,6 +121,22 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
     return datum;
   }
 
+  /**
+   * Whether {@code bytes} carry the fingerprint of the current schema, so that the body after the
+   * header is exactly the current schema's binary encoding and can be used as is.
+   */
+  public boolean isCurrentSchema(byte[] bytes) {
+    if (bytes == null || bytes.length < HEADER_SIZE) {
+      return false;
+    }
+    for (int i = 0; i < HEADER_SIZE; i++) {
+      if (bytes[i] != header[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The fingerprint a record written by this codec carries. */
   public long writerFingerprint() {
     return SchemaCatalog.fingerprint(readerSchema);
