@@ -254,7 +254,10 @@ final class ArchiverBench implements Bench.Scenario {
       archiver.awaitStarted();
       SingleObjectCodec<SegmentManifest> codec = SingleObjectCodec.of(SegmentManifest.class);
       Thread.sleep(5000);
-      List<TopicPartition> parts = List.of(new TopicPartition("bench-latency.manifests", 0));
+      List<TopicPartition> parts =
+          manifests.partitionsFor("bench-latency.manifests").stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
       manifests.assign(parts);
       manifests.seekToBeginning(parts);
       Workload workload = new Workload(11);
@@ -289,6 +292,9 @@ final class ArchiverBench implements Bench.Scenario {
       }
       List<Long> sorted = new ArrayList<>(latencies);
       Collections.sort(sorted);
+      if (sorted.isEmpty()) {
+        throw new IllegalStateException("no manifest was observed on bench-latency.manifests");
+      }
       double p50 = sorted.get(sorted.size() / 2) / 1e6;
       double p99 = sorted.get((int) (sorted.size() * 0.99)) / 1e6;
       System.out.printf(
