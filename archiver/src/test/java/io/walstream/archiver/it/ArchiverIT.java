@@ -52,11 +52,7 @@ class ArchiverIT {
   static Workload publish(String topic, int databases, int transactions, int invalidEvery) {
     Map<StreamId, List<ChangeRecord>> expected = new LinkedHashMap<>();
     List<byte[]> invalid = new ArrayList<>();
-    Properties properties = KafkaBroker.clientProperties();
-    properties.put("enable.idempotence", "true");
-    properties.put("acks", "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
       int sent = 0;
       for (int t = 0; t < transactions; t++) {
         int db = t % databases;
@@ -80,6 +76,16 @@ class ArchiverIT {
       producer.flush();
     }
     return new Workload(expected, invalid);
+  }
+
+  /** An idempotent producer for the shared broker that fails rather than retries forever. */
+  static KafkaProducer<byte[], byte[]> producer() {
+    Properties properties = KafkaBroker.clientProperties();
+    properties.put("enable.idempotence", "true");
+    properties.put("acks", "all");
+    properties.put("max.in.flight.requests.per.connection", "1");
+    properties.put("delivery.timeout.ms", "60000");
+    return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   static byte[] key(String database) {

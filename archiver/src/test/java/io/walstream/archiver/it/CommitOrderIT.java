@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,11 +68,7 @@ class CommitOrderIT {
                         }));
         ObjectStore store = ObjectStores.open(dir.toUri().toString());
         Admin admin = KafkaBroker.admin();
-        KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(
-                KafkaBroker.clientProperties(),
-                new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        KafkaProducer<byte[], byte[]> producer = ArchiverIT.producer()) {
       await().atMost(Duration.ofSeconds(60)).until(() -> app.state() == KafkaStreams.State.RUNNING);
       List<long[]> observations = new ArrayList<>();
       int[] sent = {0};

@@ -30,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,9 +66,7 @@ class CrashIT {
   }
 
   private void publish(int transactions) {
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = ArchiverIT.producer()) {
       int base = expected.values().stream().mapToInt(List::size).sum();
       for (int t = 0; t < transactions; t++) {
         String database = "db" + (t % 3);
