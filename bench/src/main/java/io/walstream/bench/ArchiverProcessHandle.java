@@ -34,6 +34,11 @@ final class ArchiverProcessHandle implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
     command.add("-Xlog:gc:file=" + gcLog);
+    // Extra JVM options for the archiver, e.g. a flight recording: -Dbench.archiver.jvm="-XX:..."
+    String extra = System.getProperty("bench.archiver.jvm", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.add("-jar");
     command.add(jar.toString());
     command.add("archive");
@@ -67,6 +72,20 @@ final class ArchiverProcessHandle implements AutoCloseable {
       }
     }
     return 0;
+  }
+
+  /** CPU time the archiver process has used so far. */
+  java.time.Duration cpu() {
+    return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+  }
+
+  /** Metric lines whose name matches {@code pattern}, for diagnostics. */
+  List<String> metricLines(String pattern) throws IOException, InterruptedException {
+    String body =
+        http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString())
+            .body();
+    Pattern p = Pattern.compile(pattern);
+    return body.lines().filter(l -> !l.startsWith("#") && p.matcher(l).find()).toList();
   }
 
   /** The largest heap occupancy right after a GC, in MiB, from the GC log. */

@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 final class PartitionArchiver {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionArchiver.class);
   private static final int MAX_CONFLICT_RETRIES = 10;
+  private static final int MAX_REMEMBERED_NAMES = 10_000;
   private static final SingleObjectCodec<ChangeRecord> CODEC =
       SingleObjectCodec.of(ChangeRecord.class);
 
@@ -44,6 +45,7 @@ final class PartitionArchiver {
   private final ArchiverMetrics metrics;
   private final Limits limits;
   private final Map<String, StreamBuffer> streams = new LinkedHashMap<>();
+  private final java.util.Set<String> validNames = new java.util.HashSet<>();
   private long lastHandledOffset = -1;
   private long bufferedRecords;
   private long bufferedBytes;
@@ -166,31 +168,61 @@ final class PartitionArchiver {
                 writer.loadHead(new StreamId(db, source.topic(), source.partition()))));
   }
 
-  private static String invalidName(ChangeRecord record) {
-    String problem = Names.problem(record.getDatabase());
-    if (problem != null) {
-      return "database name: " + problem;
+  private String invalidName(ChangeRecord record) {
+    if (!validNames.contains(record.getDatabase())) {
+      String problem = Names.problem(record.getDatabase());
+      if (problem != null) {
+        return "database name: " + problem;
+      }
+      remember(record.getDatabase());
     }
-    String table = record.getTable();
-    if (table.isEmpty() || table.chars().anyMatch(Character::isISOControl)) {
-      return "table name: empty or contains control characters";
+    if (!validNames.contains(record.getTable())) {
+      if (!plainName(record.getTable())) {
+        return "table name: empty or contains control characters";
+      }
+      remember(record.getTable());
     }
-    for (String column : columns(record)) {
-      if (column.isEmpty() || column.chars().anyMatch(Character::isISOControl)) {
-        return "column name '"
+    String column = invalidColumn(record.getKey());
+    if (column == null && record.getAfter() != null) {
+      column = invalidColumn(record.getAfter());
+    }
+    return column == null
+        ? null
+        : "column name '"
             + column.replaceAll("\\p{Cntrl}", "?")
             + "': empty or contains control characters";
+  }
+
+  /** A column name that is empty or has control characters, or null when all are fine. */
+  private String invalidColumn(Map<String, Object> row) {
+    for (String column : row.keySet()) {
+      if (!validNames.contains(column)) {
+        if (!plainName(column)) {
+          return column;
+        }
+        remember(column);
       }
     }
     return null;
   }
 
-  private static List<String> columns(ChangeRecord record) {
-    List<String> names = new ArrayList<>(record.getKey().keySet());
-    if (record.getAfter() != null) {
-      names.addAll(record.getAfter().keySet());
+  // Names repeat across records: validate each once (bounded, so hostile input cannot grow it).
+  private void remember(String name) {
+    if (validNames.size() < MAX_REMEMBERED_NAMES) {
+      validNames.add(name);
     }
-    return names;
+  }
+
+  private static boolean plainName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (Character.isISOControl(name.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String invalidRecord(ChangeRecord record) {
