@@ -11,7 +11,6 @@ import io.walstream.archive.writer.Batch;
 import io.walstream.archive.writer.CommitResult;
 import io.walstream.archiver.metrics.ArchiverMetrics;
 import io.walstream.schemas.avro.ChangeRecord;
-import io.walstream.schemas.avro.Op;
 import io.walstream.schemas.codec.DecodeException;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import java.time.Duration;
@@ -46,6 +45,7 @@ final class PartitionArchiver {
   private final Limits limits;
   private final Map<String, StreamBuffer> streams = new LinkedHashMap<>();
   private final java.util.Set<String> validNames = new java.util.HashSet<>();
+  private final RecordProbe prober = new RecordProbe();
   private long lastHandledOffset = -1;
   private long bufferedRecords;
   private long bufferedBytes;
@@ -97,46 +97,46 @@ final class PartitionArchiver {
   Decision handle(byte[] value, long offset, long nowMillis) {
     metrics.recordIn();
     lastHandledOffset = Math.max(lastHandledOffset, offset);
-    ChangeRecord record;
+    EncodedRecord encoded;
+    RecordProbe.Result probe;
     try {
-      record = CODEC.decode(value);
+      if (CODEC.isCurrentSchema(value)) {
+        // The common case: read what is needed from the bytes, keep the body as it is.
+        probe = prober.probe(value, SingleObjectCodec.HEADER_SIZE);
+        byte[] body = Arrays.copyOfRange(value, SingleObjectCodec.HEADER_SIZE, value.length);
+        encoded = new EncodedRecord(body, probe.lsn, probe.txIndex, probe.commitTimeMicros);
+      } else {
+        // Another schema version (or not a record at all): resolve it, then re-encode.
+        encoded = EncodedRecord.of(CODEC.decode(value));
+        probe = prober.probe(encoded.body(), 0);
+      }
     } catch (DecodeException e) {
       return new Decision.DeadLetter(DeadLetterReason.UNDECODABLE, e.getMessage());
     }
-    String invalidName = invalidName(record);
+    String invalidName = invalidName(probe);
     if (invalidName != null) {
       return new Decision.DeadLetter(DeadLetterReason.INVALID_NAME, invalidName);
     }
-    String invalidRecord = invalidRecord(record);
+    String invalidRecord = invalidRecord(probe);
     if (invalidRecord != null) {
       return new Decision.DeadLetter(DeadLetterReason.INVALID_RECORD, invalidRecord);
     }
-    StreamBuffer buffer = stream(record.getDatabase());
+    StreamBuffer buffer = stream(probe.database);
     if (buffer.holdsOffset(offset)) {
       metrics.alreadyArchived();
       return Decision.ALREADY_ARCHIVED;
     }
-    if (!buffer.follows(record)) {
-      return duplicateOrRegression(buffer, record);
+    if (!buffer.follows(probe.lsn, probe.txIndex)) {
+      return duplicateOrRegression(buffer, encoded.decode());
     }
-    int size = value.length;
-    buffer.add(encoded(record, value), offset, size);
+    buffer.add(encoded, offset, value.length);
     bufferedRecords++;
-    bufferedBytes += size;
+    bufferedBytes += value.length;
     if (oldestBufferedAtMillis < 0) {
       oldestBufferedAtMillis = nowMillis;
     }
     metrics.buffered();
     return Decision.BUFFERED;
-  }
-
-  /** The record's body in the current schema: the input's own bytes when it was written with it. */
-  private static EncodedRecord encoded(ChangeRecord record, byte[] value) {
-    if (CODEC.isCurrentSchema(value)) {
-      return EncodedRecord.of(
-          record, Arrays.copyOfRange(value, SingleObjectCodec.HEADER_SIZE, value.length));
-    }
-    return EncodedRecord.of(record);
   }
 
   private Decision duplicateOrRegression(StreamBuffer buffer, ChangeRecord record) {
@@ -168,42 +168,21 @@ final class PartitionArchiver {
                 writer.loadHead(new StreamId(db, source.topic(), source.partition()))));
   }
 
-  private String invalidName(ChangeRecord record) {
-    if (!validNames.contains(record.getDatabase())) {
-      String problem = Names.problem(record.getDatabase());
+  private String invalidName(RecordProbe.Result probe) {
+    if (!validNames.contains(probe.database)) {
+      String problem = Names.problem(probe.database);
       if (problem != null) {
         return "database name: " + problem;
       }
-      remember(record.getDatabase());
+      remember(probe.database);
     }
-    if (!validNames.contains(record.getTable())) {
-      if (!plainName(record.getTable())) {
+    if (!validNames.contains(probe.table)) {
+      if (!plainName(probe.table)) {
         return "table name: empty or contains control characters";
       }
-      remember(record.getTable());
+      remember(probe.table);
     }
-    String column = invalidColumn(record.getKey());
-    if (column == null && record.getAfter() != null) {
-      column = invalidColumn(record.getAfter());
-    }
-    return column == null
-        ? null
-        : "column name '"
-            + column.replaceAll("\\p{Cntrl}", "?")
-            + "': empty or contains control characters";
-  }
-
-  /** A column name that is empty or has control characters, or null when all are fine. */
-  private String invalidColumn(Map<String, Object> row) {
-    for (String column : row.keySet()) {
-      if (!validNames.contains(column)) {
-        if (!plainName(column)) {
-          return column;
-        }
-        remember(column);
-      }
-    }
-    return null;
+    return probe.columnsPlain ? null : "column name: empty or contains control characters";
   }
 
   // Names repeat across records: validate each once (bounded, so hostile input cannot grow it).
@@ -225,16 +204,15 @@ final class PartitionArchiver {
     return true;
   }
 
-  private static String invalidRecord(ChangeRecord record) {
-    Op op = record.getOp();
-    if ((op == Op.INSERT || op == Op.UPDATE) && record.getAfter() == null) {
-      return op + " without an after image";
+  private static String invalidRecord(RecordProbe.Result probe) {
+    if (RecordProbe.needsAfter(probe) && !probe.hasAfter) {
+      return RecordProbe.opName(probe) + " without an after image";
     }
-    if (op != Op.TRUNCATE && record.getKey().isEmpty()) {
-      return op + " without key columns";
+    if (!RecordProbe.isTruncate(probe) && probe.keyColumns == 0) {
+      return RecordProbe.opName(probe) + " without key columns";
     }
-    if (record.getTxIndex() < 0) {
-      return "negative txIndex " + record.getTxIndex();
+    if (probe.txIndex < 0) {
+      return "negative txIndex " + probe.txIndex;
     }
     return null;
   }

@@ -1,7 +1,6 @@
 package io.walstream.archiver.topology;
 
 import io.walstream.archive.format.EncodedRecord;
-import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.schemas.avro.ChangeRecord;
@@ -59,14 +58,17 @@ final class StreamBuffer {
     return offset <= head.lastSourceOffset() || (!records.isEmpty() && offset <= lastOffset());
   }
 
-  /** Whether {@code record} sorts strictly after everything archived and buffered. */
-  boolean follows(ChangeRecord record) {
+  /** Whether (lsn, txIndex) sorts strictly after everything archived and buffered. */
+  boolean follows(long lsn, int txIndex) {
     if (!records.isEmpty()) {
       EncodedRecord last = records.get(records.size() - 1);
-      return SegmentWriter.after(record, last.lsn(), last.txIndex());
+      return after(lsn, txIndex, last.lsn(), last.txIndex());
     }
-    return head.lastLsn() == null
-        || SegmentWriter.after(record, head.lastLsn(), head.lastTxIndex());
+    return head.lastLsn() == null || after(lsn, txIndex, head.lastLsn(), head.lastTxIndex());
+  }
+
+  private static boolean after(long lsn, int txIndex, long otherLsn, int otherTxIndex) {
+    return lsn > otherLsn || (lsn == otherLsn && txIndex > otherTxIndex);
   }
 
   /** Whether the first buffered record sorts strictly after the head (checked after a rebase). */
