@@ -1,0 +1,51 @@
+package io.walstream.restorer;
+
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.restorer.apply.TransactionMerger;
+import io.walstream.restorer.plan.RestorePlan;
+import io.walstream.restorer.plan.RestorePlanner;
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.Sink;
+import io.walstream.restorer.verify.VerifiedArchive;
+import java.time.Duration;
+import java.util.Map;
+
+/** Plan, then verify and apply: restores one database from an archive into a sink. */
+public final class Restorer {
+  /** What a restore did. */
+  public record Result(
+      RestorePlan plan,
+      TransactionMerger.Outcome outcome,
+      Map<String, Long> rowsPerTable,
+      Duration duration) {}
+
+  private final VerifiedArchive archive;
+
+  public Restorer(ObjectStore store) {
+    this.archive = new VerifiedArchive(new ArchiveReader(store));
+  }
+
+  /** The plan for restoring {@code database} to {@code target}; reads manifests only. */
+  public RestorePlan plan(String database, RestoreTarget target) {
+    return RestorePlanner.plan(database, archive.chains(database), target);
+  }
+
+  /**
+   * Restores {@code database} to {@code target} into {@code sink}; on any failure the sink is
+   * aborted, leaving its target untouched.
+   */
+  public Result restore(String database, RestoreTarget target, Sink sink) {
+    long start = System.nanoTime();
+    RestorePlan plan = plan(database, target);
+    try {
+      TransactionMerger.Outcome outcome = new TransactionMerger(archive).merge(plan, sink::apply);
+      Map<String, Long> rows = sink.rowCounts();
+      sink.commit();
+      return new Result(plan, outcome, rows, Duration.ofNanos(System.nanoTime() - start));
+    } catch (RuntimeException e) {
+      sink.abort();
+      throw e;
+    }
+  }
+}

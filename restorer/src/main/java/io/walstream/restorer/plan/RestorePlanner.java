@@ -1,0 +1,111 @@
+package io.walstream.restorer.plan;
+
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.read.StoredManifest;
+import io.walstream.schemas.value.Values;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plans a restore: a pure function of the chains of a database's streams and the target. Takes, per
+ * stream, every manifest from the start of the chain up to (and including) the last one that can
+ * hold a transaction within the target; refuses targets outside the restorable window.
+ */
+public final class RestorePlanner {
+  private RestorePlanner() {}
+
+  public static RestorePlan plan(String database, List<StreamChain> chains, RestoreTarget target) {
+    RestoreWindow window = window(chains);
+    requireWithin(database, window, target);
+    List<RestorePlan.StreamPlan> streams = new ArrayList<>();
+    for (StreamChain chain : chains) {
+      List<StoredManifest> taken = new ArrayList<>();
+      for (StoredManifest stored : chain.manifests()) {
+        Manifest m = stored.manifest();
+        if (m.kind() == Manifest.Kind.SEGMENT && !mayHoldAdmitted(m, target)) {
+          break;
+        }
+        taken.add(stored);
+      }
+      streams.add(new RestorePlan.StreamPlan(chain.stream(), taken));
+    }
+    return new RestorePlan(database, target, window, streams);
+  }
+
+  private static boolean mayHoldAdmitted(Manifest m, RestoreTarget target) {
+    if (target instanceof RestoreTarget.AtLsn at) {
+      return m.firstLsn() <= at.lsn();
+    }
+    if (target instanceof RestoreTarget.AtTime at) {
+      return m.minCommitTimeMicros() <= Values.toMicros(at.time());
+    }
+    return true;
+  }
+
+  /** The LSN and time ranges of every record of the chains. */
+  public static RestoreWindow window(List<StreamChain> chains) {
+    Long firstLsn = null;
+    Long lastLsn = null;
+    Long firstTime = null;
+    Long lastTime = null;
+    for (StreamChain chain : chains) {
+      for (StoredManifest stored : chain.manifests()) {
+        Manifest m = stored.manifest();
+        if (m.kind() != Manifest.Kind.SEGMENT) {
+          continue;
+        }
+        firstLsn = firstLsn == null ? m.firstLsn() : Math.min(firstLsn, m.firstLsn());
+        lastLsn = lastLsn == null ? m.lastLsn() : Math.max(lastLsn, m.lastLsn());
+        firstTime =
+            firstTime == null
+                ? m.minCommitTimeMicros()
+                : Math.min(firstTime, m.minCommitTimeMicros());
+        lastTime =
+            lastTime == null
+                ? m.maxCommitTimeMicros()
+                : Math.max(lastTime, m.maxCommitTimeMicros());
+      }
+    }
+    return new RestoreWindow(firstLsn, lastLsn, firstTime, lastTime);
+  }
+
+  private static void requireWithin(String database, RestoreWindow window, RestoreTarget target) {
+    if (window.earliestLsn() == null) {
+      throw new TargetNotRestorableException(
+          "Cannot restore database " + database + ": the archive holds no records of it");
+    }
+    boolean before = false;
+    boolean after = false;
+    if (target instanceof RestoreTarget.AtLsn at) {
+      before = at.lsn() < window.earliestLsn();
+      after = at.lsn() > window.latestLsn();
+    } else if (target instanceof RestoreTarget.AtTime at) {
+      long micros = Values.toMicros(at.time());
+      before = micros < window.earliestCommitMicros();
+      after = micros > window.latestCommitMicros();
+    }
+    if (before || after) {
+      throw new TargetNotRestorableException(
+          "Cannot restore database "
+              + database
+              + " to "
+              + describe(target)
+              + ": it is "
+              + (before ? "before the first" : "after the last")
+              + " archived transaction;"
+              + " the restorable window is "
+              + window);
+    }
+  }
+
+  /** A target in words, for messages. */
+  public static String describe(RestoreTarget target) {
+    if (target instanceof RestoreTarget.AtLsn at) {
+      return "lsn " + at.lsn();
+    }
+    if (target instanceof RestoreTarget.AtTime at) {
+      return Values.formatTimestamp(at.time());
+    }
+    return "the latest transaction";
+  }
+}

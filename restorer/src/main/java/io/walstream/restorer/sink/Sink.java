@@ -1,0 +1,27 @@
+package io.walstream.restorer.sink;
+
+import io.walstream.schemas.avro.ChangeRecord;
+import java.util.List;
+
+/**
+ * Where a restore writes. Writes go to a temporary target that replaces the real one only on {@link
+ * #commit()} (DESIGN invariant 8); {@link #abort()} leaves nothing behind.
+ */
+public interface Sink extends AutoCloseable {
+  /** Applies one complete transaction. */
+  void apply(List<ChangeRecord> transaction);
+
+  /** Makes everything applied durable and switches it in place of the target. */
+  void commit();
+
+  /** Discards everything applied; the target is untouched. */
+  void abort();
+
+  /** Rows per table in the restored database, for the summary. */
+  java.util.Map<String, Long> rowCounts();
+
+  @Override
+  default void close() {
+    abort();
+  }
+}

@@ -1,0 +1,336 @@
+package io.walstream.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.store.InMemoryObjectStore;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.Batch;
+import io.walstream.archive.writer.CommitResult;
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.plan.TargetNotRestorableException;
+import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.avro.Op;
+import io.walstream.schemas.value.Values;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Restores random change streams to many targets and compares with an independent model. */
+class RestorerTest {
+  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+  @TempDir Path dir;
+  private final InMemoryObjectStore store = new InMemoryObjectStore();
+  private final List<List<ChangeRecord>> transactions = new ArrayList<>();
+
+  /** Writes {@code count} random transactions over two streams (topics) of database "shop". */
+  private void archive(int count, long seed) {
+    Random random = new Random(seed);
+    ArchiveWriter writer = new ArchiveWriter(store, "test");
+    Map<StreamId, List<ChangeRecord>> pending = new HashMap<>();
+    Map<StreamId, StreamHead> heads = new HashMap<>();
+    Map<StreamId, Long> offsets = new HashMap<>();
+    StreamId[] streams = {
+      new StreamId("shop", "a.changes", 0), new StreamId("shop", "b.changes", 1)
+    };
+    long lsn = 100;
+    for (int t = 0; t < count; t++) {
+      lsn += 1 + random.nextInt(3);
+      StreamId stream = streams[random.nextInt(2)];
+      List<ChangeRecord> tx = new ArrayList<>();
+      int size = 1 + random.nextInt(4);
+      for (int i = 0; i < size; i++) {
+        tx.add(record(random, lsn, i, i == size - 1, T0.plusSeconds(lsn)));
+      }
+      transactions.add(tx);
+      List<ChangeRecord> buffer = pending.computeIfAbsent(stream, k -> new ArrayList<>());
+      buffer.addAll(tx);
+      // Cut at random, sometimes inside a transaction's records as the archiver may.
+      if (buffer.size() > 3 + random.nextInt(10) || t == count - 1) {
+        flush(
+            writer,
+            stream,
+            buffer,
+            heads,
+            offsets,
+            buffer.size() - (t == count - 1 ? 0 : random.nextInt(2)));
+      }
+    }
+    for (StreamId stream : streams) {
+      List<ChangeRecord> buffer = pending.getOrDefault(stream, new ArrayList<>());
+      if (!buffer.isEmpty()) {
+        flush(writer, stream, buffer, heads, offsets, buffer.size());
+      }
+    }
+  }
+
+  private static void flush(
+      ArchiveWriter writer,
+      StreamId stream,
+      List<ChangeRecord> buffer,
+      Map<StreamId, StreamHead> heads,
+      Map<StreamId, Long> offsets,
+      int take) {
+    if (take <= 0) {
+      return;
+    }
+    StreamHead head = heads.computeIfAbsent(stream, writer::loadHead);
+    long first = offsets.getOrDefault(stream, 0L);
+    List<ChangeRecord> batch = new ArrayList<>(buffer.subList(0, take));
+    CommitResult result =
+        writer.commit(head, Batch.of(batch, first, first + take - 1, first + take - 1, null));
+    heads.put(stream, ((CommitResult.Committed) result).head());
+    offsets.put(stream, first + take);
+    buffer.subList(0, take).clear();
+  }
+
+  private static ChangeRecord record(
+      Random random, long lsn, int txIndex, boolean last, Instant commit) {
+    String table = random.nextBoolean() ? "orders" : "order \"items\"";
+    long id = random.nextInt(20);
+    int dice = random.nextInt(100);
+    Op op = dice < 5 ? Op.TRUNCATE : dice < 20 ? Op.DELETE : dice < 50 ? Op.UPDATE : Op.INSERT;
+    Map<String, Object> key = op == Op.TRUNCATE ? Map.of() : Map.of("id", id);
+    Map<String, Object> after = null;
+    if (op == Op.INSERT || op == Op.UPDATE) {
+      after = new LinkedHashMap<>();
+      after.put("id", id);
+      after.put("status", random.nextBoolean() ? "paid" : "naïve ✓");
+      if (random.nextBoolean()) {
+        after.put("total", Values.decimal(new BigDecimal(random.nextInt(100000)).movePointLeft(2)));
+      }
+      if (random.nextInt(4) == 0) {
+        after.put("select", random.nextBoolean());
+      }
+      if (random.nextInt(5) == 0) {
+        after.put("when", Values.timestamp(commit));
+      }
+    }
+    return ChangeRecord.newBuilder()
+        .setDatabase("shop")
+        .setTable(table)
+        .setOp(op)
+        .setKey(key)
+        .setAfter(after)
+        .setLsn(lsn)
+        .setTxIndex(txIndex)
+        .setTxLast(last)
+        .setCommitTime(commit)
+        .build();
+  }
+
+  /**
+   * The oracle: tables as key → row (SQLite values, nulls dropped) after the admitted transactions.
+   */
+  private Map<String, Map<Object, Map<String, Object>>> expected(RestoreTarget target) {
+    Map<String, Map<Object, Map<String, Object>>> tables = new TreeMap<>();
+    for (List<ChangeRecord> tx : transactions) {
+      ChangeRecord last = tx.get(tx.size() - 1);
+      if (!target.admits(last.getLsn(), Values.toMicros(last.getCommitTime()))) {
+        break;
+      }
+      for (ChangeRecord r : tx) {
+        Map<Object, Map<String, Object>> rows = tables.get(r.getTable());
+        switch (r.getOp()) {
+          case TRUNCATE -> {
+            if (rows != null) {
+              rows.clear();
+            }
+          }
+          case DELETE -> {
+            if (rows != null) {
+              rows.remove(r.getKey().get("id"));
+            }
+          }
+          default -> {
+            Map<String, Object> row = new TreeMap<>();
+            r.getAfter()
+                .forEach(
+                    (c, v) -> {
+                      Object sql = sqlite(v);
+                      if (sql != null) {
+                        row.put(c, sql);
+                      }
+                    });
+            tables
+                .computeIfAbsent(r.getTable(), k -> new HashMap<>())
+                .put(r.getKey().get("id"), row);
+          }
+        }
+      }
+    }
+    return tables;
+  }
+
+  private static Object sqlite(Object v) {
+    if (v instanceof Boolean b) {
+      return b ? 1L : 0L;
+    }
+    if (v instanceof io.walstream.schemas.avro.DecimalValue d) {
+      return Values.toBigDecimal(d).toPlainString();
+    }
+    if (v instanceof io.walstream.schemas.avro.TimestampValue t) {
+      return Values.formatTimestamp(t.getMicros());
+    }
+    return v;
+  }
+
+  private static Map<String, Map<Object, Map<String, Object>>> actual(Path db) throws Exception {
+    Map<String, Map<Object, Map<String, Object>>> tables = new TreeMap<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement s = c.createStatement();
+        ResultSet names =
+            s.executeQuery(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> '_walstream_restore'")) {
+      List<String> tableNames = new ArrayList<>();
+      while (names.next()) {
+        tableNames.add(names.getString(1));
+      }
+      for (String table : tableNames) {
+        Map<Object, Map<String, Object>> rows = new HashMap<>();
+        try (Statement q = c.createStatement();
+            ResultSet rs =
+                q.executeQuery("SELECT * FROM \"" + table.replace("\"", "\"\"") + "\"")) {
+          ResultSetMetaData meta = rs.getMetaData();
+          while (rs.next()) {
+            Map<String, Object> row = new TreeMap<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+              Object value = rs.getObject(i);
+              if (value instanceof Integer n) {
+                value = (long) n;
+              }
+              if (value != null) {
+                row.put(meta.getColumnName(i), value);
+              }
+            }
+            rows.put(row.get("id"), row);
+          }
+        }
+        tables.put(table, rows);
+      }
+    }
+    return tables;
+  }
+
+  private Restorer.Result restore(RestoreTarget target, Path output) {
+    return new Restorer(store).restore("shop", target, SqliteSink.open(output, false));
+  }
+
+  @Test
+  void shouldEqualTheModelWhenRestoredToLatestAndToEveryKindOfTarget() throws Exception {
+    archive(300, 42);
+    List<RestoreTarget> targets = new ArrayList<>();
+    targets.add(new RestoreTarget.Latest());
+    long firstLsn = transactions.get(0).get(0).getLsn();
+    long lastLsn = transactions.get(transactions.size() - 1).get(0).getLsn();
+    targets.add(new RestoreTarget.AtLsn(firstLsn));
+    targets.add(new RestoreTarget.AtLsn(lastLsn));
+    Random random = new Random(7);
+    for (int i = 0; i < 6; i++) {
+      long lsn = firstLsn + random.nextInt((int) (lastLsn - firstLsn));
+      targets.add(new RestoreTarget.AtLsn(lsn));
+      targets.add(new RestoreTarget.AtTime(T0.plusSeconds(lsn).plusMillis(500)));
+    }
+    int n = 0;
+    for (RestoreTarget target : targets) {
+      Path output = dir.resolve("restore-" + n++ + ".db");
+
+      Restorer.Result result = restore(target, output);
+
+      var expected = expected(target);
+      var actual = actual(output);
+      expected.keySet().forEach(t -> actual.putIfAbsent(t, new HashMap<>()));
+      assertThat(actual).as("restore to %s", target).isEqualTo(expected);
+      assertThat(result.outcome().incompleteRecords()).isZero();
+    }
+  }
+
+  @Test
+  void shouldRefuseTargetsOutsideTheWindowAndStateIt() {
+    archive(20, 1);
+    long firstLsn = transactions.get(0).get(0).getLsn();
+
+    assertThatThrownBy(() -> restore(new RestoreTarget.AtLsn(firstLsn - 1), dir.resolve("x.db")))
+        .isInstanceOf(TargetNotRestorableException.class)
+        .hasMessageContaining("before the first archived transaction")
+        .hasMessageContaining("the restorable window is lsn " + firstLsn);
+    assertThatThrownBy(
+            () -> restore(new RestoreTarget.AtTime(T0.plusSeconds(1_000_000)), dir.resolve("x.db")))
+        .isInstanceOf(TargetNotRestorableException.class)
+        .hasMessageContaining("after the last archived transaction");
+    assertThat(dir.resolve("x.db")).doesNotExist();
+  }
+
+  @Test
+  void shouldFailClosedAndLeaveNothingWhenASegmentIsCorrupt() throws Exception {
+    archive(100, 3);
+    StreamId stream = new StreamId("shop", "a.changes", 0);
+    Manifest third = new ArchiveReader(store).readManifest(stream, 2).orElseThrow().manifest();
+    byte[] bytes = store.readAll(third.segmentKey()).orElseThrow();
+    bytes[bytes.length / 2] ^= 1;
+    store.corrupt(third.segmentKey(), bytes);
+    Path output = dir.resolve("corrupt.db");
+
+    assertThatThrownBy(() -> restore(new RestoreTarget.Latest(), output))
+        .isInstanceOfSatisfying(
+            IntegrityException.class, e -> assertThat(e.key()).isEqualTo(third.segmentKey()))
+        .hasMessageContaining("segment hash mismatch");
+    assertThat(output).doesNotExist();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldRefuseToOverwriteAnExistingOutput() throws Exception {
+    archive(5, 9);
+    Path output = dir.resolve("exists.db");
+    Files.writeString(output, "keep me");
+
+    assertThatThrownBy(() -> restore(new RestoreTarget.Latest(), output))
+        .hasMessageContaining("it exists (use --force to replace it)");
+    assertThat(Files.readString(output)).isEqualTo("keep me");
+  }
+
+  @Test
+  void shouldLeaveOutATrailingTransactionWithoutItsLastRecord() throws Exception {
+    ArchiveWriter writer = new ArchiveWriter(store, "t");
+    StreamId stream = new StreamId("shop", "a.changes", 0);
+    ChangeRecord complete = record(new Random(1), 10, 0, true, T0);
+    ChangeRecord open = record(new Random(2), 11, 0, false, T0.plusSeconds(1));
+    writer.commit(writer.loadHead(stream), Batch.of(List.of(complete, open), 0, 1, 1, null));
+    transactions.add(List.of(complete));
+
+    Restorer.Result result = restore(new RestoreTarget.Latest(), dir.resolve("tail.db"));
+
+    assertThat(result.outcome().transactions()).isEqualTo(1);
+    assertThat(result.outcome().incompleteRecords()).isEqualTo(1);
+    assertThat(result.outcome().lastLsn()).isEqualTo(10);
+    Set<String> tables = new HashSet<>(actual(dir.resolve("tail.db")).keySet());
+    assertThat(tables).containsAnyElementsOf(Set.of(complete.getTable()));
+  }
+}
