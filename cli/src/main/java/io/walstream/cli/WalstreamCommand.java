@@ -2,6 +2,9 @@ package io.walstream.cli;
 
 import io.walstream.cli.command.ArchiveCommand;
 import io.walstream.cli.command.PublishCommand;
+import io.walstream.cli.command.RestoreCommand;
+import io.walstream.cli.command.RestorePointsCommand;
+import io.walstream.cli.command.VerifyCommand;
 import io.walstream.schemas.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +20,14 @@ import picocli.CommandLine.Spec;
       "Archives database change records from Kafka into hash-chained WAL segments in object",
       "storage, and restores a database from them to any point in time."
     },
-    subcommands = {ArchiveCommand.class, PublishCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      ArchiveCommand.class,
+      PublishCommand.class,
+      RestoreCommand.class,
+      RestorePointsCommand.class,
+      VerifyCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error"})
 public final class WalstreamCommand implements Runnable {
@@ -30,7 +40,23 @@ public final class WalstreamCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new WalstreamCommand());
     cli.setExecutionExceptionHandler(WalstreamCommand::handleFailure);
+    cli.setExitCodeExceptionMapper(WalstreamCommand::exitCode);
     return cli;
+  }
+
+  /** 3: target not restorable; 4: integrity failure; 2: bad input; 1: anything else. */
+  static int exitCode(Throwable e) {
+    if (e instanceof io.walstream.restorer.plan.TargetNotRestorableException) {
+      return 3;
+    }
+    if (e instanceof io.walstream.archive.error.IntegrityException) {
+      return 4;
+    }
+    if (e instanceof CommandLine.ParameterException
+        || e instanceof io.walstream.archive.error.InvalidConfigException) {
+      return 2;
+    }
+    return 1;
   }
 
   /**

@@ -1,0 +1,112 @@
+package io.walstream.cli.command;
+
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.restorer.plan.RestorePlanner;
+import io.walstream.restorer.plan.RestoreWindow;
+import io.walstream.restorer.plan.StreamChain;
+import io.walstream.restorer.verify.VerifiedArchive;
+import io.walstream.schemas.error.WalstreamException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code walstream restore-points}: what each database can be restored to. */
+@Command(
+    name = "restore-points",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show, per database, the restorable window (LSN and commit time), streams, segments, bytes, gaps and chain problems.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed", "1:could not read the archive", "2:usage error"})
+public final class RestorePointsCommand implements Callable<Integer> {
+  @Mixin ArchiveOption archive;
+
+  @Option(names = "--database", description = "Only this database.")
+  String database;
+
+  @Option(names = "--json", description = "Print as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    try (ObjectStore store = archive.open()) {
+      ArchiveReader reader = new ArchiveReader(store);
+      VerifiedArchive verified = new VerifiedArchive(reader);
+      List<String> databases = database == null ? reader.databases() : List.of(database);
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (String db : databases) {
+        out.add(describe(db, verified));
+      }
+      if (json) {
+        System.out.println(Json.write(out));
+      } else {
+        out.forEach(RestorePointsCommand::print);
+        if (out.isEmpty()) {
+          System.out.println("The archive holds no databases.");
+        }
+      }
+      return 0;
+    }
+  }
+
+  private static Map<String, Object> describe(String database, VerifiedArchive verified) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("database", database);
+    List<String> problems = new ArrayList<>();
+    List<StreamChain> chains;
+    try {
+      chains = verified.chains(database);
+    } catch (WalstreamException e) {
+      chains = List.of();
+      problems.add(e.getMessage());
+    }
+    RestoreWindow window = RestorePlanner.window(chains);
+    long segments = 0;
+    long bytes = 0;
+    List<String> gaps = new ArrayList<>();
+    for (StreamChain chain : chains) {
+      for (StoredManifest m : chain.manifests()) {
+        if (m.manifest().kind() == Manifest.Kind.GAP) {
+          gaps.add(
+              chain.stream()
+                  + " offsets "
+                  + m.manifest().firstSourceOffset()
+                  + " to "
+                  + m.manifest().lastSourceOffset());
+        } else {
+          segments++;
+          bytes += m.manifest().byteSize();
+        }
+      }
+    }
+    d.put("window", window.toString());
+    d.put("earliestLsn", window.earliestLsn());
+    d.put("latestLsn", window.latestLsn());
+    d.put("streams", chains.size());
+    d.put("segments", segments);
+    d.put("bytes", bytes);
+    d.put("gaps", gaps);
+    d.put("problems", problems);
+    return d;
+  }
+
+  private static void print(Map<String, Object> d) {
+    System.out.printf(
+        "%s: %s; %s streams, %s segments, %s bytes%n",
+        d.get("database"), d.get("window"), d.get("streams"), d.get("segments"), d.get("bytes"));
+    for (Object gap : (List<?>) d.get("gaps")) {
+      System.out.println("  GAP " + gap);
+    }
+    for (Object problem : (List<?>) d.get("problems")) {
+      System.out.println("  PROBLEM " + problem);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.walstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.store.FileSystemObjectStore;
+import io.walstream.archive.testing.Records;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.CommitResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** restore, restore-points and verify, in process, with their documented exit codes. */
+class RestoreCommandTest {
+  @TempDir Path dir;
+  private Path archive;
+  private String uri;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void buildArchive() {
+    archive = dir.resolve("archive");
+    uri = archive.toUri().toString();
+    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
+    StreamId stream = new StreamId("shop", "walstream.changes", 0);
+    StreamHead head = writer.loadHead(stream);
+    for (int i = 0; i < 4; i++) {
+      head =
+          ((CommitResult.Committed)
+                  writer.commit(
+                      head,
+                      Records.batch(Records.transactions("shop", 100 + 3L * i, 3, 2), 6L * i)))
+              .head();
+    }
+  }
+
+  private int run(String... args) {
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      var cli = WalstreamCommand.commandLine();
+      cli.setErr(
+          new java.io.PrintWriter(
+              new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+      return cli.execute(args);
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+    }
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldRestoreToLatestAndSummarise() {
+    Path output = dir.resolve("shop.db");
+
+    int code =
+        run(
+            "restore",
+            "--archive",
+            uri,
+            "--database",
+            "shop",
+            "--latest",
+            "--output",
+            output.toString());
+
+    assertThat(code).as(stderr()).isZero();
+    assertThat(output).exists();
+    assertThat(stdout())
+        .contains("Restored shop to lsn 111")
+        .contains("12 transactions, 24 records");
+  }
+
+  @Test
+  void shouldPrintThePlanAndWriteNothingWhenDryRun() {
+    int code = run("restore", "--archive", uri, "--database", "shop", "--lsn", "104", "--dry-run");
+
+    assertThat(code).isZero();
+    assertThat(stdout()).contains("Plan: restore shop to lsn 104").contains("total: 2 segments");
+  }
+
+  @Test
+  void shouldExitThreeNamingTheWindowWhenTheTargetIsOutsideIt() {
+    int code =
+        run(
+            "restore",
+            "--archive",
+            uri,
+            "--database",
+            "shop",
+            "--lsn",
+            "5",
+            "--output",
+            dir.resolve("x.db").toString());
+
+    assertThat(code).isEqualTo(3);
+    assertThat(stderr())
+        .contains("before the first archived transaction")
+        .contains("lsn 100 to 111");
+    assertThat(dir.resolve("x.db")).doesNotExist();
+  }
+
+  @Test
+  void shouldExitFourAndLeaveNoOutputWhenASegmentIsCorrupt() throws Exception {
+    Manifest m =
+        new ArchiveReader(new FileSystemObjectStore(archive))
+            .readManifest(new StreamId("shop", "walstream.changes", 0), 1)
+            .orElseThrow()
+            .manifest();
+    Path segment = archive.resolve(m.segmentKey());
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(segment, bytes);
+    Path output = dir.resolve("corrupt.db");
+
+    int restore =
+        run(
+            "restore",
+            "--archive",
+            uri,
+            "--database",
+            "shop",
+            "--latest",
+            "--output",
+            output.toString());
+    int verify = run("verify", "--archive", uri);
+
+    assertThat(restore).isEqualTo(4);
+    assertThat(stderr()).contains(m.segmentKey()).contains("segment hash mismatch");
+    assertThat(output).doesNotExist();
+    assertThat(verify).isEqualTo(4);
+    assertThat(stdout()).contains("SEGMENT_HASH_MISMATCH " + m.segmentKey()).contains("FAILED");
+  }
+
+  @Test
+  void shouldVerifyCleanAndListRestorePoints() {
+    assertThat(run("verify", "--archive", uri)).isZero();
+    assertThat(stdout()).contains("CLEAN: 1 streams, 4 segments, 24 records");
+
+    assertThat(run("restore-points", "--archive", uri, "--json")).isZero();
+    assertThat(stdout())
+        .contains("\"database\" : \"shop\"")
+        .contains("\"earliestLsn\" : 100")
+        .contains("\"latestLsn\" : 111");
+  }
+
+  @Test
+  void shouldExitTwoWhenTheTimeIsNotIso8601() {
+    assertThat(
+            run(
+                "restore",
+                "--archive",
+                uri,
+                "--database",
+                "shop",
+                "--to",
+                "yesterday",
+                "--dry-run"))
+        .isEqualTo(2);
+    assertThat(stderr()).contains("Cannot parse timestamp 'yesterday'");
+  }
+}
