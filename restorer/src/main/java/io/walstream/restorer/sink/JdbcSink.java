@@ -1,0 +1,234 @@
+package io.walstream.restorer.sink;
+
+import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.avro.Op;
+import io.walstream.schemas.error.WalstreamException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies change records to a SQL database over JDBC: tables created from the records (primary key
+ * = the key columns), columns added as they appear, INSERT/UPDATE as upserts making the row exactly
+ * the after image, DELETE and TRUNCATE, batched transactions that also record the position reached.
+ * Subclasses say where the tables live, how values are typed and bound, and how the result is
+ * switched into place atomically.
+ */
+abstract class JdbcSink implements Sink {
+  private static final int BATCH_RECORDS = 5_000;
+
+  protected final Connection connection;
+  private final Map<String, Table> tables = new HashMap<>();
+  private int inBatch;
+
+  /** Known columns and key columns of one table. */
+  private static final class Table {
+    final List<String> keys;
+    final Set<String> columns = new LinkedHashSet<>();
+
+    Table(List<String> keys) {
+      this.keys = keys;
+    }
+  }
+
+  protected JdbcSink(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** The qualified, quoted name of table {@code table} in the (staging) target. */
+  protected abstract String tableName(String table);
+
+  /** The declared column type for a first value. */
+  protected abstract String columnType(Object value);
+
+  /** Binds a column value. */
+  protected abstract void bind(PreparedStatement statement, int index, Object value)
+      throws SQLException;
+
+  /** What the sink writes to, for messages. */
+  protected abstract String describe();
+
+  /** Creates the position table; called once the connection is ready. */
+  protected final void createPositionTable() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute(
+          "CREATE TABLE "
+              + tableName("_walstream_restore")
+              + " (\"key\" TEXT PRIMARY KEY, \"value\" TEXT NOT NULL)");
+    }
+  }
+
+  @Override
+  public final void apply(List<ChangeRecord> transaction) {
+    try {
+      for (ChangeRecord record : transaction) {
+        applyRecord(record);
+      }
+      position(transaction.get(transaction.size() - 1).getLsn());
+      inBatch += transaction.size();
+      if (inBatch >= BATCH_RECORDS) {
+        connection.commit();
+        inBatch = 0;
+      }
+    } catch (SQLException e) {
+      throw new WalstreamException(
+          "Cannot apply transaction to " + describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void position(long lsn) throws SQLException {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "INSERT INTO "
+                + tableName("_walstream_restore")
+                + " VALUES ('lsn', ?)"
+                + " ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\"")) {
+      s.setString(1, Long.toString(lsn));
+      s.executeUpdate();
+    }
+  }
+
+  private void applyRecord(ChangeRecord record) throws SQLException {
+    String name = tableName(record.getTable());
+    if (record.getOp() == Op.TRUNCATE) {
+      if (tables.containsKey(record.getTable())) {
+        try (Statement s = connection.createStatement()) {
+          s.executeUpdate("DELETE FROM " + name);
+        }
+      }
+      return;
+    }
+    Table table = table(record);
+    if (record.getOp() == Op.DELETE) {
+      delete(name, table, record.getKey());
+      return;
+    }
+    Map<String, Object> row = new LinkedHashMap<>(record.getAfter());
+    record.getKey().forEach(row::putIfAbsent);
+    addColumns(name, table, row);
+    upsert(name, table, row);
+  }
+
+  private Table table(ChangeRecord record) throws SQLException {
+    Table table = tables.get(record.getTable());
+    if (table != null) {
+      return table;
+    }
+    List<String> keys = new ArrayList<>(new TreeMap<>(record.getKey()).keySet());
+    StringBuilder ddl =
+        new StringBuilder("CREATE TABLE ").append(tableName(record.getTable())).append(" (");
+    for (String key : keys) {
+      ddl.append(SqlValues.quote(key))
+          .append(' ')
+          .append(columnType(record.getKey().get(key)))
+          .append(", ");
+    }
+    ddl.append("PRIMARY KEY (").append(quotedList(keys)).append("))");
+    try (Statement s = connection.createStatement()) {
+      s.execute(ddl.toString());
+    }
+    table = new Table(keys);
+    table.columns.addAll(keys);
+    tables.put(record.getTable(), table);
+    return table;
+  }
+
+  private static String quotedList(List<String> names) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < names.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(SqlValues.quote(names.get(i)));
+    }
+    return sb.toString();
+  }
+
+  private void addColumns(String name, Table table, Map<String, Object> row) throws SQLException {
+    for (Map.Entry<String, Object> column : row.entrySet()) {
+      if (table.columns.add(column.getKey())) {
+        try (Statement s = connection.createStatement()) {
+          s.execute(
+              "ALTER TABLE "
+                  + name
+                  + " ADD COLUMN "
+                  + SqlValues.quote(column.getKey())
+                  + " "
+                  + columnType(column.getValue()));
+        }
+      }
+    }
+  }
+
+  private void upsert(String name, Table table, Map<String, Object> row) throws SQLException {
+    List<String> columns = new ArrayList<>(table.columns);
+    StringBuilder values = new StringBuilder();
+    StringBuilder updates = new StringBuilder();
+    for (int i = 0; i < columns.size(); i++) {
+      String quoted = SqlValues.quote(columns.get(i));
+      values.append(i == 0 ? "?" : ", ?");
+      if (!table.keys.contains(columns.get(i))) {
+        updates
+            .append(updates.length() == 0 ? "" : ", ")
+            .append(quoted)
+            .append(" = excluded.")
+            .append(quoted);
+      }
+    }
+    String sql =
+        "INSERT INTO "
+            + name
+            + " ("
+            + quotedList(columns)
+            + ") VALUES ("
+            + values
+            + ") ON CONFLICT ("
+            + quotedList(table.keys)
+            + ")"
+            + (updates.length() == 0 ? " DO NOTHING" : " DO UPDATE SET " + updates);
+    try (PreparedStatement s = connection.prepareStatement(sql)) {
+      for (int i = 0; i < columns.size(); i++) {
+        // Columns missing from the after image become NULL: the row is exactly the image.
+        bind(s, i + 1, row.get(columns.get(i)));
+      }
+      s.executeUpdate();
+    }
+  }
+
+  private void delete(String name, Table table, Map<String, Object> key) throws SQLException {
+    StringBuilder sql = new StringBuilder("DELETE FROM ").append(name).append(" WHERE ");
+    for (int i = 0; i < table.keys.size(); i++) {
+      sql.append(i == 0 ? "" : " AND ").append(SqlValues.quote(table.keys.get(i))).append(" = ?");
+    }
+    try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
+      for (int i = 0; i < table.keys.size(); i++) {
+        bind(s, i + 1, key.get(table.keys.get(i)));
+      }
+      s.executeUpdate();
+    }
+  }
+
+  @Override
+  public final Map<String, Long> rowCounts() {
+    Map<String, Long> counts = new TreeMap<>();
+    try {
+      for (String table : tables.keySet()) {
+        try (Statement s = connection.createStatement();
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + tableName(table))) {
+          rs.next();
+          counts.put(table, rs.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new WalstreamException("Cannot count rows of " + describe() + ": " + e.getMessage(), e);
+    }
+    return counts;
+  }
+}
