@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Restore a database from the archive to the latest transaction, an LSN or a time, into a",
-      "SQLite file. Every segment's hash and chain link is checked before its records are applied;",
-      "the output appears only when the restore succeeds."
+      "SQLite file or a PostgreSQL schema. Every segment's hash and chain link is checked before",
+      "its records are applied; the output appears only when the restore succeeds."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -64,8 +64,18 @@ public final class RestoreCommand implements Callable<Integer> {
     }
   }
 
-  @Option(names = "--output", description = "SQLite file to write (required unless --dry-run).")
+  @Option(names = "--output", description = "SQLite file to write.")
   Path output;
+
+  @Option(
+      names = "--jdbc",
+      description = "PostgreSQL JDBC URL to restore into instead of a SQLite file.")
+  String jdbcUrl;
+
+  @Option(
+      names = "--schema",
+      description = "Target schema for --jdbc (default: the database name).")
+  String schema;
 
   @Option(names = "--dry-run", description = "Print the plan and write nothing.")
   boolean dryRun;
@@ -138,6 +148,15 @@ public final class RestoreCommand implements Callable<Integer> {
     System.out.printf("  total: %d segments, %d bytes to fetch%n", plan.segments(), plan.bytes());
   }
 
+  private String destination() {
+    return output != null
+        ? output.toAbsolutePath().toString()
+        : "schema "
+            + (schema == null ? database : schema)
+            + " of "
+            + jdbcUrl.replaceAll("password=[^&]*", "password=***");
+  }
+
   private void printResult(Restorer.Result result) {
     var outcome = result.outcome();
     String at =
@@ -157,7 +176,7 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("incompleteRecordsLeftOut", outcome.incompleteRecords());
       out.put("rows", result.rowsPerTable());
       out.put("durationMs", result.duration().toMillis());
-      out.put("output", output.toAbsolutePath().toString());
+      out.put("output", destination());
       System.out.println(Json.write(out));
       return;
     }
