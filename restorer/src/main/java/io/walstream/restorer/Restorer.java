@@ -37,8 +37,8 @@ public final class Restorer {
    */
   public Result restore(String database, RestoreTarget target, Sink sink) {
     long start = System.nanoTime();
-    RestorePlan plan = plan(database, target);
     try {
+      RestorePlan plan = plan(database, target);
       TransactionMerger.Outcome outcome = new TransactionMerger(archive).merge(plan, sink::apply);
       Map<String, Long> rows = sink.rowCounts();
       sink.commit();
