@@ -45,6 +45,7 @@ public final class SqliteSink extends JdbcSink {
             "." + absolute.getFileName() + ".walstream-" + UUID.randomUUID() + ".tmp");
     try {
       Files.createDirectories(absolute.getParent());
+      removeLeftovers(absolute);
       Connection connection = DriverManager.getConnection("jdbc:sqlite:" + temp);
       connection.setAutoCommit(false);
       SqliteSink sink = new SqliteSink(absolute, temp, connection);
@@ -53,6 +54,18 @@ public final class SqliteSink extends JdbcSink {
     } catch (SQLException | IOException e) {
       throw new WalstreamException(
           "Cannot create restore file next to " + absolute + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Removes temporary files an earlier, killed restore into the same output left behind. */
+  private static void removeLeftovers(Path output) throws IOException {
+    String prefix = "." + output.getFileName() + ".walstream-";
+    try (var siblings = Files.newDirectoryStream(output.getParent(), prefix + "*")) {
+      for (Path leftover : siblings) {
+        org.slf4j.LoggerFactory.getLogger(SqliteSink.class)
+            .info("Removing {} left behind by an interrupted restore", leftover);
+        Files.deleteIfExists(leftover);
+      }
     }
   }
 

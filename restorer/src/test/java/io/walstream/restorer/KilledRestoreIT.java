@@ -1,0 +1,72 @@
+package io.walstream.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.store.FileSystemObjectStore;
+import io.walstream.archive.testing.Records;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.CommitResult;
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.restorer.testing.RestoreProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A restore killed midway leaves no output at all, and the rerun succeeds and cleans up. */
+class KilledRestoreIT {
+  @TempDir Path dir;
+
+  @Test
+  void shouldLeaveNoOutputWhenKilledMidwayAndSucceedWhenRerun() throws Exception {
+    Path archive = dir.resolve("archive");
+    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
+    StreamId stream = new StreamId("shop", "walstream.changes", 0);
+    StreamHead head = writer.loadHead(stream);
+    for (int i = 0; i < 20; i++) {
+      head =
+          ((CommitResult.Committed)
+                  writer.commit(
+                      head,
+                      Records.batch(Records.transactions("shop", 1000 + 50L * i, 50, 2), 100L * i)))
+              .head();
+    }
+    Path output = dir.resolve("out").resolve("shop.db");
+    Files.createDirectories(output.getParent());
+
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    RestoreProcess.class.getName(),
+                    archive.toString(),
+                    output.toString(),
+                    "600"))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("restore.log").toFile())
+            .start();
+
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(137);
+    assertThat(output).doesNotExist();
+
+    Restorer.Result result =
+        new Restorer(new FileSystemObjectStore(archive))
+            .restore("shop", new RestoreTarget.Latest(), SqliteSink.open(output, false));
+
+    assertThat(result.outcome().transactions()).isEqualTo(1000);
+    assertThat(result.rowsPerTable().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(2000);
+    try (Stream<Path> files = Files.list(output.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("shop.db");
+    }
+  }
+}
