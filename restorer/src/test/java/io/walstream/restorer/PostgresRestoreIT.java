@@ -137,12 +137,10 @@ class PostgresRestoreIT {
       assertThat(rs.getLong("id")).isEqualTo(3);
       assertThat(rs.next()).isFalse();
     }
-    assertThat(
-            count(
-                "SELECT \"value\"::bigint FROM \""
-                    + schema
-                    + "\"._walstream_restore WHERE key = 'lsn'"))
-        .isEqualTo(4);
+    String position =
+        "\"" + schema + "\"._walstream_restore WHERE topic = 'walstream.changes' AND partition = 0";
+    assertThat(count("SELECT lsn FROM " + position)).isEqualTo(4);
+    assertThat(count("SELECT seq FROM " + position)).isEqualTo(1);
     assertThat(
             count(
                 "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE '\\_walstream\\_staging\\_%'"))

@@ -330,6 +330,17 @@ class RestorerTest {
     assertThat(result.outcome().transactions()).isEqualTo(1);
     assertThat(result.outcome().incompleteRecords()).isEqualTo(1);
     assertThat(result.outcome().lastLsn()).isEqualTo(10);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tail.db"));
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT database, topic, partition, seq, lsn FROM _walstream_restore")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("shop");
+      assertThat(rs.getString(2)).isEqualTo("a.changes");
+      assertThat(rs.getLong(4)).isZero();
+      assertThat(rs.getLong(5)).isEqualTo(10);
+      assertThat(rs.next()).isFalse();
+    }
     Set<String> tables = new HashSet<>(actual(dir.resolve("tail.db")).keySet());
     assertThat(tables).containsAnyElementsOf(Set.of(complete.getTable()));
   }

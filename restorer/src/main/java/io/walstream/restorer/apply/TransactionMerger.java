@@ -4,6 +4,7 @@ import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.restorer.plan.RestorePlan;
+import io.walstream.restorer.sink.TransactionPosition;
 import io.walstream.restorer.verify.VerifiedArchive;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.value.Values;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * Merges the planned streams of a database by (lsn, txIndex), groups records into transactions
@@ -34,7 +35,8 @@ public final class TransactionMerger {
     this.archive = archive;
   }
 
-  public Outcome merge(RestorePlan plan, Consumer<List<ChangeRecord>> transactions) {
+  public Outcome merge(
+      RestorePlan plan, BiConsumer<List<ChangeRecord>, TransactionPosition> transactions) {
     PriorityQueue<Cursor> queue =
         new PriorityQueue<>(
             (a, b) -> {
@@ -44,7 +46,7 @@ public final class TransactionMerger {
                   : Integer.compare(a.current.getTxIndex(), b.current.getTxIndex());
             });
     for (RestorePlan.StreamPlan stream : plan.streams()) {
-      Cursor cursor = new Cursor(stream.manifests().iterator());
+      Cursor cursor = new Cursor(stream.stream(), stream.manifests().iterator());
       if (cursor.advance()) {
         queue.add(cursor);
       }
@@ -57,6 +59,8 @@ public final class TransactionMerger {
     while (!queue.isEmpty()) {
       Cursor cursor = queue.poll();
       ChangeRecord record = cursor.current;
+      TransactionPosition position =
+          new TransactionPosition(cursor.stream, cursor.seq, record.getLsn());
       if (!pending.isEmpty() && pending.get(0).getLsn() != record.getLsn()) {
         throw new IntegrityException(
             cursor.key,
@@ -75,7 +79,7 @@ public final class TransactionMerger {
           pending.clear();
           break;
         }
-        transactions.accept(List.copyOf(pending));
+        transactions.accept(List.copyOf(pending), position);
         applied++;
         records += pending.size();
         lastLsn = record.getLsn();
@@ -88,12 +92,16 @@ public final class TransactionMerger {
 
   /** Walks one stream's planned segments record by record. */
   private final class Cursor {
+    private final io.walstream.archive.layout.StreamId stream;
     private final Iterator<StoredManifest> manifests;
     private Iterator<ChangeRecord> records = java.util.Collections.emptyIterator();
     private ChangeRecord current;
     private String key;
+    private long seq;
+    private long nextSeq;
 
-    Cursor(Iterator<StoredManifest> manifests) {
+    Cursor(io.walstream.archive.layout.StreamId stream, Iterator<StoredManifest> manifests) {
+      this.stream = stream;
       this.manifests = manifests;
     }
 
@@ -106,10 +114,12 @@ public final class TransactionMerger {
         Manifest manifest = manifests.next().manifest();
         if (manifest.kind() == Manifest.Kind.SEGMENT) {
           key = manifest.segmentKey();
+          nextSeq = manifest.seq();
           records = archive.records(manifest).iterator();
         }
       }
       current = records.next();
+      seq = nextSeq;
       return true;
     }
   }

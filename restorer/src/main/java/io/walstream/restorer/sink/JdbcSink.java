@@ -64,17 +64,18 @@ abstract class JdbcSink implements Sink {
       s.execute(
           "CREATE TABLE "
               + tableName("_walstream_restore")
-              + " (\"key\" TEXT PRIMARY KEY, \"value\" TEXT NOT NULL)");
+              + " (\"database\" TEXT NOT NULL, \"topic\" TEXT NOT NULL, \"partition\" BIGINT NOT NULL,"
+              + " \"seq\" BIGINT NOT NULL, \"lsn\" BIGINT NOT NULL, PRIMARY KEY (\"topic\", \"partition\"))");
     }
   }
 
   @Override
-  public final void apply(List<ChangeRecord> transaction) {
+  public final void apply(List<ChangeRecord> transaction, TransactionPosition position) {
     try {
       for (ChangeRecord record : transaction) {
         applyRecord(record);
       }
-      position(transaction.get(transaction.size() - 1).getLsn());
+      position(position);
       inBatch += transaction.size();
       if (inBatch >= BATCH_RECORDS) {
         connection.commit();
@@ -86,14 +87,18 @@ abstract class JdbcSink implements Sink {
     }
   }
 
-  private void position(long lsn) throws SQLException {
+  private void position(TransactionPosition position) throws SQLException {
     try (PreparedStatement s =
         connection.prepareStatement(
             "INSERT INTO "
                 + tableName("_walstream_restore")
-                + " VALUES ('lsn', ?)"
-                + " ON CONFLICT (\"key\") DO UPDATE SET \"value\" = excluded.\"value\"")) {
-      s.setString(1, Long.toString(lsn));
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"topic\", \"partition\") DO UPDATE SET"
+                + " \"seq\" = excluded.\"seq\", \"lsn\" = excluded.\"lsn\"")) {
+      s.setString(1, position.stream().database());
+      s.setString(2, position.stream().topic());
+      s.setLong(3, position.stream().partition());
+      s.setLong(4, position.seq());
+      s.setLong(5, position.lsn());
       s.executeUpdate();
     }
   }

@@ -8,8 +8,8 @@ import java.util.List;
  * #commit()} (DESIGN invariant 8); {@link #abort()} leaves nothing behind.
  */
 public interface Sink extends AutoCloseable {
-  /** Applies one complete transaction. */
-  void apply(List<ChangeRecord> transaction);
+  /** Applies one complete transaction, recording its position in the same database transaction. */
+  void apply(List<ChangeRecord> transaction, TransactionPosition position);
 
   /** Makes everything applied durable and switches it in place of the target. */
   void commit();

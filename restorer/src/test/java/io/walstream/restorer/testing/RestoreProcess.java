@@ -5,6 +5,7 @@ import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.restorer.sink.TransactionPosition;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,8 +28,8 @@ public final class RestoreProcess {
           private int applied;
 
           @Override
-          public void apply(List<ChangeRecord> transaction) {
-            real.apply(transaction);
+          public void apply(List<ChangeRecord> transaction, TransactionPosition position) {
+            real.apply(transaction, position);
             if (++applied == haltAfter) {
               Runtime.getRuntime().halt(137);
             }
