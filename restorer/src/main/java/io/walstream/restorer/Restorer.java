@@ -20,10 +20,20 @@ public final class Restorer {
       Map<String, Long> rowsPerTable,
       Duration duration) {}
 
+  /** Segments fetched ahead in parallel by default. */
+  public static final int DEFAULT_PARALLELISM = 4;
+
   private final VerifiedArchive archive;
+  private final int parallelism;
 
   public Restorer(ObjectStore store) {
+    this(store, DEFAULT_PARALLELISM);
+  }
+
+  /** A restorer fetching and verifying up to {@code parallelism} segments ahead at once. */
+  public Restorer(ObjectStore store, int parallelism) {
     this.archive = new VerifiedArchive(new ArchiveReader(store));
+    this.parallelism = parallelism;
   }
 
   /** The plan for restoring {@code database} to {@code target}; reads manifests only. */
@@ -39,7 +49,8 @@ public final class Restorer {
     long start = System.nanoTime();
     try {
       RestorePlan plan = plan(database, target);
-      TransactionMerger.Outcome outcome = new TransactionMerger(archive).merge(plan, sink::apply);
+      TransactionMerger.Outcome outcome =
+          new TransactionMerger(archive, parallelism).merge(plan, sink::apply);
       Map<String, Long> rows = sink.rowCounts();
       sink.commit();
       return new Result(plan, outcome, rows, Duration.ofNanos(System.nanoTime() - start));

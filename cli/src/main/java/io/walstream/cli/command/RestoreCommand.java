@@ -83,8 +83,14 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the plan or result as JSON.")
   boolean json;
 
-  @Option(names = "--force", description = "Replace an existing output file.")
+  @Option(names = "--force", description = "Replace an existing output file or schema.")
   boolean force;
+
+  @Option(
+      names = "--parallelism",
+      defaultValue = "4",
+      description = "Segments fetched and verified ahead in parallel (default: ${DEFAULT-VALUE}).")
+  int parallelism;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -97,7 +103,11 @@ public final class RestoreCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try (ObjectStore store = archive.open()) {
-      Restorer restorer = new Restorer(store);
+      if (parallelism < 1) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--parallelism must be at least 1");
+      }
+      Restorer restorer = new Restorer(store, parallelism);
       if (dryRun) {
         printPlan(restorer.plan(database, restoreTarget));
         return 0;

@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 
 /**
@@ -30,13 +34,42 @@ public final class TransactionMerger {
       long incompleteRecords) {}
 
   private final VerifiedArchive archive;
+  private final int parallelism;
 
-  public TransactionMerger(VerifiedArchive archive) {
+  /**
+   * A merger that fetches, verifies and decodes the next segment of each stream ahead, on up to
+   * {@code parallelism} threads, while the current one is applied.
+   */
+  public TransactionMerger(VerifiedArchive archive, int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException(
+          "Cannot restore with parallelism " + parallelism + ": need at least 1");
+    }
     this.archive = archive;
+    this.parallelism = parallelism;
   }
 
   public Outcome merge(
       RestorePlan plan, BiConsumer<List<ChangeRecord>, TransactionPosition> transactions) {
+    ExecutorService fetchers =
+        Executors.newFixedThreadPool(
+            parallelism,
+            runnable -> {
+              Thread thread = new Thread(runnable, "walstream-restore-fetch");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      return merge(plan, transactions, fetchers);
+    } finally {
+      fetchers.shutdownNow();
+    }
+  }
+
+  private Outcome merge(
+      RestorePlan plan,
+      BiConsumer<List<ChangeRecord>, TransactionPosition> transactions,
+      ExecutorService fetchers) {
     PriorityQueue<Cursor> queue =
         new PriorityQueue<>(
             (a, b) -> {
@@ -46,7 +79,7 @@ public final class TransactionMerger {
                   : Integer.compare(a.current.getTxIndex(), b.current.getTxIndex());
             });
     for (RestorePlan.StreamPlan stream : plan.streams()) {
-      Cursor cursor = new Cursor(stream.stream(), stream.manifests().iterator());
+      Cursor cursor = new Cursor(stream.stream(), stream.manifests().iterator(), fetchers);
       if (cursor.advance()) {
         queue.add(cursor);
       }
@@ -99,24 +132,65 @@ public final class TransactionMerger {
     private String key;
     private long seq;
     private long nextSeq;
+    private final ExecutorService fetchers;
+    private Manifest prefetchedManifest;
+    private CompletableFuture<List<ChangeRecord>> prefetched;
 
-    Cursor(io.walstream.archive.layout.StreamId stream, Iterator<StoredManifest> manifests) {
+    Cursor(
+        io.walstream.archive.layout.StreamId stream,
+        Iterator<StoredManifest> manifests,
+        ExecutorService fetchers) {
       this.stream = stream;
       this.manifests = manifests;
+      this.fetchers = fetchers;
+    }
+
+    /** The next segment manifest of the stream, or null at the end (gaps are skipped). */
+    private Manifest nextSegment() {
+      while (manifests.hasNext()) {
+        Manifest manifest = manifests.next().manifest();
+        if (manifest.kind() == Manifest.Kind.SEGMENT) {
+          return manifest;
+        }
+      }
+      return null;
+    }
+
+    private void prefetch() {
+      prefetchedManifest = nextSegment();
+      prefetched =
+          prefetchedManifest == null
+              ? null
+              : CompletableFuture.supplyAsync(() -> archive.records(prefetchedManifest), fetchers);
+    }
+
+    private List<ChangeRecord> take() {
+      try {
+        return prefetched.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RuntimeException cause) {
+          throw cause;
+        }
+        throw e;
+      }
     }
 
     boolean advance() {
       while (!records.hasNext()) {
-        if (!manifests.hasNext()) {
+        if (prefetched == null && prefetchedManifest == null) {
+          prefetch();
+        }
+        if (prefetched == null) {
           current = null;
           return false;
         }
-        Manifest manifest = manifests.next().manifest();
-        if (manifest.kind() == Manifest.Kind.SEGMENT) {
-          key = manifest.segmentKey();
-          nextSeq = manifest.seq();
-          records = archive.records(manifest).iterator();
-        }
+        Manifest manifest = prefetchedManifest;
+        List<ChangeRecord> loaded = take();
+        key = manifest.segmentKey();
+        nextSeq = manifest.seq();
+        records = loaded.iterator();
+        // Fetch and verify the following segment while this one is applied.
+        prefetch();
       }
       current = records.next();
       seq = nextSeq;
