@@ -15,6 +15,7 @@ public final class Bench {
   static {
     SCENARIOS.put("segment", new SegmentCodecBench());
     SCENARIOS.put("archiver", new ArchiverBench());
+    SCENARIOS.put("restore", new RestoreBench());
   }
 
   /** One benchmark scenario. */

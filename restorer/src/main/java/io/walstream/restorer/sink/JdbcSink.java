@@ -35,6 +35,10 @@ abstract class JdbcSink implements Sink {
   private static final class Table {
     final List<String> keys;
     final Set<String> columns = new LinkedHashSet<>();
+    // Prepared once and reused: preparing per row costs more than executing it.
+    PreparedStatement upsert;
+    int upsertColumns;
+    PreparedStatement delete;
 
     Table(List<String> keys) {
       this.keys = keys;
@@ -87,20 +91,24 @@ abstract class JdbcSink implements Sink {
     }
   }
 
+  private PreparedStatement positionStatement;
+
   private void position(TransactionPosition position) throws SQLException {
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "INSERT INTO "
-                + tableName("_walstream_restore")
-                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"topic\", \"partition\") DO UPDATE SET"
-                + " \"seq\" = excluded.\"seq\", \"lsn\" = excluded.\"lsn\"")) {
-      s.setString(1, position.stream().database());
-      s.setString(2, position.stream().topic());
-      s.setLong(3, position.stream().partition());
-      s.setLong(4, position.seq());
-      s.setLong(5, position.lsn());
-      s.executeUpdate();
+    if (positionStatement == null) {
+      positionStatement =
+          connection.prepareStatement(
+              "INSERT INTO "
+                  + tableName("_walstream_restore")
+                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"topic\", \"partition\") DO UPDATE SET"
+                  + " \"seq\" = excluded.\"seq\", \"lsn\" = excluded.\"lsn\"");
     }
+    PreparedStatement s = positionStatement;
+    s.setString(1, position.stream().database());
+    s.setString(2, position.stream().topic());
+    s.setLong(3, position.stream().partition());
+    s.setLong(4, position.seq());
+    s.setLong(5, position.lsn());
+    s.executeUpdate();
   }
 
   private void applyRecord(ChangeRecord record) throws SQLException {
@@ -174,6 +182,22 @@ abstract class JdbcSink implements Sink {
 
   private void upsert(String name, Table table, Map<String, Object> row) throws SQLException {
     List<String> columns = new ArrayList<>(table.columns);
+    if (table.upsert == null || table.upsertColumns != columns.size()) {
+      if (table.upsert != null) {
+        table.upsert.close();
+      }
+      table.upsert = connection.prepareStatement(upsertSql(name, table, columns));
+      table.upsertColumns = columns.size();
+    }
+    PreparedStatement s = table.upsert;
+    for (int i = 0; i < columns.size(); i++) {
+      // Columns missing from the after image become NULL: the row is exactly the image.
+      bind(s, i + 1, row.get(columns.get(i)));
+    }
+    s.executeUpdate();
+  }
+
+  private static String upsertSql(String name, Table table, List<String> columns) {
     StringBuilder values = new StringBuilder();
     StringBuilder updates = new StringBuilder();
     for (int i = 0; i < columns.size(); i++) {
@@ -187,37 +211,30 @@ abstract class JdbcSink implements Sink {
             .append(quoted);
       }
     }
-    String sql =
-        "INSERT INTO "
-            + name
-            + " ("
-            + quotedList(columns)
-            + ") VALUES ("
-            + values
-            + ") ON CONFLICT ("
-            + quotedList(table.keys)
-            + ")"
-            + (updates.length() == 0 ? " DO NOTHING" : " DO UPDATE SET " + updates);
-    try (PreparedStatement s = connection.prepareStatement(sql)) {
-      for (int i = 0; i < columns.size(); i++) {
-        // Columns missing from the after image become NULL: the row is exactly the image.
-        bind(s, i + 1, row.get(columns.get(i)));
-      }
-      s.executeUpdate();
-    }
+    return "INSERT INTO "
+        + name
+        + " ("
+        + quotedList(columns)
+        + ") VALUES ("
+        + values
+        + ") ON CONFLICT ("
+        + quotedList(table.keys)
+        + ")"
+        + (updates.length() == 0 ? " DO NOTHING" : " DO UPDATE SET " + updates);
   }
 
   private void delete(String name, Table table, Map<String, Object> key) throws SQLException {
-    StringBuilder sql = new StringBuilder("DELETE FROM ").append(name).append(" WHERE ");
-    for (int i = 0; i < table.keys.size(); i++) {
-      sql.append(i == 0 ? "" : " AND ").append(SqlValues.quote(table.keys.get(i))).append(" = ?");
-    }
-    try (PreparedStatement s = connection.prepareStatement(sql.toString())) {
+    if (table.delete == null) {
+      StringBuilder sql = new StringBuilder("DELETE FROM ").append(name).append(" WHERE ");
       for (int i = 0; i < table.keys.size(); i++) {
-        bind(s, i + 1, key.get(table.keys.get(i)));
+        sql.append(i == 0 ? "" : " AND ").append(SqlValues.quote(table.keys.get(i))).append(" = ?");
       }
-      s.executeUpdate();
+      table.delete = connection.prepareStatement(sql.toString());
     }
+    for (int i = 0; i < table.keys.size(); i++) {
+      bind(table.delete, i + 1, key.get(table.keys.get(i)));
+    }
+    table.delete.executeUpdate();
   }
 
   @Override
