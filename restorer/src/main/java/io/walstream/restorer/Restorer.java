@@ -46,11 +46,20 @@ public final class Restorer {
    * aborted, leaving its target untouched.
    */
   public Result restore(String database, RestoreTarget target, Sink sink) {
+    return restore(database, target, sink, io.walstream.restorer.apply.Progress.NONE);
+  }
+
+  /** As {@link #restore(String, RestoreTarget, Sink)}, reporting progress per verified segment. */
+  public Result restore(
+      String database,
+      RestoreTarget target,
+      Sink sink,
+      io.walstream.restorer.apply.Progress progress) {
     long start = System.nanoTime();
     try {
       RestorePlan plan = plan(database, target);
       TransactionMerger.Outcome outcome =
-          new TransactionMerger(archive, parallelism).merge(plan, sink::apply);
+          new TransactionMerger(archive, parallelism).merge(plan, sink::apply, progress);
       Map<String, Long> rows = sink.rowCounts();
       sink.commit();
       return new Result(plan, outcome, rows, Duration.ofNanos(System.nanoTime() - start));

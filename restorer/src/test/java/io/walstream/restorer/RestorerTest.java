@@ -306,6 +306,26 @@ class RestorerTest {
   }
 
   @Test
+  void shouldReportProgressForEveryVerifiedSegment() {
+    archive(200, 11);
+    List<long[]> reports = new ArrayList<>();
+
+    Restorer.Result result =
+        new Restorer(store, 2)
+            .restore(
+                "shop",
+                new RestoreTarget.Latest(),
+                SqliteSink.open(dir.resolve("p.db"), false),
+                (done, total, bytes, totalBytes) ->
+                    reports.add(new long[] {done, total, bytes, totalBytes}));
+
+    assertThat(reports).hasSize((int) result.plan().segments());
+    long[] last = reports.get(reports.size() - 1);
+    assertThat(last[0]).isEqualTo(last[1]);
+    assertThat(last[2]).isEqualTo(last[3]).isEqualTo(result.plan().bytes());
+  }
+
+  @Test
   void shouldRefuseToOverwriteAnExistingOutput() throws Exception {
     archive(5, 9);
     Path output = dir.resolve("exists.db");

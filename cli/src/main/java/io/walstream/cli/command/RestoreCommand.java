@@ -158,6 +158,34 @@ public final class RestoreCommand implements Callable<Integer> {
     System.out.printf("  total: %d segments, %d bytes to fetch%n", plan.segments(), plan.bytes());
   }
 
+  /** A one-line progress bar on stderr when it is a terminal; nothing otherwise. */
+  private io.walstream.restorer.apply.Progress progress() {
+    if (System.console() == null || json) {
+      return io.walstream.restorer.apply.Progress.NONE;
+    }
+    long start = System.nanoTime();
+    return (segmentsDone, segmentsTotal, bytesDone, bytesTotal) -> {
+      double fraction = bytesTotal == 0 ? 1 : (double) bytesDone / bytesTotal;
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      long eta = fraction <= 0 ? 0 : Math.round(elapsed / fraction - elapsed);
+      int width = 30;
+      int filled = (int) Math.round(fraction * width);
+      System.err.printf(
+          "\r[%s%s] %3.0f%% %d/%d segments, %.1f/%.1f MB, ETA %ds ",
+          "=".repeat(filled),
+          " ".repeat(width - filled),
+          fraction * 100,
+          segmentsDone,
+          segmentsTotal,
+          bytesDone / 1e6,
+          bytesTotal / 1e6,
+          eta);
+      if (segmentsDone == segmentsTotal) {
+        System.err.println();
+      }
+    };
+  }
+
   private String destination() {
     return output != null
         ? output.toAbsolutePath().toString()

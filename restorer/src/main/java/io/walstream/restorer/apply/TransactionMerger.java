@@ -35,6 +35,11 @@ public final class TransactionMerger {
 
   private final VerifiedArchive archive;
   private final int parallelism;
+  private Progress progress = Progress.NONE;
+  private long segmentsTotal;
+  private long bytesTotal;
+  private long segmentsDone;
+  private long bytesDone;
 
   /**
    * A merger that fetches, verifies and decodes the next segment of each stream ahead, on up to
@@ -51,6 +56,22 @@ public final class TransactionMerger {
 
   public Outcome merge(
       RestorePlan plan, BiConsumer<List<ChangeRecord>, TransactionPosition> transactions) {
+    return merge(plan, transactions, Progress.NONE);
+  }
+
+  /**
+   * As {@link #merge(RestorePlan, BiConsumer)}, reporting each verified segment to {@code
+   * progress}.
+   */
+  public Outcome merge(
+      RestorePlan plan,
+      BiConsumer<List<ChangeRecord>, TransactionPosition> transactions,
+      Progress progress) {
+    this.progress = progress;
+    this.segmentsTotal = plan.segments();
+    this.bytesTotal = plan.bytes();
+    this.segmentsDone = 0;
+    this.bytesDone = 0;
     ExecutorService fetchers =
         Executors.newFixedThreadPool(
             parallelism,
@@ -186,6 +207,9 @@ public final class TransactionMerger {
         }
         Manifest manifest = prefetchedManifest;
         List<ChangeRecord> loaded = take();
+        segmentsDone++;
+        bytesDone += manifest.byteSize();
+        progress.segmentDone(segmentsDone, segmentsTotal, bytesDone, bytesTotal);
         key = manifest.segmentKey();
         nextSeq = manifest.seq();
         records = loaded.iterator();
