@@ -45,10 +45,10 @@ class RestorerTest {
   private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
   @TempDir Path dir;
   private final InMemoryObjectStore store = new InMemoryObjectStore();
-  private final List<List<ChangeRecord>> transactions = new ArrayList<>();
+  final List<List<ChangeRecord>> transactions = new ArrayList<>();
 
   /** Writes {@code count} random transactions over two streams (topics) of database "shop". */
-  private void archive(int count, long seed) {
+  void archive(int count, long seed) {
     Random random = new Random(seed);
     ArchiveWriter writer = new ArchiveWriter(store, "test");
     Map<StreamId, List<ChangeRecord>> pending = new HashMap<>();
@@ -146,7 +146,7 @@ class RestorerTest {
   /**
    * The oracle: tables as key → row (SQLite values, nulls dropped) after the admitted transactions.
    */
-  private Map<String, Map<Object, Map<String, Object>>> expected(RestoreTarget target) {
+  Map<String, Map<Object, Map<String, Object>>> expected(RestoreTarget target) {
     Map<String, Map<Object, Map<String, Object>>> tables = new TreeMap<>();
     for (List<ChangeRecord> tx : transactions) {
       ChangeRecord last = tx.get(tx.size() - 1);
@@ -199,7 +199,7 @@ class RestorerTest {
     return v;
   }
 
-  private static Map<String, Map<Object, Map<String, Object>>> actual(Path db) throws Exception {
+  static Map<String, Map<Object, Map<String, Object>>> actual(Path db) throws Exception {
     Map<String, Map<Object, Map<String, Object>>> tables = new TreeMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement();
@@ -236,7 +236,7 @@ class RestorerTest {
     return tables;
   }
 
-  private Restorer.Result restore(RestoreTarget target, Path output) {
+  Restorer.Result restore(RestoreTarget target, Path output) {
     return new Restorer(store).restore("shop", target, SqliteSink.open(output, false));
   }
 

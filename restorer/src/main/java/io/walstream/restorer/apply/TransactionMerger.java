@@ -110,12 +110,16 @@ public final class TransactionMerger {
     long records = 0;
     Long lastLsn = null;
     Long lastCommit = null;
+    Cursor pendingFrom = null;
     while (!queue.isEmpty()) {
-      Cursor cursor = queue.poll();
+      Cursor cursor = queue.peek();
       ChangeRecord record = cursor.current;
-      TransactionPosition position =
-          new TransactionPosition(cursor.stream, cursor.seq, record.getLsn());
       if (!pending.isEmpty() && pending.get(0).getLsn() != record.getLsn()) {
+        if (pendingFrom.current == null) {
+          // The pending transaction's stream ends before its txLast: its end is not archived yet.
+          // Everything after it would leave a hole, so the restore stops before it.
+          break;
+        }
         throw new IntegrityException(
             cursor.key,
             "Cannot restore: transaction "
@@ -123,21 +127,25 @@ public final class TransactionMerger {
                 + " ends without its txLast record before lsn "
                 + record.getLsn());
       }
+      if (!plan.target().admits(record.getLsn(), Values.toMicros(record.getCommitTime()))) {
+        // Records of a transaction share lsn and commit time: this one and all later are beyond.
+        pending.clear();
+        break;
+      }
+      queue.poll();
+      TransactionPosition position =
+          new TransactionPosition(cursor.stream, cursor.seq, record.getLsn());
       pending.add(record);
+      pendingFrom = cursor;
       if (cursor.advance()) {
         queue.add(cursor);
       }
       if (record.getTxLast()) {
-        long commit = Values.toMicros(record.getCommitTime());
-        if (!plan.target().admits(record.getLsn(), commit)) {
-          pending.clear();
-          break;
-        }
         transactions.accept(List.copyOf(pending), position);
         applied++;
         records += pending.size();
         lastLsn = record.getLsn();
-        lastCommit = commit;
+        lastCommit = Values.toMicros(record.getCommitTime());
         pending.clear();
       }
     }
