@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
@@ -46,7 +45,9 @@ class RestorePropertyTest {
 
       var expected = fixture.expected(target);
       var actual = RestorerTest.actual(output);
-      expected.keySet().forEach(t -> actual.putIfAbsent(t, new HashMap<>()));
+      // A table with no rows equals no table: a DELETE may create one the model never names.
+      expected.values().removeIf(java.util.Map::isEmpty);
+      actual.values().removeIf(java.util.Map::isEmpty);
       assertThat(actual)
           .as("seed %d, %d transactions, target %s", seed, transactions, target)
           .isEqualTo(expected);

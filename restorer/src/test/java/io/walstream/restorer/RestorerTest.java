@@ -263,7 +263,9 @@ class RestorerTest {
 
       var expected = expected(target);
       var actual = actual(output);
-      expected.keySet().forEach(t -> actual.putIfAbsent(t, new HashMap<>()));
+      // A table with no rows equals no table: a DELETE may create one the model never names.
+      expected.values().removeIf(java.util.Map::isEmpty);
+      actual.values().removeIf(java.util.Map::isEmpty);
       assertThat(actual).as("restore to %s", target).isEqualTo(expected);
       assertThat(result.outcome().incompleteRecords()).isZero();
     }
