@@ -138,9 +138,7 @@ public final class SegmentWriter implements Closeable {
    * records must be in strictly increasing (lsn, txIndex) order.
    */
   public void appendEncoded(EncodedRecord record) {
-    if (count > 0
-        && !(record.lsn() > lastLsn
-            || (record.lsn() == lastLsn && record.txIndex() > lastTxIndex))) {
+    if (count > 0 && !after(record.lsn(), record.txIndex(), lastLsn, lastTxIndex)) {
       throw new IllegalArgumentException(
           String.format(
               "Cannot append record (lsn %d, txIndex %d) to segment: not after (lsn %d, txIndex %d)",
@@ -168,7 +166,14 @@ public final class SegmentWriter implements Closeable {
 
   /** Whether {@code record} sorts strictly after (lsn, txIndex). */
   public static boolean after(ChangeRecord record, long lsn, int txIndex) {
-    return record.getLsn() > lsn || (record.getLsn() == lsn && record.getTxIndex() > txIndex);
+    return after(record.getLsn(), record.getTxIndex(), lsn, txIndex);
+  }
+
+  /**
+   * Whether (lsn, txIndex) sorts strictly after (otherLsn, otherTxIndex): the order of a stream.
+   */
+  public static boolean after(long lsn, int txIndex, long otherLsn, int otherTxIndex) {
+    return lsn > otherLsn || (lsn == otherLsn && txIndex > otherTxIndex);
   }
 
   /** Queues the current chunk for the background thread, waiting when too many are queued. */

@@ -4,6 +4,7 @@ import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
@@ -197,11 +198,11 @@ public final class ChainVerifier {
                     + " <= previous last "
                     + previous.lastSourceOffset()));
       }
-      boolean after =
-          manifest.firstLsn() > previous.lastLsn()
-              || (manifest.firstLsn().equals(previous.lastLsn())
-                  && manifest.firstTxIndex() > previous.lastTxIndex());
-      if (!after) {
+      if (!SegmentWriter.after(
+          manifest.firstLsn(),
+          manifest.firstTxIndex(),
+          previous.lastLsn(),
+          previous.lastTxIndex())) {
         findings.add(
             Finding.of(
                 Kind.LSN_REGRESSION,

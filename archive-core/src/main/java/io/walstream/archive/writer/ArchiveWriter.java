@@ -18,10 +18,10 @@ import io.walstream.archive.store.ObjectContent;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.PutOutcome;
 import io.walstream.schemas.Version;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The commit protocol (DESIGN invariants 1 and 2): encode the segment, put it under its
@@ -30,6 +30,9 @@ import java.util.Optional;
  * ever overwritten: a lost claim returns {@link CommitResult.Conflict} with the current head.
  */
 public final class ArchiveWriter {
+  private static final com.fasterxml.jackson.databind.ObjectMapper INDEX_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final ObjectStore store;
   private final ArchiveReader reader;
   private final String writerId;
@@ -137,30 +140,29 @@ public final class ArchiveWriter {
   private CommitResult claim(StreamHead head, Manifest manifest) {
     String key = ArchiveLayout.manifestKey(head.stream(), manifest.seq());
     byte[] bytes = ManifestCodec.encode(manifest);
-    PutOutcome outcome;
+    byte[] existing = null;
     try {
-      outcome = store.putIfAbsent(key, ObjectContent.ofBytes(bytes));
+      if (store.putIfAbsent(key, ObjectContent.ofBytes(bytes)) == PutOutcome.CREATED) {
+        return committed(manifest, bytes, head);
+      }
     } catch (OutcomeUnknownException e) {
       // Re-read before deciding: the claim may have landed.
-      Optional<byte[]> existing = store.readAll(key);
-      if (existing.isEmpty()) {
-        throw e;
-      }
-      outcome = PutOutcome.ALREADY_EXISTS;
+      existing = store.readAll(key).orElseThrow(() -> e);
     }
-    if (outcome == PutOutcome.CREATED) {
-      return new CommitResult.Committed(
-          manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
+    if (existing == null) {
+      existing = store.readAll(key).orElse(null);
     }
-    byte[] existing = store.readAll(key).orElse(null);
     if (existing != null && Arrays.equals(existing, bytes)) {
       // Our own earlier attempt landed (same bytes, same writer): it is committed.
-      return new CommitResult.Committed(
-          manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
+      return committed(manifest, bytes, head);
     }
     StreamHead current = reader.loadHead(head.stream());
-    String winner = winnerOf(head.stream(), manifest.seq(), existing);
-    return new CommitResult.Conflict(current, winner);
+    return new CommitResult.Conflict(current, winnerOf(head.stream(), manifest.seq(), existing));
+  }
+
+  private static CommitResult committed(Manifest manifest, byte[] bytes, StreamHead head) {
+    return new CommitResult.Committed(
+        manifest, StreamHead.after(manifest, Sha256.hex(bytes), head));
   }
 
   private String winnerOf(StreamId stream, long seq, byte[] existing) {
@@ -183,31 +185,21 @@ public final class ArchiveWriter {
   }
 
   private static byte[] indexEntry(StreamId stream) {
-    String json =
-        "{\"database\":"
-            + quote(stream.database())
-            + ",\"topic\":"
-            + quote(stream.topic())
-            + ",\"partition\":"
-            + stream.partition()
-            + "}";
-    return json.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static String quote(String text) {
-    return new String(
-            com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsUTF8(text),
-            StandardCharsets.UTF_8)
-        .transform(s -> "\"" + s + "\"");
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("database", stream.database());
+    entry.put("topic", stream.topic());
+    entry.put("partition", stream.partition());
+    try {
+      return INDEX_JSON.writeValueAsBytes(entry);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Cannot encode the index entry of " + stream, e);
+    }
   }
 
   private static void requireFollows(StreamHead head, Batch batch) {
     EncodedRecord first = batch.records().get(0);
-    boolean after =
-        head.lastLsn() == null
-            || first.lsn() > head.lastLsn()
-            || (first.lsn() == head.lastLsn() && first.txIndex() > head.lastTxIndex());
-    if (!after) {
+    if (head.lastLsn() != null
+        && !SegmentWriter.after(first.lsn(), first.txIndex(), head.lastLsn(), head.lastTxIndex())) {
       throw new IllegalArgumentException(
           String.format(
               "Cannot commit batch to %s: first record (lsn %d, txIndex %d) is not after the head "

@@ -39,11 +39,6 @@ public final class CommitCoordinator {
     partitions.remove(partition, cut);
   }
 
-  /** Whether a cut is registered for {@code partition}. */
-  public boolean isRegistered(TopicPartition partition) {
-    return partitions.containsKey(partition);
-  }
-
   /**
    * Cuts the buffers of {@code committing}; returns the manifest records to send in the same
    * transaction. Throws when the archive cannot take the data, which aborts the commit.

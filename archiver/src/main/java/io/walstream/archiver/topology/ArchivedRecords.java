@@ -3,6 +3,7 @@ package io.walstream.archiver.topology;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.SegmentReader;
+import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
@@ -25,7 +26,7 @@ final class ArchivedRecords {
   private final int lookbackSegments;
   private final Map<StreamId, Loaded> cache = new HashMap<>();
 
-  private record Loaded(long seq, Map<Long, Map<Integer, ChangeRecord>> records) {}
+  private record Loaded(Map<Long, Map<Integer, ChangeRecord>> records) {}
 
   ArchivedRecords(ArchiveReader reader, int lookbackSegments) {
     this.reader = reader;
@@ -48,10 +49,10 @@ final class ArchivedRecords {
         continue;
       }
       Manifest m = stored.manifest();
-      if (before(lsn, txIndex, m.firstLsn(), m.firstTxIndex())) {
+      if (SegmentWriter.after(m.firstLsn(), m.firstTxIndex(), lsn, txIndex)) {
         continue;
       }
-      if (before(m.lastLsn(), m.lastTxIndex(), lsn, txIndex)) {
+      if (SegmentWriter.after(lsn, txIndex, m.lastLsn(), m.lastTxIndex())) {
         return Optional.empty();
       }
       Loaded loaded = load(stream, m);
@@ -59,10 +60,6 @@ final class ArchivedRecords {
       return Optional.ofNullable(loaded.records().getOrDefault(lsn, Map.of()).get(txIndex));
     }
     return Optional.empty();
-  }
-
-  private static boolean before(long lsn, int txIndex, long otherLsn, int otherTxIndex) {
-    return lsn < otherLsn || (lsn == otherLsn && txIndex < otherTxIndex);
   }
 
   private Loaded load(StreamId stream, Manifest manifest) {
@@ -86,6 +83,6 @@ final class ArchivedRecords {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Loaded(manifest.seq(), records);
+    return new Loaded(records);
   }
 }

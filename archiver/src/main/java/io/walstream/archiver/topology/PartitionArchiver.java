@@ -88,11 +88,6 @@ final class PartitionArchiver {
     return watermark;
   }
 
-  /** The heads of the streams known so far. */
-  List<StreamHead> heads() {
-    return streams.values().stream().map(StreamBuffer::head).toList();
-  }
-
   /** Decides about the record at {@code offset} and applies the decision to the buffers. */
   Decision handle(byte[] value, long offset, long nowMillis) {
     metrics.recordIn();

@@ -1,6 +1,7 @@
 package io.walstream.archiver.topology;
 
 import io.walstream.archive.format.EncodedRecord;
+import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.schemas.avro.ChangeRecord;
@@ -49,10 +50,6 @@ final class StreamBuffer {
     return offsets.isEmpty() ? -1 : offsets.get(offsets.size() - 1);
   }
 
-  long bytes() {
-    return bytes;
-  }
-
   /** Whether the archive (or this buffer) already holds source offset {@code offset}. */
   boolean holdsOffset(long offset) {
     return offset <= head.lastSourceOffset() || (!records.isEmpty() && offset <= lastOffset());
@@ -62,13 +59,10 @@ final class StreamBuffer {
   boolean follows(long lsn, int txIndex) {
     if (!records.isEmpty()) {
       EncodedRecord last = records.get(records.size() - 1);
-      return after(lsn, txIndex, last.lsn(), last.txIndex());
+      return SegmentWriter.after(lsn, txIndex, last.lsn(), last.txIndex());
     }
-    return head.lastLsn() == null || after(lsn, txIndex, head.lastLsn(), head.lastTxIndex());
-  }
-
-  private static boolean after(long lsn, int txIndex, long otherLsn, int otherTxIndex) {
-    return lsn > otherLsn || (lsn == otherLsn && txIndex > otherTxIndex);
+    return head.lastLsn() == null
+        || SegmentWriter.after(lsn, txIndex, head.lastLsn(), head.lastTxIndex());
   }
 
   /** Whether the first buffered record sorts strictly after the head (checked after a rebase). */
@@ -77,8 +71,7 @@ final class StreamBuffer {
       return true;
     }
     EncodedRecord first = records.get(0);
-    return first.lsn() > head.lastLsn()
-        || (first.lsn() == head.lastLsn() && first.txIndex() > head.lastTxIndex());
+    return SegmentWriter.after(first.lsn(), first.txIndex(), head.lastLsn(), head.lastTxIndex());
   }
 
   /** The buffered record at the same (lsn, txIndex), or null. */

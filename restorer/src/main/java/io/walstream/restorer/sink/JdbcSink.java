@@ -35,6 +35,9 @@ abstract class JdbcSink implements Sink {
   private static final class Table {
     final List<String> keys;
     final Set<String> columns = new LinkedHashSet<>();
+    // The same columns as a list, in the order statements bind them; rebuilt only when one is
+    // added.
+    List<String> columnList = List.of();
     // Prepared once and reused: preparing per row costs more than executing it.
     PreparedStatement upsert;
     int upsertColumns;
@@ -152,6 +155,7 @@ abstract class JdbcSink implements Sink {
     }
     table = new Table(keys);
     table.columns.addAll(keys);
+    table.columnList = List.copyOf(table.columns);
     tables.put(record.getTable(), table);
     return table;
   }
@@ -167,6 +171,7 @@ abstract class JdbcSink implements Sink {
   private void addColumns(String name, Table table, Map<String, Object> row) throws SQLException {
     for (Map.Entry<String, Object> column : row.entrySet()) {
       if (table.columns.add(column.getKey())) {
+        table.columnList = List.copyOf(table.columns);
         try (Statement s = connection.createStatement()) {
           s.execute(
               "ALTER TABLE "
@@ -181,7 +186,7 @@ abstract class JdbcSink implements Sink {
   }
 
   private void upsert(String name, Table table, Map<String, Object> row) throws SQLException {
-    List<String> columns = new ArrayList<>(table.columns);
+    List<String> columns = table.columnList;
     if (table.upsert == null || table.upsertColumns != columns.size()) {
       if (table.upsert != null) {
         table.upsert.close();

@@ -79,11 +79,6 @@ public final class PostgresSink extends JdbcSink {
     }
   }
 
-  /** The staging schema being written (visible for tests). */
-  public String stagingSchema() {
-    return staging;
-  }
-
   @Override
   protected String tableName(String table) {
     return SqlValues.quote(staging) + "." + SqlValues.quote(table);

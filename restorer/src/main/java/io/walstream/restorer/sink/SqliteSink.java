@@ -69,11 +69,6 @@ public final class SqliteSink extends JdbcSink {
     }
   }
 
-  /** The temporary file being written (visible for crash tests). */
-  public Path temporaryFile() {
-    return temp;
-  }
-
   @Override
   protected String tableName(String table) {
     return SqlValues.quote(table);

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -72,11 +71,6 @@ public final class SchemaCatalog implements SchemaStore {
   @Override
   public Schema findByFingerprint(long fingerprint) {
     return byFingerprint.get(fingerprint);
-  }
-
-  /** The schema with this fingerprint, if known. */
-  public Optional<Schema> find(long fingerprint) {
-    return Optional.ofNullable(byFingerprint.get(fingerprint));
   }
 
   /** All schemas in this catalog. */
