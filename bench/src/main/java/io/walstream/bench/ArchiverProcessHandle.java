@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
  */
 final class ArchiverProcessHandle implements AutoCloseable {
   private static final Pattern PORT = Pattern.compile("localhost:(\\d+)/metrics");
-  private static final Pattern AFTER_GC = Pattern.compile("Pause.*?(\\d+)M->(\\d+)M\\(\\d+M\\)");
 
   private final Process process;
   private final Path log;
@@ -90,14 +89,7 @@ final class ArchiverProcessHandle implements AutoCloseable {
 
   /** The largest heap occupancy right after a GC, in MiB, from the GC log. */
   long maxHeapAfterGcMiB() throws IOException {
-    long max = 0;
-    for (String line : Files.readAllLines(gcLog)) {
-      Matcher m = AFTER_GC.matcher(line);
-      if (m.find()) {
-        max = Math.max(max, Long.parseLong(m.group(2)));
-      }
-    }
-    return max;
+    return GcLog.maxHeapAfterGcMiB(gcLog);
   }
 
   @Override

@@ -8,185 +8,179 @@ import io.walstream.archive.writer.Batch;
 import io.walstream.archive.writer.CommitResult;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.PostgresSink;
+import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.schemas.avro.ChangeRecord;
-import io.walstream.schemas.avro.Op;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Restore throughput into SQLite against the limit in the same run: the same change sequence
- * applied from memory with plain batched JDBC upserts in one thread. Also the growth curve over
- * archive sizes and the heap used.
+ * Restore throughput against the limit in the same run (the same change sequence applied from
+ * memory with plain batched JDBC upserts in one thread), into SQLite and, when a server answers,
+ * PostgreSQL; the growth curve over archive sizes; and the heap of a real {@code walstream restore}
+ * process under {@code -Xmx256m}.
  */
 final class RestoreBench implements Bench.Scenario {
+  private static final int PER_SEGMENT = 20_000;
+  private static final int CHUNK = 20_000;
+
   @Override
   public String description() {
-    return "restore into SQLite vs plain batched JDBC upserts [sizes=10000,100000,1000000]";
+    return "restore vs plain batched JDBC [sizes=10000,100000,1000000]"
+        + " [postgres=jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres|none]"
+        + " [jar=cli/target/walstream.jar|none]";
   }
 
   @Override
   public void run(String[] args) throws Exception {
     String[] sizes = (args.length > 0 ? args[0] : "10000,100000,1000000").split(",");
+    String postgres =
+        args.length > 1 ? args[1] : "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
+    String jar = args.length > 2 ? args[2] : "cli/target/walstream.jar";
+    List<String> memory = new ArrayList<>();
     System.out.println(
-        "| records | plain JDBC records/s | restore records/s | ratio | restore s |");
-    System.out.println("|---:|---:|---:|---:|---:|");
+        "| sink | records | plain JDBC records/s | restore records/s | ratio | restore s |");
+    System.out.println("|---|---:|---:|---:|---:|---:|");
     for (String size : sizes) {
       int records = Integer.parseInt(size.trim());
       Path work = Files.createTempDirectory("walstream-restore-bench");
-      List<ChangeRecord> changes = new Workload(5).next("shop", records);
-      writeArchive(work.resolve("archive"), changes);
-      double plain = plainJdbc(work.resolve("plain.db"), changes);
-      changes = null;
-      System.gc();
-      resetPeakHeap();
-      long start = System.nanoTime();
-      new Restorer(new FileSystemObjectStore(work.resolve("archive")))
-          .restore(
-              "shop",
-              new RestoreTarget.Latest(),
-              SqliteSink.open(work.resolve("restored.db"), false));
-      double seconds = (System.nanoTime() - start) / 1e9;
-      double restore = records / seconds;
-      System.out.printf(
-          "| %d | %.0f | %.0f | %.2f | %.1f |%n",
-          records, plain, restore, restore / plain, seconds);
-      System.out.printf("  peak heap during restore: %d MiB%n", peakHeapMiB());
+      Path archive = work.resolve("archive");
+      writeArchive(archive, records);
+      PlainJdbcLimit sqliteLimit = limit(PlainJdbcLimit.Dialect.SQLITE, records);
+      compare(
+          "SQLite",
+          records,
+          n -> {
+            try (Connection c =
+                DriverManager.getConnection("jdbc:sqlite:" + work.resolve("plain-" + n + ".db"))) {
+              return sqliteLimit.apply(c, "");
+            }
+          },
+          n -> SqliteSink.open(work.resolve("restored-" + n + ".db"), false),
+          archive);
+      if (!postgres.equals("none") && answers(postgres)) {
+        PlainJdbcLimit pgLimit = limit(PlainJdbcLimit.Dialect.POSTGRES, records);
+        compare(
+            "PostgreSQL",
+            records,
+            n -> {
+              try (Connection c = DriverManager.getConnection(postgres)) {
+                String schema = "bench_plain_" + n;
+                try (Statement s = c.createStatement()) {
+                  s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                  s.execute("CREATE SCHEMA " + schema);
+                }
+                double rate = pgLimit.apply(c, schema + ".");
+                try (Statement s = c.createStatement()) {
+                  s.execute("DROP SCHEMA " + schema + " CASCADE");
+                }
+                c.commit();
+                return rate;
+              }
+            },
+            n -> PostgresSink.open(postgres, "bench_restored", true),
+            archive);
+      }
+      if (!jar.equals("none")) {
+        memory.add(records + ": " + restoreProcessHeap(Path.of(jar), archive, work) + " MiB");
+      }
+    }
+    if (!memory.isEmpty()) {
+      System.out.println(
+          "max heap after GC of `walstream restore` under -Xmx256m (SQLite, --latest): " + memory);
     }
   }
 
-  private static void writeArchive(Path dir, List<ChangeRecord> changes) {
+  /** Something that applies the changes and says how fast, given a run number. */
+  private interface Run<T> {
+    T run(int n) throws Exception;
+  }
+
+  /**
+   * Times the limit, the restore, then the limit again (the better limit counts, so the restore is
+   * not flattered by a cold first limit run), and prints one table row.
+   */
+  private static void compare(
+      String sink, int records, Run<Double> plain, Run<Sink> open, Path archive) throws Exception {
+    double limit = plain.run(1);
+    long start = System.nanoTime();
+    new Restorer(new FileSystemObjectStore(archive))
+        .restore("shop", new RestoreTarget.Latest(), open.run(1));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    limit = Math.max(limit, plain.run(2));
+    double restore = records / seconds;
+    System.out.printf(
+        "| %s | %d | %.0f | %.0f | %.2f | %.1f |%n",
+        sink, records, limit, restore, restore / limit, seconds);
+  }
+
+  private static PlainJdbcLimit limit(PlainJdbcLimit.Dialect dialect, int records) {
+    PlainJdbcLimit limit = new PlainJdbcLimit(dialect);
+    Workload workload = new Workload(5);
+    for (int done = 0; done < records; done += CHUNK) {
+      limit.add(workload.next("shop", Math.min(CHUNK, records - done)));
+    }
+    return limit;
+  }
+
+  /** The same change sequence as the limit's, archived in segments, never all held at once. */
+  private static void writeArchive(Path dir, int records) {
     ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(dir), "bench");
     StreamId stream = new StreamId("shop", "walstream.changes", 0);
     StreamHead head = writer.loadHead(stream);
-    int perSegment = 20_000;
-    for (int from = 0; from < changes.size(); from += perSegment) {
-      List<ChangeRecord> part = changes.subList(from, Math.min(changes.size(), from + perSegment));
-      Batch batch = Batch.of(part, from, from + part.size() - 1, from + part.size() - 1, null);
+    Workload workload = new Workload(5);
+    for (int from = 0; from < records; from += PER_SEGMENT) {
+      int count = Math.min(PER_SEGMENT, records - from);
+      List<ChangeRecord> part = workload.next("shop", count);
+      Batch batch = Batch.of(part, from, from + count - 1, from + count - 1, null);
       head = ((CommitResult.Committed) writer.commit(head, batch)).head();
     }
   }
 
-  /** The limit: the same changes, upserted with prepared, batched statements, from memory. */
-  private static double plainJdbc(Path db, List<ChangeRecord> changes) throws Exception {
-    long start = System.nanoTime();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-      c.setAutoCommit(false);
-      Map<String, PreparedStatement> upserts = new HashMap<>();
-      Map<String, PreparedStatement> deletes = new HashMap<>();
-      Map<String, List<String>> columns = new HashMap<>();
-      int n = 0;
-      for (ChangeRecord r : changes) {
-        String table = r.getTable();
-        if (!columns.containsKey(table)) {
-          ChangeRecord sample =
-              changes.stream()
-                  .filter(x -> x.getTable().equals(table) && x.getAfter() != null)
-                  .findFirst()
-                  .orElseThrow();
-          List<String> cols = new ArrayList<>();
-          for (ChangeRecord x : changes) {
-            if (x.getTable().equals(table) && x.getAfter() != null) {
-              for (String col : x.getAfter().keySet()) {
-                if (!cols.contains(col)) {
-                  cols.add(col);
-                }
-              }
-            }
-          }
-          columns.put(table, cols);
-          try (Statement s = c.createStatement()) {
-            s.execute(
-                "CREATE TABLE \""
-                    + table
-                    + "\" ("
-                    + String.join(", ", cols.stream().map(x -> "\"" + x + "\"").toList())
-                    + ", PRIMARY KEY (\"id\"))");
-          }
-          String placeholders = String.join(", ", cols.stream().map(x -> "?").toList());
-          String updates =
-              String.join(
-                  ", ",
-                  cols.stream()
-                      .filter(x -> !x.equals("id"))
-                      .map(x -> "\"" + x + "\" = excluded.\"" + x + "\"")
-                      .toList());
-          upserts.put(
-              table,
-              c.prepareStatement(
-                  "INSERT INTO \""
-                      + table
-                      + "\" VALUES ("
-                      + placeholders
-                      + ") ON CONFLICT (\"id\") DO UPDATE SET "
-                      + updates));
-          deletes.put(table, c.prepareStatement("DELETE FROM \"" + table + "\" WHERE \"id\" = ?"));
-          sample.getLsn();
-        }
-        if (r.getOp() == Op.DELETE) {
-          PreparedStatement d = deletes.get(table);
-          d.setObject(1, r.getKey().get("id"));
-          d.addBatch();
-        } else {
-          PreparedStatement u = upserts.get(table);
-          List<String> cols = columns.get(table);
-          for (int i = 0; i < cols.size(); i++) {
-            Object v = r.getAfter().get(cols.get(i));
-            u.setObject(
-                i + 1,
-                v instanceof CharSequence s
-                    ? s.toString()
-                    : v instanceof Number || v instanceof Boolean || v == null ? v : v.toString());
-          }
-          u.addBatch();
-        }
-        if (++n % 5000 == 0) {
-          for (PreparedStatement s : upserts.values()) {
-            s.executeBatch();
-          }
-          for (PreparedStatement s : deletes.values()) {
-            s.executeBatch();
-          }
-          c.commit();
-        }
-      }
-      for (PreparedStatement s : upserts.values()) {
-        s.executeBatch();
-      }
-      for (PreparedStatement s : deletes.values()) {
-        s.executeBatch();
-      }
-      c.commit();
-    }
-    return changes.size() / ((System.nanoTime() - start) / 1e9);
-  }
-
-  private static void resetPeakHeap() {
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-      }
+  private static boolean answers(String jdbcUrl) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      return c.isValid(5);
+    } catch (SQLException e) {
+      System.out.println("(PostgreSQL skipped: " + e.getMessage() + ")");
+      return false;
     }
   }
 
-  private static long peakHeapMiB() {
-    long peak = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        peak += pool.getPeakUsage().getUsed();
-      }
+  /** Runs the real CLI restore in its own JVM under -Xmx256m; the max heap after GC, in MiB. */
+  private static long restoreProcessHeap(Path jar, Path archive, Path work) throws Exception {
+    Path gcLog = work.resolve("restore-gc.log");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Xlog:gc:file=" + gcLog,
+                "-jar",
+                jar.toString(),
+                "restore",
+                "--archive",
+                archive.toUri().toString(),
+                "--database",
+                "shop",
+                "--latest",
+                "--output",
+                work.resolve("memory.db").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("restore.log").toFile())
+            .start();
+    if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IllegalStateException(
+          "walstream restore failed under -Xmx256m:\n"
+              + Files.readString(work.resolve("restore.log")));
     }
-    return peak / (1024 * 1024);
+    return GcLog.maxHeapAfterGcMiB(gcLog);
   }
 }

@@ -29,6 +29,7 @@ public final class SegmentReader implements Iterator<ChangeRecord>, Closeable {
 
   private SegmentReader(InputStream source, String key) {
     AvroTrust.install();
+    ZstdBlockCodec.register();
     this.key = key;
     try {
       this.stream = new DataFileStream<>(source, new SpecificDatumReader<>(ChangeRecord.class));

@@ -25,6 +25,27 @@ final class ZstdBlockCodec extends Codec {
     this.level = level;
   }
 
+  // A frame may declare any content size; beyond this it is decoded as a stream instead of being
+  // trusted with one allocation.
+  private static final long MAX_ONE_SHOT = 64L * 1024 * 1024;
+
+  private static final class Registration {
+    static {
+      // Readers look codecs up by name: without this, Avro's own zstandard codec decodes each
+      // block through a stream into a growing buffer, measured at ~15% of a restore's CPU.
+      CodecFactory.addCodec(SegmentFormat.CODEC, factory(SegmentFormat.ZSTD_LEVEL));
+    }
+
+    static void ensure() {
+      // Class initialization has registered the codec once.
+    }
+  }
+
+  /** Makes Avro readers decode {@code zstandard} blocks with this codec; idempotent. */
+  static void register() {
+    Registration.ensure();
+  }
+
   /** The factory to pass to {@code DataFileWriter#setCodec}. */
   static CodecFactory factory(int level) {
     return new CodecFactory() {
@@ -67,7 +88,7 @@ final class ZstdBlockCodec extends Codec {
     byte[] input = new byte[data.remaining()];
     data.duplicate().get(input);
     long size = Zstd.getFrameContentSize(input);
-    if (size >= 0 && size <= Integer.MAX_VALUE) {
+    if (size >= 0 && size <= MAX_ONE_SHOT) {
       return ByteBuffer.wrap(Zstd.decompress(input, (int) size));
     }
     try (InputStream in = new ZstdInputStream(new ByteArrayInputStream(input))) {

@@ -5,6 +5,7 @@ import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.sink.TransactionPosition;
+import io.walstream.restorer.verify.SegmentRecords;
 import io.walstream.restorer.verify.VerifiedArchive;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.value.Values;
@@ -21,8 +22,9 @@ import java.util.function.BiConsumer;
 /**
  * Merges the planned streams of a database by (lsn, txIndex), groups records into transactions
  * (complete once their {@code txLast} record is read), and hands each complete transaction within
- * the target to the consumer, in order; stops at the first one beyond the target. Holds one segment
- * per stream in memory at a time.
+ * the target to the consumer, in order; stops at the first one beyond the target. Holds, per
+ * stream, the compressed bytes of the current and the next segment and two decoded chunks of
+ * records, so memory is bounded whatever the archive's size.
  */
 public final class TransactionMerger {
   /** What the merge did. */
@@ -32,6 +34,10 @@ public final class TransactionMerger {
       Long lastLsn,
       Long lastCommitMicros,
       long incompleteRecords) {}
+
+  // Records decoded per task: large enough to amortize the hand-off, small enough that a few
+  // chunks per stream stay a bounded, small part of the heap.
+  private static final int CHUNK = 2_000;
 
   private final VerifiedArchive archive;
   private final int parallelism;
@@ -152,18 +158,27 @@ public final class TransactionMerger {
     return new Outcome(applied, records, lastLsn, lastCommit, pending.size());
   }
 
-  /** Walks one stream's planned segments record by record. */
+  /** A verified segment being read, with its first chunk already decoded. */
+  private record Opened(Manifest manifest, SegmentRecords records, List<ChangeRecord> first) {}
+
+  /**
+   * Walks one stream's planned segments record by record. While the applier consumes a chunk, the
+   * next chunk is decoded and the next segment fetched and verified, on the fetch threads; every
+   * task is short and never waits on another, so a pool smaller than the number of streams cannot
+   * deadlock.
+   */
   private final class Cursor {
     private final io.walstream.archive.layout.StreamId stream;
     private final Iterator<StoredManifest> manifests;
+    private final ExecutorService fetchers;
     private Iterator<ChangeRecord> records = java.util.Collections.emptyIterator();
     private ChangeRecord current;
     private String key;
     private long seq;
-    private long nextSeq;
-    private final ExecutorService fetchers;
-    private Manifest prefetchedManifest;
-    private CompletableFuture<List<ChangeRecord>> prefetched;
+    private SegmentRecords segment;
+    private CompletableFuture<List<ChangeRecord>> nextChunk;
+    private CompletableFuture<Opened> nextSegment;
+    private boolean started;
 
     Cursor(
         io.walstream.archive.layout.StreamId stream,
@@ -174,59 +189,76 @@ public final class TransactionMerger {
       this.fetchers = fetchers;
     }
 
-    /** The next segment manifest of the stream, or null at the end (gaps are skipped). */
-    private Manifest nextSegment() {
-      while (manifests.hasNext()) {
-        Manifest manifest = manifests.next().manifest();
-        if (manifest.kind() == Manifest.Kind.SEGMENT) {
-          return manifest;
-        }
-      }
-      return null;
-    }
-
+    /** Starts fetching the stream's next segment (gaps are skipped), or sets null at the end. */
     private void prefetch() {
-      prefetchedManifest = nextSegment();
-      prefetched =
-          prefetchedManifest == null
-              ? null
-              : CompletableFuture.supplyAsync(() -> archive.records(prefetchedManifest), fetchers);
-    }
-
-    private List<ChangeRecord> take() {
-      try {
-        return prefetched.join();
-      } catch (CompletionException e) {
-        if (e.getCause() instanceof RuntimeException cause) {
-          throw cause;
-        }
-        throw e;
+      Manifest manifest = null;
+      while (manifest == null && manifests.hasNext()) {
+        Manifest candidate = manifests.next().manifest();
+        manifest = candidate.kind() == Manifest.Kind.SEGMENT ? candidate : null;
       }
+      Manifest m = manifest;
+      nextSegment =
+          m == null
+              ? null
+              : CompletableFuture.supplyAsync(
+                  () -> {
+                    SegmentRecords opened = new SegmentRecords(m, archive.segment(m));
+                    return new Opened(m, opened, opened.next(CHUNK));
+                  },
+                  fetchers);
     }
 
     boolean advance() {
-      while (!records.hasNext()) {
-        if (prefetched == null && prefetchedManifest == null) {
-          prefetch();
-        }
-        if (prefetched == null) {
-          current = null;
-          return false;
-        }
-        Manifest manifest = prefetchedManifest;
-        List<ChangeRecord> loaded = take();
-        segmentsDone++;
-        bytesDone += manifest.byteSize();
-        progress.segmentDone(segmentsDone, segmentsTotal, bytesDone, bytesTotal);
-        key = manifest.segmentKey();
-        nextSeq = manifest.seq();
-        records = loaded.iterator();
-        // Fetch and verify the following segment while this one is applied.
+      if (!started) {
+        started = true;
         prefetch();
       }
+      while (!records.hasNext()) {
+        List<ChangeRecord> chunk;
+        if (segment == null) {
+          if (nextSegment == null) {
+            current = null;
+            return false;
+          }
+          Opened opened = join(nextSegment);
+          open(opened);
+          chunk = opened.first();
+        } else {
+          chunk = join(nextChunk);
+        }
+        if (chunk.isEmpty()) {
+          segment = null;
+          continue;
+        }
+        SegmentRecords reading = segment;
+        nextChunk = CompletableFuture.supplyAsync(() -> reading.next(CHUNK), fetchers);
+        records = chunk.iterator();
+      }
       current = records.next();
-      seq = nextSeq;
       return true;
+    }
+
+    private void open(Opened opened) {
+      Manifest manifest = opened.manifest();
+      segmentsDone++;
+      bytesDone += manifest.byteSize();
+      progress.segmentDone(segmentsDone, segmentsTotal, bytesDone, bytesTotal);
+      key = manifest.segmentKey();
+      seq = manifest.seq();
+      segment = opened.records();
+      // Fetch and verify the following segment while this one is applied.
+      prefetch();
+    }
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
     }
   }
 }

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,9 @@ abstract class JdbcSink implements Sink {
   protected final Connection connection;
   private final Map<String, Table> tables = new HashMap<>();
   private int inBatch;
+  // The latest position per stream since the last database commit; written just before it.
+  private final Map<io.walstream.archive.layout.StreamId, TransactionPosition> positions =
+      new HashMap<>();
 
   /** Known columns and key columns of one table. */
   private static final class Table {
@@ -42,6 +44,8 @@ abstract class JdbcSink implements Sink {
     PreparedStatement upsert;
     int upsertColumns;
     PreparedStatement delete;
+    // The statement whose batch holds rows not yet executed, or null.
+    PreparedStatement pending;
 
     Table(List<String> keys) {
       this.keys = keys;
@@ -82,9 +86,10 @@ abstract class JdbcSink implements Sink {
       for (ChangeRecord record : transaction) {
         applyRecord(record);
       }
-      position(position);
+      positions.put(position.stream(), position);
       inBatch += transaction.size();
       if (inBatch >= BATCH_RECORDS) {
+        flush();
         connection.commit();
         inBatch = 0;
       }
@@ -94,9 +99,36 @@ abstract class JdbcSink implements Sink {
     }
   }
 
-  private PreparedStatement positionStatement;
+  /**
+   * Makes everything applied durable and switches it into place; {@link #abort()} on failure.
+   * Pending statement batches and the positions reached are written first.
+   */
+  @Override
+  public final void commit() {
+    try {
+      flush();
+    } catch (SQLException e) {
+      abort();
+      throw new WalstreamException(
+          "Cannot finish restore into " + describe() + ": " + e.getMessage(), e);
+    }
+    switchIntoPlace();
+  }
 
-  private void position(TransactionPosition position) throws SQLException {
+  /** Commits the written database and makes it replace the target atomically. */
+  protected abstract void switchIntoPlace();
+
+  /**
+   * Executes every table's pending batch, then records the positions reached, so that the rows and
+   * the positions land in the same database transaction.
+   */
+  private void flush() throws SQLException {
+    for (Table table : tables.values()) {
+      flush(table);
+    }
+    if (positions.isEmpty()) {
+      return;
+    }
     if (positionStatement == null) {
       positionStatement =
           connection.prepareStatement(
@@ -106,18 +138,46 @@ abstract class JdbcSink implements Sink {
                   + " \"seq\" = excluded.\"seq\", \"lsn\" = excluded.\"lsn\"");
     }
     PreparedStatement s = positionStatement;
-    s.setString(1, position.stream().database());
-    s.setString(2, position.stream().topic());
-    s.setLong(3, position.stream().partition());
-    s.setLong(4, position.seq());
-    s.setLong(5, position.lsn());
-    s.executeUpdate();
+    for (TransactionPosition position : positions.values()) {
+      s.setString(1, position.stream().database());
+      s.setString(2, position.stream().topic());
+      s.setLong(3, position.stream().partition());
+      s.setLong(4, position.seq());
+      s.setLong(5, position.lsn());
+      s.addBatch();
+    }
+    s.executeBatch();
+    positions.clear();
   }
+
+  /**
+   * Executes the table's pending batch. Statements of one table are batched only while the same
+   * statement repeats, so rows change in exactly the archive's order (an upsert after a delete of
+   * the same key must not run first); tables are independent, so their batches may interleave.
+   */
+  private static void flush(Table table) throws SQLException {
+    if (table.pending != null) {
+      table.pending.executeBatch();
+      table.pending = null;
+    }
+  }
+
+  private static void batch(Table table, PreparedStatement statement) throws SQLException {
+    if (table.pending != statement) {
+      flush(table);
+    }
+    statement.addBatch();
+    table.pending = statement;
+  }
+
+  private PreparedStatement positionStatement;
 
   private void applyRecord(ChangeRecord record) throws SQLException {
     String name = tableName(record.getTable());
     if (record.getOp() == Op.TRUNCATE) {
-      if (tables.containsKey(record.getTable())) {
+      Table truncated = tables.get(record.getTable());
+      if (truncated != null) {
+        flush(truncated);
         try (Statement s = connection.createStatement()) {
           s.executeUpdate("DELETE FROM " + name);
         }
@@ -129,10 +189,9 @@ abstract class JdbcSink implements Sink {
       delete(name, table, record.getKey());
       return;
     }
-    Map<String, Object> row = new LinkedHashMap<>(record.getAfter());
-    record.getKey().forEach(row::putIfAbsent);
-    addColumns(name, table, row);
-    upsert(name, table, row);
+    addColumns(name, table, record.getAfter());
+    addColumns(name, table, record.getKey());
+    upsert(name, table, record.getAfter(), record.getKey());
   }
 
   private Table table(ChangeRecord record) throws SQLException {
@@ -171,6 +230,7 @@ abstract class JdbcSink implements Sink {
   private void addColumns(String name, Table table, Map<String, Object> row) throws SQLException {
     for (Map.Entry<String, Object> column : row.entrySet()) {
       if (table.columns.add(column.getKey())) {
+        flush(table);
         table.columnList = List.copyOf(table.columns);
         try (Statement s = connection.createStatement()) {
           s.execute(
@@ -185,10 +245,13 @@ abstract class JdbcSink implements Sink {
     }
   }
 
-  private void upsert(String name, Table table, Map<String, Object> row) throws SQLException {
+  /** Binds the row's after image, key values filling key columns the image leaves out or null. */
+  private void upsert(String name, Table table, Map<String, Object> after, Map<String, Object> key)
+      throws SQLException {
     List<String> columns = table.columnList;
     if (table.upsert == null || table.upsertColumns != columns.size()) {
       if (table.upsert != null) {
+        flush(table);
         table.upsert.close();
       }
       table.upsert = connection.prepareStatement(upsertSql(name, table, columns));
@@ -197,9 +260,10 @@ abstract class JdbcSink implements Sink {
     PreparedStatement s = table.upsert;
     for (int i = 0; i < columns.size(); i++) {
       // Columns missing from the after image become NULL: the row is exactly the image.
-      bind(s, i + 1, row.get(columns.get(i)));
+      Object value = after.get(columns.get(i));
+      bind(s, i + 1, value != null ? value : key.get(columns.get(i)));
     }
-    s.executeUpdate();
+    batch(table, s);
   }
 
   private static String upsertSql(String name, Table table, List<String> columns) {
@@ -239,13 +303,14 @@ abstract class JdbcSink implements Sink {
     for (int i = 0; i < table.keys.size(); i++) {
       bind(table.delete, i + 1, key.get(table.keys.get(i)));
     }
-    table.delete.executeUpdate();
+    batch(table, table.delete);
   }
 
   @Override
   public final Map<String, Long> rowCounts() {
     Map<String, Long> counts = new TreeMap<>();
     try {
+      flush();
       for (String table : tables.keySet()) {
         try (Statement s = connection.createStatement();
             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + tableName(table))) {

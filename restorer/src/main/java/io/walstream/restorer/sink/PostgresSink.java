@@ -143,7 +143,7 @@ public final class PostgresSink extends JdbcSink {
   }
 
   @Override
-  public void commit() {
+  protected void switchIntoPlace() {
     try {
       connection.commit();
       try (Statement s = connection.createStatement()) {

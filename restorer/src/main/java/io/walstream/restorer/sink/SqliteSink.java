@@ -90,7 +90,7 @@ public final class SqliteSink extends JdbcSink {
   }
 
   @Override
-  public void commit() {
+  protected void switchIntoPlace() {
     try {
       connection.commit();
       connection.close();

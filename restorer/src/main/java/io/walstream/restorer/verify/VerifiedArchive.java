@@ -2,7 +2,6 @@ package io.walstream.restorer.verify;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
-import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -10,9 +9,6 @@ import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.restorer.plan.StreamChain;
-import io.walstream.schemas.avro.ChangeRecord;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,8 +67,11 @@ public final class VerifiedArchive {
     return new StreamChain(stream, manifests);
   }
 
-  /** The records of a segment, after checking its size and hash against the manifest. */
-  public List<ChangeRecord> records(Manifest manifest) {
+  /**
+   * A segment's bytes, after checking its size and hash against the manifest; its records are read
+   * with {@link SegmentRecords}.
+   */
+  public byte[] segment(Manifest manifest) {
     String key = manifest.segmentKey();
     byte[] bytes =
         reader
@@ -104,22 +103,6 @@ public final class VerifiedArchive {
               + manifest.segmentSha256()
               + ")");
     }
-    List<ChangeRecord> records = new ArrayList<>();
-    try (SegmentReader segment = SegmentReader.open(bytes, key)) {
-      segment.forEachRemaining(records::add);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (records.size() != manifest.recordCount()) {
-      throw new IntegrityException(
-          key,
-          "Cannot restore from "
-              + key
-              + ": "
-              + records.size()
-              + " records, manifest says "
-              + manifest.recordCount());
-    }
-    return records;
+    return bytes;
   }
 }
