@@ -366,4 +366,45 @@ class RestorerTest {
     Set<String> tables = new HashSet<>(actual(dir.resolve("tail.db")).keySet());
     assertThat(tables).containsAnyElementsOf(Set.of(complete.getTable()));
   }
+
+  private static ChangeRecord change(Op op, long lsn, long id, String status) {
+    return ChangeRecord.newBuilder()
+        .setDatabase("shop")
+        .setTable("orders")
+        .setOp(op)
+        .setKey(Map.of("id", id))
+        .setAfter(op == Op.DELETE ? null : Map.of("id", id, "status", status))
+        .setLsn(lsn)
+        .setTxIndex(0)
+        .setTxLast(true)
+        .setCommitTime(T0.plusSeconds(lsn))
+        .setSchemaVersion(1)
+        .build();
+  }
+
+  @Test
+  void shouldApplyChangesInArchiveOrderWhenUpsertsAndDeletesOfOneKeyAlternateInABatch()
+      throws Exception {
+    ArchiveWriter writer = new ArchiveWriter(store, "t");
+    StreamId stream = new StreamId("shop", "a.changes", 0);
+    List<ChangeRecord> changes =
+        List.of(
+            change(Op.INSERT, 1, 1, "new"),
+            change(Op.DELETE, 2, 1, null),
+            change(Op.INSERT, 3, 1, "again"),
+            change(Op.INSERT, 4, 2, "kept?"),
+            change(Op.UPDATE, 5, 2, "updated"),
+            change(Op.DELETE, 6, 2, null),
+            change(Op.INSERT, 7, 3, "three"),
+            change(Op.DELETE, 8, 3, null),
+            change(Op.UPDATE, 9, 3, "back"));
+    writer.commit(writer.loadHead(stream), Batch.of(changes, 0, 8, 8, null));
+
+    restore(new RestoreTarget.Latest(), dir.resolve("order.db"));
+
+    Map<Object, Map<String, Object>> orders = actual(dir.resolve("order.db")).get("orders");
+    assertThat(orders).containsOnlyKeys(1L, 3L);
+    assertThat(orders.get(1L)).containsEntry("status", "again");
+    assertThat(orders.get(3L)).containsEntry("status", "back");
+  }
 }
