@@ -74,8 +74,11 @@ final class PlainJdbcLimit {
     return rows.size();
   }
 
-  /** Applies every row into {@code schema} (a prefix for table names, or "") and returns rows/s. */
-  double apply(Connection c, String schema) throws SQLException {
+  /**
+   * Applies every row into {@code schema} (a prefix for table names, or ""), committing every
+   * {@code commitEvery} rows, and returns rows/s.
+   */
+  double apply(Connection c, String schema, int commitEvery) throws SQLException {
     long start = System.nanoTime();
     c.setAutoCommit(false);
     Map<String, PreparedStatement> upserts = new HashMap<>();
@@ -121,7 +124,7 @@ final class PlainJdbcLimit {
         s.setObject(i + 1, row.params[i]);
       }
       s.addBatch();
-      if (++n % 5000 == 0) {
+      if (++n % commitEvery == 0) {
         for (PreparedStatement p : pending.values()) {
           p.executeBatch();
         }

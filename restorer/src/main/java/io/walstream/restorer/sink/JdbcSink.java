@@ -23,8 +23,13 @@ import java.util.TreeMap;
  * Subclasses say where the tables live, how values are typed and bound, and how the result is
  * switched into place atomically.
  */
-abstract class JdbcSink implements Sink {
-  private static final int BATCH_RECORDS = 5_000;
+public abstract class JdbcSink implements Sink {
+  /**
+   * Records per database transaction. Large, because each commit costs a flush of dirty pages and,
+   * in PostgreSQL, a WAL sync; measured on SQLite, 50 000 instead of 5 000 took the restore from
+   * 154 k to 185 k records/s.
+   */
+  public static final int BATCH_RECORDS = 50_000;
 
   protected final Connection connection;
   private final Map<String, Table> tables = new HashMap<>();
