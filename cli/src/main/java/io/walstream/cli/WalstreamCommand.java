@@ -1,9 +1,13 @@
 package io.walstream.cli;
 
 import io.walstream.cli.command.ArchiveCommand;
+import io.walstream.cli.command.CancelRestoreCommand;
 import io.walstream.cli.command.PublishCommand;
+import io.walstream.cli.command.RequestRestoreCommand;
 import io.walstream.cli.command.RestoreCommand;
 import io.walstream.cli.command.RestorePointsCommand;
+import io.walstream.cli.command.RestoreStatusCommand;
+import io.walstream.cli.command.RestorerCommand;
 import io.walstream.cli.command.VerifyCommand;
 import io.walstream.schemas.Version;
 import picocli.CommandLine;
@@ -25,6 +29,10 @@ import picocli.CommandLine.Spec;
       PublishCommand.class,
       RestoreCommand.class,
       RestorePointsCommand.class,
+      RestorerCommand.class,
+      RequestRestoreCommand.class,
+      CancelRestoreCommand.class,
+      RestoreStatusCommand.class,
       VerifyCommand.class,
       CommandLine.HelpCommand.class
     },

@@ -2,6 +2,7 @@ package io.walstream.restorer;
 
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
+import io.walstream.restorer.apply.Progress;
 import io.walstream.restorer.apply.TransactionMerger;
 import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestorePlanner;
@@ -46,18 +47,28 @@ public final class Restorer {
    * aborted, leaving its target untouched.
    */
   public Result restore(String database, RestoreTarget target, Sink sink) {
-    return restore(database, target, sink, io.walstream.restorer.apply.Progress.NONE);
+    return restore(database, target, sink, Progress.NONE);
   }
 
   /** As {@link #restore(String, RestoreTarget, Sink)}, reporting progress per verified segment. */
-  public Result restore(
-      String database,
-      RestoreTarget target,
-      Sink sink,
-      io.walstream.restorer.apply.Progress progress) {
+  public Result restore(String database, RestoreTarget target, Sink sink, Progress progress) {
+    RestorePlan plan;
+    try {
+      plan = plan(database, target);
+    } catch (RuntimeException e) {
+      sink.abort();
+      throw e;
+    }
+    return restore(plan, sink, progress);
+  }
+
+  /**
+   * Carries out {@code plan} (from {@link #plan}) into {@code sink}; on any failure the sink is
+   * aborted, leaving its target untouched.
+   */
+  public Result restore(RestorePlan plan, Sink sink, Progress progress) {
     long start = System.nanoTime();
     try {
-      RestorePlan plan = plan(database, target);
       TransactionMerger.Outcome outcome =
           new TransactionMerger(archive, parallelism).merge(plan, sink::apply, progress);
       Map<String, Long> rows = sink.rowCounts();

@@ -5,6 +5,8 @@ import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.PostgresSink;
+import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.schemas.value.Values;
 import java.nio.file.Path;
@@ -40,29 +42,7 @@ public final class RestoreCommand implements Callable<Integer> {
   String database;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
-  Target target;
-
-  /** Exactly one target. */
-  static final class Target {
-    @Option(names = "--latest", description = "Every complete transaction.")
-    boolean latest;
-
-    @Option(names = "--lsn", description = "Transactions with lsn <= N.")
-    Long lsn;
-
-    @Option(names = "--to", description = "The database as of this ISO-8601 UTC time.")
-    String time;
-
-    RestoreTarget toTarget() {
-      if (lsn != null) {
-        return new RestoreTarget.AtLsn(lsn);
-      }
-      if (time != null) {
-        return new RestoreTarget.AtTime(Values.parseTimestamp(time));
-      }
-      return new RestoreTarget.Latest();
-    }
-  }
+  TargetOption target;
 
   @Option(names = "--output", description = "SQLite file to write.")
   Path output;
@@ -112,12 +92,19 @@ public final class RestoreCommand implements Callable<Integer> {
         printPlan(restorer.plan(database, restoreTarget));
         return 0;
       }
-      if (output == null) {
+      if ((output == null) == (jdbcUrl == null)) {
         throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--output is required unless --dry-run");
+            spec.commandLine(), "exactly one of --output and --jdbc is required unless --dry-run");
       }
-      Restorer.Result result =
-          restorer.restore(database, restoreTarget, SqliteSink.open(output, force));
+      if (schema != null && jdbcUrl == null) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "--schema needs --jdbc");
+      }
+      Sink sink =
+          output != null
+              ? SqliteSink.open(output, force)
+              : PostgresSink.open(jdbcUrl, schema == null ? database : schema, force);
+      Restorer.Result result = restorer.restore(database, restoreTarget, sink, progress());
       printResult(result);
       return 0;
     }
@@ -226,7 +213,7 @@ public final class RestoreCommand implements Callable<Integer> {
         outcome.records(),
         result.rowsPerTable(),
         result.duration().toMillis() / 1000.0,
-        output.toAbsolutePath());
+        destination());
     if (outcome.incompleteRecords() > 0) {
       System.out.printf(
           "Left out %d records of a transaction whose last record is not archived yet.%n",

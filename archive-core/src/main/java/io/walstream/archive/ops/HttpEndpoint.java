@@ -1,4 +1,4 @@
-package io.walstream.archiver.metrics;
+package io.walstream.archive.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,0 +1,33 @@
+package io.walstream.cli.command;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** Parses durations written as {@code 90s}, {@code 10m}, {@code 2h} or ISO-8601 {@code PT10M}. */
+final class Durations {
+  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+  private Durations() {}
+
+  static Duration parse(CommandLine cli, String option, String text) {
+    Matcher m = SHORT.matcher(text.strip());
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        default -> Duration.ofHours(n);
+      };
+    }
+    try {
+      return Duration.parse(text.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ParameterException(
+          cli, option + " '" + text + "' is not a duration (e.g. 90s, 10m, 2h or PT10M)");
+    }
+  }
+}

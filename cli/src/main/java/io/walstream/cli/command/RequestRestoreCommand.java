@@ -1,0 +1,177 @@
+package io.walstream.cli.command;
+
+import io.walstream.restorer.service.RestoreClient;
+import io.walstream.schemas.avro.CommandType;
+import io.walstream.schemas.avro.JobState;
+import io.walstream.schemas.avro.RestoreCommand;
+import io.walstream.schemas.avro.RestoreStatus;
+import io.walstream.schemas.avro.SinkKind;
+import io.walstream.schemas.avro.SinkSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code walstream request-restore}: asks the restore service for a restore. */
+@Command(
+    name = "request-restore",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Publish a restore command for the restore service and, with --wait, follow its status",
+      "until it finishes, with a progress bar on a terminal."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:requested (or, with --wait, SUCCEEDED)",
+      "1:FAILED for another reason, or the request could not be sent",
+      "2:usage error",
+      "3:FAILED: target not restorable (outside the window)",
+      "4:FAILED: integrity failure in the archive",
+      "5:REJECTED by the service (the reason is printed)",
+      "6:CANCELLED",
+      "7:--timeout passed before the job finished"
+    })
+public final class RequestRestoreCommand implements Callable<Integer> {
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      description = "Kafka bootstrap servers, HOST:PORT[,...].")
+  String bootstrapServers;
+
+  @Option(names = "--database", required = true, description = "Database to restore.")
+  String database;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  TargetOption target;
+
+  @Option(names = "--output", description = "SQLite file for the service to write.")
+  Path output;
+
+  @Option(names = "--jdbc", description = "PostgreSQL JDBC URL to restore into instead.")
+  String jdbcUrl;
+
+  @Option(names = "--schema", description = "Target schema for --jdbc (default: the database).")
+  String schema;
+
+  @Option(names = "--force", description = "Ask to replace an existing output.")
+  boolean force;
+
+  @Option(names = "--dry-run", description = "Ask for the plan only.")
+  boolean dryRun;
+
+  @Option(names = "--parallelism", description = "Segments fetched ahead (service default).")
+  Integer parallelism;
+
+  @Option(names = "--command-id", description = "Command id (default: a random UUID).")
+  String commandId;
+
+  @Option(names = "--wait", description = "Follow the job until it finishes.")
+  boolean wait;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "30m",
+      description = "How long --wait waits, e.g. 90s, 10m, 2h (default: ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(
+      names = "--commands-topic",
+      defaultValue = "walstream.restore.commands",
+      description = "Command topic (default: ${DEFAULT-VALUE}).")
+  String commandsTopic;
+
+  @Option(
+      names = "--status-topic",
+      defaultValue = "walstream.restore.status",
+      description = "Status topic (default: ${DEFAULT-VALUE}).")
+  String statusTopic;
+
+  @Option(
+      names = "--signature-key-env",
+      description = "Sign the command with the key in this environment variable.")
+  String signatureKeyEnv;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if ((output == null) == (jdbcUrl == null)) {
+      throw new ParameterException(
+          spec.commandLine(), "exactly one of --output and --jdbc is required");
+    }
+    Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
+    RestoreCommand command = command();
+    RestoreClient client =
+        new RestoreClient(
+            Map.of("bootstrap.servers", bootstrapServers), commandsTopic, statusTopic);
+    client.send(command);
+    System.out.println("Requested restore " + command.getCommandId() + " of " + database);
+    if (!this.wait) {
+      return 0;
+    }
+    StatusBar bar = new StatusBar();
+    Optional<RestoreStatus> end = client.await(command.getCommandId(), wait, bar::show);
+    bar.done();
+    if (end.isEmpty()) {
+      System.err.println(
+          "walstream request-restore: job "
+              + command.getCommandId()
+              + " did not finish within "
+              + timeout);
+      return 7;
+    }
+    System.out.println(StatusText.summary(end.get()));
+    return exitCode(end.get());
+  }
+
+  static int exitCode(RestoreStatus status) {
+    if (status.getState() == JobState.SUCCEEDED) {
+      return 0;
+    }
+    if (status.getState() == JobState.REJECTED) {
+      return 5;
+    }
+    if (status.getState() == JobState.CANCELLED) {
+      return 6;
+    }
+    String error = status.getErrorClass() == null ? "" : status.getErrorClass();
+    if (error.equals("TargetNotRestorableException")) {
+      return 3;
+    }
+    return error.equals("IntegrityException") ? 4 : 1;
+  }
+
+  private RestoreCommand command() {
+    SinkSpec sink =
+        SinkSpec.newBuilder()
+            .setKind(jdbcUrl != null ? SinkKind.JDBC : SinkKind.SQLITE)
+            .setPath(output == null ? null : output.toAbsolutePath().normalize().toString())
+            .setJdbcUrl(jdbcUrl)
+            .setSchema$(schema)
+            .setOverwrite(force)
+            .build();
+    RestoreCommand command =
+        RestoreCommand.newBuilder()
+            .setCommandId(commandId != null ? commandId : UUID.randomUUID().toString())
+            .setType(CommandType.RESTORE)
+            .setDatabase(database)
+            .setTarget(target.toSpec())
+            .setSink(sink)
+            .setDryRun(dryRun)
+            .setParallelism(parallelism)
+            .setRequestedBy(System.getProperty("user.name"))
+            .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))
+            .setSignature(null)
+            .build();
+    return Signing.sign(command, signatureKeyEnv, spec.commandLine());
+  }
+}

@@ -1,0 +1,65 @@
+package io.walstream.cli.command;
+
+import io.walstream.restorer.service.RestoreClient;
+import io.walstream.schemas.avro.RestoreStatus;
+import io.walstream.schemas.value.Values;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code walstream restore-status}: the restore service's jobs and their states. */
+@Command(
+    name = "restore-status",
+    mixinStandardHelpOptions = true,
+    description = "List restore jobs and their latest states, as the status topic holds them.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:listed", "1:failure", "2:usage error", "8:--command-id is not known"})
+public final class RestoreStatusCommand implements Callable<Integer> {
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      description = "Kafka bootstrap servers, HOST:PORT[,...].")
+  String bootstrapServers;
+
+  @Option(names = "--command-id", description = "Only this job.")
+  String commandId;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Option(
+      names = "--status-topic",
+      defaultValue = "walstream.restore.status",
+      description = "Status topic (default: ${DEFAULT-VALUE}).")
+  String statusTopic;
+
+  @Override
+  public Integer call() {
+    RestoreClient client =
+        new RestoreClient(Map.of("bootstrap.servers", bootstrapServers), "unused", statusTopic);
+    List<RestoreStatus> jobs =
+        client.jobs().stream()
+            .filter(s -> commandId == null || s.getCommandId().equals(commandId))
+            .sorted(Comparator.comparing(RestoreStatus::getUpdatedAt))
+            .toList();
+    if (json) {
+      System.out.println(Json.write(jobs.stream().map(StatusText::json).toList()));
+    } else if (jobs.isEmpty()) {
+      System.out.println(commandId == null ? "No restore jobs." : "No job " + commandId + ".");
+    } else {
+      System.out.printf("%-27s  %-9s  %-12s  %s%n", "updated", "state", "database", "job");
+      for (RestoreStatus s : jobs) {
+        System.out.printf(
+            "%-27s  %-9s  %-12s  %s%n",
+            Values.formatTimestamp(s.getUpdatedAt()),
+            s.getState(),
+            s.getDatabase() == null ? "-" : s.getDatabase(),
+            StatusText.summary(s));
+      }
+    }
+    return commandId != null && jobs.isEmpty() ? 8 : 0;
+  }
+}

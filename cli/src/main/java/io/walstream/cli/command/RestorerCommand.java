@@ -1,0 +1,63 @@
+package io.walstream.cli.command;
+
+import io.walstream.restorer.service.RestoreService;
+import io.walstream.restorer.service.RestoreServiceConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code walstream restorer}: runs the restore service until stopped. */
+@Command(
+    name = "restorer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the restore service: consume restore commands from Kafka, run them as jobs and publish",
+      "their status, until stopped (Ctrl-C or SIGTERM stops gracefully: running jobs stop at their",
+      "next transaction, leave nothing behind and are re-run from the beginning on the next start)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped cleanly", "1:stopped by a failure (see the log)", "2:usage error"})
+public final class RestorerCommand implements Callable<Integer> {
+  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, HOST:PORT[,...].")
+  String bootstrapServers;
+
+  @Option(names = "--archive", description = "Archive URI: file:///path or s3://bucket/prefix.")
+  String archive;
+
+  @Option(names = "--config", description = "Properties file with service and Kafka settings.")
+  Path config;
+
+  @Option(
+      names = "--set",
+      description = "Any setting as KEY=VALUE (repeatable); overrides --config.")
+  Map<String, String> overrides;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Settings settings =
+        Settings.from(config)
+            .putAll(overrides)
+            .put("bootstrap.servers", bootstrapServers)
+            .put(RestoreServiceConfig.ARCHIVE_URI, archive);
+    RestoreServiceConfig parsed = RestoreServiceConfig.parse(settings.map());
+    RestoreService service = RestoreService.start(parsed);
+    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "walstream-restorer-shutdown"));
+    System.out.printf(
+        "Restore service %s: commands from %s, status to %s, archive %s%s%n",
+        service.instanceId(),
+        parsed.commandsTopic(),
+        parsed.statusTopic(),
+        parsed.archiveUri(),
+        service.metricsPort() > 0
+            ? " (metrics: http://localhost:" + service.metricsPort() + "/metrics)"
+            : "");
+    service.awaitTermination();
+    if (service.failure() != null) {
+      System.err.println("walstream restorer: stopped by a failure: " + service.failure());
+      return 1;
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,65 @@
+package io.walstream.cli.command;
+
+import io.walstream.schemas.avro.JobState;
+import io.walstream.schemas.avro.RestoreStatus;
+import io.walstream.schemas.value.Values;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** How job statuses read on a terminal and in JSON. */
+final class StatusText {
+  private StatusText() {}
+
+  /** One line saying how a job ended (or where it is). */
+  static String summary(RestoreStatus s) {
+    StringBuilder out =
+        new StringBuilder("Job ").append(s.getCommandId()).append(": ").append(s.getState());
+    if (s.getState() == JobState.SUCCEEDED && s.getRecoveredLsn() != null) {
+      out.append(" - ")
+          .append(s.getDatabase())
+          .append(" restored to lsn ")
+          .append(s.getRecoveredLsn())
+          .append(" (")
+          .append(Values.formatTimestamp(s.getRecoveredTime()))
+          .append("), rows ")
+          .append(s.getRowsPerTable() == null ? s.getRows() : new TreeMap<>(s.getRowsPerTable()))
+          .append(s.getDurationMs() == null ? "" : " in " + s.getDurationMs() / 1000.0 + " s");
+    }
+    if (s.getErrorClass() != null) {
+      out.append(" - ").append(s.getErrorClass()).append(": ").append(s.getErrorMessage());
+    }
+    if (s.getMessage() != null) {
+      out.append(" - ").append(s.getMessage());
+    }
+    if (s.getAttempt() > 1) {
+      out.append(" (attempt ").append(s.getAttempt()).append(')');
+    }
+    return out.toString();
+  }
+
+  /** The status as a JSON-ready map, without the embedded command bytes. */
+  static Map<String, Object> json(RestoreStatus s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("commandId", s.getCommandId());
+    m.put("state", s.getState().name());
+    m.put("database", s.getDatabase());
+    m.put("attempt", s.getAttempt());
+    m.put("message", s.getMessage());
+    m.put("planSegments", s.getPlanSegments());
+    m.put("planBytes", s.getPlanBytes());
+    m.put("percent", s.getPercent());
+    m.put("recordsDone", s.getRecordsDone());
+    m.put("recoveredLsn", s.getRecoveredLsn());
+    m.put(
+        "recoveredTime",
+        s.getRecoveredTime() == null ? null : Values.formatTimestamp(s.getRecoveredTime()));
+    m.put("rowsPerTable", s.getRowsPerTable() == null ? null : new TreeMap<>(s.getRowsPerTable()));
+    m.put("durationMs", s.getDurationMs());
+    m.put("errorClass", s.getErrorClass());
+    m.put("errorMessage", s.getErrorMessage());
+    m.put("updatedAt", Values.formatTimestamp(s.getUpdatedAt()));
+    m.put("instanceId", s.getInstanceId());
+    return m;
+  }
+}

@@ -1,0 +1,42 @@
+package io.walstream.cli.command;
+
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.schemas.avro.RestoreTargetSpec;
+import io.walstream.schemas.avro.TargetKind;
+import io.walstream.schemas.value.Values;
+import picocli.CommandLine.Option;
+
+/** Exactly one restore target: {@code --latest}, {@code --lsn N} or {@code --to TIME}. */
+final class TargetOption {
+  @Option(names = "--latest", description = "Every complete transaction.")
+  boolean latest;
+
+  @Option(names = "--lsn", description = "Transactions with lsn <= N.")
+  Long lsn;
+
+  @Option(names = "--to", description = "The database as of this ISO-8601 UTC time.")
+  String time;
+
+  RestoreTarget toTarget() {
+    if (lsn != null) {
+      return new RestoreTarget.AtLsn(lsn);
+    }
+    if (time != null) {
+      return new RestoreTarget.AtTime(Values.parseTimestamp(time));
+    }
+    return new RestoreTarget.Latest();
+  }
+
+  /** The same target as carried in a restore command. */
+  RestoreTargetSpec toSpec() {
+    RestoreTarget target = toTarget();
+    RestoreTargetSpec.Builder spec = RestoreTargetSpec.newBuilder();
+    if (target instanceof RestoreTarget.AtLsn at) {
+      return spec.setKind(TargetKind.LSN).setLsn(at.lsn()).setTime(null).build();
+    }
+    if (target instanceof RestoreTarget.AtTime at) {
+      return spec.setKind(TargetKind.TIME).setLsn(null).setTime(at.time()).build();
+    }
+    return spec.setKind(TargetKind.LATEST).setLsn(null).setTime(null).build();
+  }
+}

@@ -1,0 +1,336 @@
+package io.walstream.restorer.service;
+
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.verify.ChainVerifier;
+import io.walstream.archive.verify.Finding;
+import io.walstream.archive.verify.StreamReport;
+import io.walstream.restorer.Restorer;
+import io.walstream.restorer.plan.RestorePlan;
+import io.walstream.restorer.sink.PostgresSink;
+import io.walstream.restorer.sink.Sink;
+import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.schemas.avro.CommandType;
+import io.walstream.schemas.avro.JobState;
+import io.walstream.schemas.avro.RestoreStatus;
+import io.walstream.schemas.value.Values;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one accepted job and publishes its transitions: PLANNED with the plan summary, RUNNING with
+ * progress at most once per interval, then SUCCEEDED, FAILED (error class and message) or
+ * CANCELLED. A cancel or a stop takes effect at the next transaction boundary, and the sink's
+ * output is atomic, so an interrupted job leaves nothing half-written.
+ */
+final class RestoreJob implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
+
+  /** Why a job stopped before its end. */
+  enum Stop {
+    CANCEL,
+    SHUTDOWN
+  }
+
+  /** Thrown inside the apply loop to unwind a stopped job. */
+  private static final class Stopped extends RuntimeException {
+    Stopped() {
+      super("job stopped", null, false, false);
+    }
+  }
+
+  private final JobSpec spec;
+  private final int attempt;
+  private final ObjectStore store;
+  private final StatusPublisher publisher;
+  private final ServiceMetrics metrics;
+  private final long progressIntervalMs;
+  private final Clock clock;
+  private volatile Stop stop;
+
+  RestoreJob(
+      JobSpec spec,
+      int attempt,
+      ObjectStore store,
+      StatusPublisher publisher,
+      ServiceMetrics metrics,
+      long progressIntervalMs,
+      Clock clock) {
+    this.spec = spec;
+    this.attempt = attempt;
+    this.store = store;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.progressIntervalMs = progressIntervalMs;
+    this.clock = clock;
+  }
+
+  String commandId() {
+    return spec.commandId();
+  }
+
+  /** Asks the job to stop at its next transaction boundary (or before it starts). */
+  void stop(Stop why) {
+    if (stop == null) {
+      stop = why;
+    }
+  }
+
+  @Override
+  public void run() {
+    Instant started = clock.instant();
+    metrics.started();
+    try {
+      checkStop();
+      if (spec.command().getType() == CommandType.VERIFY) {
+        verify(started);
+      } else {
+        restore(started);
+      }
+    } catch (Stopped e) {
+      stopped(started);
+    } catch (RuntimeException e) {
+      LOG.warn("Job {} failed: {}", commandId(), e.toString());
+      publish(
+          status(JobState.FAILED, started)
+              .setErrorClass(e.getClass().getSimpleName())
+              .setErrorMessage(String.valueOf(e.getMessage()))
+              .setFinishedAt(now()));
+    } finally {
+      metrics.finished(Duration.between(started, clock.instant()));
+    }
+  }
+
+  private void stopped(Instant started) {
+    if (stop == Stop.CANCEL) {
+      publish(
+          status(JobState.CANCELLED, started)
+              .setMessage("cancelled; nothing was written")
+              .setFinishedAt(now()));
+    } else {
+      // Not terminal: the next service instance to own the command re-runs it from the start.
+      publish(
+          status(JobState.ACCEPTED, started)
+              .setMessage(
+                  "interrupted by a service shutdown; it will be re-run from the beginning"));
+    }
+  }
+
+  private void restore(Instant started) {
+    Restorer restorer = new Restorer(store, spec.parallelism());
+    RestorePlan plan = restorer.plan(spec.command().getDatabase(), spec.target());
+    publish(planned(plan, status(JobState.PLANNED, started)));
+    if (spec.command().getDryRun()) {
+      publish(
+          planned(plan, status(JobState.SUCCEEDED, started))
+              .setMessage("dry run: planned, nothing written")
+              .setFinishedAt(now()));
+      return;
+    }
+    checkStop();
+    publish(planned(plan, status(JobState.RUNNING, started)).setPercent(0.0));
+    Tracker tracker = new Tracker(plan, started);
+    Restorer.Result result = restorer.restore(plan, new JobSink(open(), tracker), tracker);
+    long rows = result.rowsPerTable().values().stream().mapToLong(Long::longValue).sum();
+    var outcome = result.outcome();
+    publish(
+        planned(plan, status(JobState.SUCCEEDED, started))
+            .setSegmentsDone(tracker.segments.get())
+            .setBytesDone(tracker.bytes.get())
+            .setRecordsDone(outcome.records())
+            .setPercent(100.0)
+            .setRecoveredLsn(outcome.lastLsn())
+            .setRecoveredTime(
+                outcome.lastCommitMicros() == null
+                    ? null
+                    : Values.fromMicros(outcome.lastCommitMicros()))
+            .setRows(rows)
+            .setRowsPerTable(result.rowsPerTable())
+            .setDurationMs(Duration.between(started, clock.instant()).toMillis())
+            .setMessage(
+                outcome.incompleteRecords() > 0
+                    ? "left out "
+                        + outcome.incompleteRecords()
+                        + " records of a transaction whose end is not archived yet"
+                    : null)
+            .setFinishedAt(now()));
+  }
+
+  private void verify(Instant started) {
+    publish(status(JobState.RUNNING, started));
+    ChainVerifier verifier = new ChainVerifier(store);
+    String database = spec.command().getDatabase();
+    List<StreamReport> reports =
+        database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
+    long segments = reports.stream().mapToLong(StreamReport::segments).sum();
+    long records = reports.stream().mapToLong(StreamReport::records).sum();
+    long bytes = reports.stream().mapToLong(StreamReport::bytes).sum();
+    List<Finding> errors = reports.stream().flatMap(r -> r.errors().stream()).toList();
+    RestoreStatus.Builder done =
+        status(errors.isEmpty() ? JobState.SUCCEEDED : JobState.FAILED, started)
+            .setSegmentsDone(segments)
+            .setRecordsDone(records)
+            .setBytesDone(bytes)
+            .setPercent(100.0)
+            .setDurationMs(Duration.between(started, clock.instant()).toMillis())
+            .setFinishedAt(now());
+    if (errors.isEmpty()) {
+      done.setMessage(reports.size() + " streams verified clean");
+    } else {
+      done.setErrorClass("IntegrityException")
+          .setErrorMessage(
+              errors.size()
+                  + " findings; first: "
+                  + errors.get(0)
+                  + (errors.size() > 1 ? " …" : ""));
+    }
+    publish(done);
+  }
+
+  private Sink open() {
+    if (spec.output() instanceof JobSpec.Output.SqliteFile file) {
+      return SqliteSink.open(file.path(), file.replaceExisting());
+    }
+    JobSpec.Output.Jdbc jdbc = (JobSpec.Output.Jdbc) spec.output();
+    return PostgresSink.open(jdbc.url(), jdbc.schema(), jdbc.replaceExisting());
+  }
+
+  private RestoreStatus.Builder status(JobState state, Instant started) {
+    return publisher
+        .status(commandId(), state)
+        .setDatabase(spec.command().getDatabase())
+        .setAttempt(attempt)
+        .setStartedAt(started.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+  }
+
+  private static RestoreStatus.Builder planned(RestorePlan plan, RestoreStatus.Builder status) {
+    Long firstLsn = null;
+    Long lastLsn = null;
+    Long firstTime = null;
+    Long lastTime = null;
+    for (RestorePlan.StreamPlan stream : plan.streams()) {
+      for (StoredManifest stored : stream.manifests()) {
+        Manifest m = stored.manifest();
+        if (m.firstLsn() != null) {
+          firstLsn = firstLsn == null ? m.firstLsn() : Math.min(firstLsn, m.firstLsn());
+          lastLsn = lastLsn == null ? m.lastLsn() : Math.max(lastLsn, m.lastLsn());
+          firstTime =
+              firstTime == null
+                  ? m.minCommitTimeMicros()
+                  : Math.min(firstTime, m.minCommitTimeMicros());
+          lastTime =
+              lastTime == null
+                  ? m.maxCommitTimeMicros()
+                  : Math.max(lastTime, m.maxCommitTimeMicros());
+        }
+      }
+    }
+    return status
+        .setPlanSegments(plan.segments())
+        .setPlanBytes(plan.bytes())
+        .setPlanFirstLsn(firstLsn)
+        .setPlanLastLsn(lastLsn)
+        .setPlanFirstTime(firstTime == null ? null : Values.fromMicros(firstTime))
+        .setPlanLastTime(lastTime == null ? null : Values.fromMicros(lastTime));
+  }
+
+  private void publish(RestoreStatus.Builder status) {
+    RestoreStatus built = status.build();
+    metrics.state(built.getState());
+    publisher.publish(built);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+
+  private void checkStop() {
+    if (stop != null) {
+      throw new Stopped();
+    }
+  }
+
+  /** Counts progress and publishes it at most once per interval. */
+  private final class Tracker implements io.walstream.restorer.apply.Progress {
+    private final RestorePlan plan;
+    private final Instant started;
+    private final AtomicLong segments = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong records = new AtomicLong();
+    private long lastPublished = System.nanoTime();
+
+    Tracker(RestorePlan plan, Instant started) {
+      this.plan = plan;
+      this.started = started;
+    }
+
+    @Override
+    public void segmentDone(
+        long segmentsDone, long segmentsTotal, long bytesDone, long bytesTotal) {
+      segments.set(segmentsDone);
+      bytes.set(bytesDone);
+    }
+
+    /** Before each transaction: the batch boundary where a cancel or a stop takes effect. */
+    void before() {
+      checkStop();
+    }
+
+    void applied(int n) {
+      records.addAndGet(n);
+      metrics.recordsApplied(n);
+      long now = System.nanoTime();
+      if (now - lastPublished >= progressIntervalMs * 1_000_000L) {
+        lastPublished = now;
+        long total = plan.bytes();
+        publish(
+            planned(plan, status(JobState.RUNNING, started))
+                .setSegmentsDone(segments.get())
+                .setBytesDone(bytes.get())
+                .setRecordsDone(records.get())
+                .setPercent(total == 0 ? 100.0 : 100.0 * bytes.get() / total));
+      }
+    }
+  }
+
+  /** The real sink, checking for a stop and counting progress at every transaction. */
+  private static final class JobSink implements Sink {
+    private final Sink sink;
+    private final Tracker tracker;
+
+    JobSink(Sink sink, Tracker tracker) {
+      this.sink = sink;
+      this.tracker = tracker;
+    }
+
+    @Override
+    public void apply(
+        List<io.walstream.schemas.avro.ChangeRecord> transaction,
+        io.walstream.restorer.sink.TransactionPosition position) {
+      tracker.before();
+      sink.apply(transaction, position);
+      tracker.applied(transaction.size());
+    }
+
+    @Override
+    public void commit() {
+      sink.commit();
+    }
+
+    @Override
+    public void abort() {
+      sink.abort();
+    }
+
+    @Override
+    public java.util.Map<String, Long> rowCounts() {
+      return sink.rowCounts();
+    }
+  }
+}

@@ -1,0 +1,447 @@
+package io.walstream.restorer.service;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.walstream.archive.ops.HttpEndpoint;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.store.ObjectStores;
+import io.walstream.schemas.avro.CommandType;
+import io.walstream.schemas.avro.JobState;
+import io.walstream.schemas.avro.RestoreCommand;
+import io.walstream.schemas.avro.RestoreStatus;
+import io.walstream.schemas.codec.DecodeException;
+import io.walstream.schemas.kafka.Topics;
+import io.walstream.schemas.serde.WalstreamSerdes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The restore service: consumes restore commands in a consumer group, runs them as jobs with
+ * bounded concurrency and publishes their statuses. A command id is run at most once to a terminal
+ * state (the job table is rebuilt from the status topic whenever partitions are assigned); a job
+ * whose instance stopped before it finished is re-run from the beginning by the instance that next
+ * owns its command's partition, which is safe because restore outputs are atomic.
+ */
+public final class RestoreService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
+
+  /** Lifecycle of the service. */
+  public enum State {
+    STARTING,
+    RUNNING,
+    STOPPING,
+    STOPPED,
+    FAILED
+  }
+
+  private final RestoreServiceConfig config;
+  private final ObjectStore store;
+  private final String instanceId;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ServiceMetrics metrics = new ServiceMetrics(registry);
+  private final JobTable table = new JobTable();
+  private final StatusPublisher publisher;
+  private final CommandCheck check;
+  private final CommandIntake intake;
+  private final ExecutorService jobs;
+  private final Map<String, RestoreJob> active = new ConcurrentHashMap<>();
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final HttpEndpoint endpoint;
+  private final Thread loop;
+  private volatile boolean stopping;
+  private volatile State state = State.STARTING;
+  private volatile Throwable failure;
+
+  private RestoreService(RestoreServiceConfig config) {
+    this.config = config;
+    this.instanceId = config.instanceId().isEmpty() ? generatedId() : config.instanceId();
+    this.store = ObjectStores.open(config.archiveUri());
+    this.publisher = new StatusPublisher(config, instanceId, table, Clock.systemUTC());
+    ArchiveReader reader = new ArchiveReader(store);
+    this.check = new CommandCheck(config, () -> Set.copyOf(reader.databases()));
+    this.jobs =
+        Executors.newFixedThreadPool(
+            config.maxConcurrentJobs(),
+            runnable -> {
+              Thread t = new Thread(runnable, "walstream-restore-job");
+              t.setDaemon(true);
+              return t;
+            });
+    this.consumer = CommandIntake.consumer(config);
+    this.intake =
+        new CommandIntake(config, consumer, table, publisher::flush, this::recover, this::release);
+    this.endpoint = startEndpoint();
+    this.loop = new Thread(this::run, "walstream-restorer");
+  }
+
+  /** Creates the topics when missing, then starts consuming commands. */
+  public static RestoreService start(RestoreServiceConfig config) {
+    Topics.ensure(
+        config.bootstrapServers(),
+        List.of(
+            new NewTopic(
+                config.commandsTopic(), Optional.of(config.topicPartitions()), replication(config)),
+            new NewTopic(
+                    config.statusTopic(),
+                    Optional.of(config.topicPartitions()),
+                    replication(config))
+                .configs(
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
+        config.createTopics() ? Topics.Missing.CREATE : Topics.Missing.FAIL,
+        RestoreServiceConfig.TOPICS_CREATE,
+        "restore service");
+    if (config
+        .sqliteAllowedDirs()
+        .equals(List.of(Path.of(RestoreServiceConfig.DEFAULT_SQLITE_DIR)))) {
+      try {
+        Files.createDirectories(Path.of(RestoreServiceConfig.DEFAULT_SQLITE_DIR));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot create the default restores/ directory", e);
+      }
+    }
+    RestoreService service = new RestoreService(config);
+    service.loop.start();
+    LOG.info(
+        "Restore service {} serving {} from {}",
+        service.instanceId,
+        config.commandsTopic(),
+        config.archiveUri());
+    return service;
+  }
+
+  private static Optional<Short> replication(RestoreServiceConfig config) {
+    return config.topicReplicationFactor() < 0
+        ? Optional.empty()
+        : Optional.of(config.topicReplicationFactor());
+  }
+
+  private void run() {
+    try {
+      intake.subscribe();
+      state = State.RUNNING;
+      while (!stopping) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<String, byte[]> record : records) {
+          handle(record);
+        }
+        if (!records.isEmpty()) {
+          // Statuses first: once a command's offset is committed, its job lives in the status
+          // topic only.
+          publisher.flush();
+          consumer.commitSync();
+        }
+      }
+    } catch (WakeupException e) {
+      if (!stopping) {
+        fail(e);
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    } finally {
+      shutDown();
+    }
+  }
+
+  private void fail(RuntimeException e) {
+    failure = e;
+    LOG.error("Restore service {} failed: {}", instanceId, e.toString());
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record) {
+    if (record.value() == null) {
+      return;
+    }
+    RestoreCommand command;
+    try {
+      command = WalstreamSerdes.restoreCommand().codec().decode(record.value());
+    } catch (DecodeException e) {
+      rejectUndecodable(record, e);
+      return;
+    }
+    String id = command.getCommandId();
+    if (record.key() != null && !record.key().equals(id)) {
+      rejectIfNew(id, command, "the record key '" + record.key() + "' differs from the commandId");
+      return;
+    }
+    if (command.getType() == CommandType.CANCEL) {
+      if (check.authentic(command)) {
+        cancel(id);
+      } else {
+        LOG.warn("Ignoring an unsigned or wrongly signed CANCEL for job {}", id);
+      }
+      return;
+    }
+    Optional<RestoreStatus> known = table.get(id);
+    if (known.isPresent() || active.containsKey(id)) {
+      metrics.duplicate();
+      LOG.info(
+          "Ignoring command {} at {}-{}@{}: this command id is already known ({})",
+          id,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          known.map(s -> s.getState().name()).orElse("queued"));
+      return;
+    }
+    accept(command, 1, null);
+  }
+
+  private void rejectUndecodable(ConsumerRecord<String, byte[]> record, DecodeException e) {
+    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+    String id = record.key() != null ? record.key() : "undecodable@" + where;
+    rejectIfNew(id, null, "Cannot decode command at " + where + ": " + e.getMessage());
+  }
+
+  private void rejectIfNew(String id, RestoreCommand command, String reason) {
+    if (table.get(id).isPresent() || active.containsKey(id)) {
+      LOG.warn("Ignoring a bad command for known job {}: {}", id, reason);
+      return;
+    }
+    publish(
+        publisher
+            .status(id, JobState.REJECTED)
+            .setDatabase(command == null ? null : command.getDatabase())
+            .setMessage(reason));
+  }
+
+  private void accept(RestoreCommand command, int attempt, String message) {
+    String id = command.getCommandId();
+    JobSpec spec;
+    try {
+      spec = check.check(command);
+    } catch (CommandCheck.Rejected e) {
+      reject(command, attempt, e.getMessage());
+      return;
+    }
+    publish(
+        publisher
+            .status(id, JobState.ACCEPTED)
+            .setDatabase(command.getDatabase())
+            .setAttempt(attempt)
+            .setMessage(message)
+            .setCommand(ByteBuffer.wrap(WalstreamSerdes.restoreCommand().codec().encode(command))));
+    RestoreJob job =
+        new RestoreJob(
+            spec,
+            attempt,
+            store,
+            publisher,
+            metrics,
+            config.progressIntervalMs(),
+            Clock.systemUTC());
+    active.put(id, job);
+    jobs.execute(
+        () -> {
+          try {
+            job.run();
+          } finally {
+            active.remove(id);
+          }
+        });
+  }
+
+  private void reject(RestoreCommand command, int attempt, String reason) {
+    LOG.info("Rejecting command {}: {}", command.getCommandId(), reason);
+    publish(
+        publisher
+            .status(command.getCommandId(), JobState.REJECTED)
+            .setDatabase(command.getDatabase())
+            .setAttempt(attempt)
+            .setMessage(reason));
+  }
+
+  private void cancel(String id) {
+    RestoreJob job = active.get(id);
+    if (job != null) {
+      LOG.info("Cancelling job {}", id);
+      job.stop(RestoreJob.Stop.CANCEL);
+      return;
+    }
+    LOG.warn(
+        "Cannot cancel job {}: it is not running here ({})",
+        id,
+        table.get(id).map(s -> "last state " + s.getState()).orElse("unknown command id"));
+  }
+
+  /**
+   * Re-runs the jobs of newly owned command partitions that no instance finished: the job table has
+   * just been rebuilt from the status topic.
+   */
+  private void recover(Set<Integer> partitions) {
+    for (RestoreStatus status : table.all()) {
+      String id = status.getCommandId();
+      if (JobTable.terminal(status.getState())
+          || active.containsKey(id)
+          || !partitions.contains(intake.partitionOf(id))) {
+        continue;
+      }
+      if (status.getCommand() == null) {
+        publish(
+            publisher
+                .status(id, JobState.FAILED)
+                .setDatabase(status.getDatabase())
+                .setErrorClass("NotRerunnable")
+                .setErrorMessage(
+                    "Cannot re-run job " + id + ": its status does not hold the command"));
+        continue;
+      }
+      RestoreCommand command =
+          WalstreamSerdes.restoreCommand().codec().decode(bytes(status.getCommand()));
+      accept(
+          command,
+          status.getAttempt() + 1,
+          "re-run from the beginning: instance "
+              + status.getInstanceId()
+              + " stopped while the job was "
+              + status.getState());
+    }
+  }
+
+  /**
+   * Stops the jobs of command partitions this instance no longer owns; their owner re-runs them.
+   */
+  private void release(Set<Integer> partitions) {
+    for (RestoreJob job : active.values()) {
+      if (partitions.contains(intake.partitionOf(job.commandId()))) {
+        job.stop(RestoreJob.Stop.SHUTDOWN);
+      }
+    }
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+
+  private void publish(RestoreStatus.Builder status) {
+    RestoreStatus built = status.build();
+    metrics.state(built.getState());
+    publisher.publish(built);
+  }
+
+  private void shutDown() {
+    state = State.STOPPING;
+    for (RestoreJob job : active.values()) {
+      job.stop(RestoreJob.Stop.SHUTDOWN);
+    }
+    jobs.shutdown();
+    try {
+      if (!jobs.awaitTermination(60, TimeUnit.SECONDS)) {
+        LOG.warn("Jobs still running after 60 s: {}", active.keySet());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      publisher.flush();
+    } catch (RuntimeException e) {
+      LOG.error("Cannot publish the last statuses: {}", e.toString());
+    }
+    publisher.close();
+    consumer.close(Duration.ofSeconds(10));
+    store.close();
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    state = failure == null ? State.STOPPED : State.FAILED;
+    stopped.countDown();
+  }
+
+  private HttpEndpoint startEndpoint() {
+    if (config.metricsPort() < 0) {
+      return null;
+    }
+    try {
+      return HttpEndpoint.start(
+          config.metricsPort(),
+          registry::scrape,
+          () -> new HttpEndpoint.Health(state == State.RUNNING, state.name()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String generatedId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** This instance's id, as published in its statuses. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The failure that stopped the service, if any. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** The port of the metrics and health endpoint, or -1 when disabled. */
+  public int metricsPort() {
+    return endpoint == null ? -1 : endpoint.port();
+  }
+
+  /** The jobs known to this instance, by latest status. */
+  public JobTable jobs() {
+    return table;
+  }
+
+  /** Blocks until the service has stopped. */
+  public void awaitTermination() throws InterruptedException {
+    stopped.await();
+  }
+
+  /**
+   * Stops consuming, stops running jobs at their next transaction boundary (they are re-run from
+   * the beginning when an instance next starts), publishes their last statuses and closes.
+   */
+  @Override
+  public void close() {
+    stopping = true;
+    consumer.wakeup();
+    try {
+      stopped.await(90, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,243 @@
+package io.walstream.restorer.service;
+
+import io.walstream.archive.error.InvalidConfigException;
+import io.walstream.archive.store.ArchiveUri;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The restore service's configuration: walstream's own keys declared with Kafka's {@link ConfigDef}
+ * and parsed once into this immutable record; every other key (bootstrap.servers, security
+ * settings) is passed through to the Kafka clients.
+ */
+public record RestoreServiceConfig(
+    String archiveUri,
+    String commandsTopic,
+    String statusTopic,
+    String groupId,
+    String instanceId,
+    int maxConcurrentJobs,
+    int parallelism,
+    long progressIntervalMs,
+    List<Path> sqliteAllowedDirs,
+    List<String> jdbcAllowedUrlPrefixes,
+    boolean allowOverwrite,
+    String signatureKey,
+    boolean createTopics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    int metricsPort,
+    Map<String, Object> clientProperties) {
+
+  public static final String ARCHIVE_URI = "archive.uri";
+  public static final String COMMANDS_TOPIC = "restorer.commands.topic";
+  public static final String STATUS_TOPIC = "restorer.status.topic";
+  public static final String GROUP_ID = "restorer.group.id";
+  public static final String INSTANCE_ID = "restorer.instance.id";
+  public static final String MAX_CONCURRENT_JOBS = "restorer.max-concurrent-jobs";
+  public static final String PARALLELISM = "restorer.parallelism";
+  public static final String PROGRESS_INTERVAL_MS = "restorer.progress.interval.ms";
+  public static final String SQLITE_ALLOWED_DIRS = "restorer.sink.sqlite.allowed-dirs";
+  public static final String JDBC_ALLOWED_URL_PREFIXES = "restorer.sink.jdbc.allowed-url-prefixes";
+  public static final String ALLOW_OVERWRITE = "restorer.sink.allow-overwrite";
+  public static final String SIGNATURE_KEY = "restorer.signature.key";
+  public static final String TOPICS_CREATE = "topics.create";
+  public static final String TOPICS_PARTITIONS = "topics.partitions";
+  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
+  public static final String METRICS_PORT = "metrics.port";
+
+  /** The directory allowed for SQLite outputs when no allow-list is configured. */
+  public static final String DEFAULT_SQLITE_DIR = "restores";
+
+  public static final ConfigDef DEFINITION =
+      new ConfigDef()
+          .define(
+              ARCHIVE_URI,
+              Type.STRING,
+              ConfigDef.NO_DEFAULT_VALUE,
+              new ConfigDef.NonEmptyString(),
+              Importance.HIGH,
+              "Archive to restore from: file:///absolute/path or s3://bucket/prefix.")
+          .define(
+              COMMANDS_TOPIC,
+              Type.STRING,
+              "walstream.restore.commands",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Topic of restore commands (Avro single-object encoded RestoreCommand, keyed by commandId).")
+          .define(
+              STATUS_TOPIC,
+              Type.STRING,
+              "walstream.restore.status",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Compacted topic of job statuses (RestoreStatus keyed by commandId); the service rebuilds its job table from it on start.")
+          .define(
+              GROUP_ID,
+              Type.STRING,
+              "walstream-restorer",
+              new ConfigDef.NonEmptyString(),
+              Importance.MEDIUM,
+              "Consumer group of the service instances; each command partition is served by one instance.")
+          .define(
+              INSTANCE_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "Identity published in every status; empty generates host/random.")
+          .define(
+              MAX_CONCURRENT_JOBS,
+              Type.INT,
+              2,
+              ConfigDef.Range.between(1, 64),
+              Importance.MEDIUM,
+              "Jobs run at the same time by one instance; further accepted jobs wait their turn.")
+          .define(
+              PARALLELISM,
+              Type.INT,
+              4,
+              ConfigDef.Range.between(1, 64),
+              Importance.LOW,
+              "Segments fetched and verified ahead per job, unless a command asks for another number.")
+          .define(
+              PROGRESS_INTERVAL_MS,
+              Type.LONG,
+              1000L,
+              ConfigDef.Range.atLeast(100),
+              Importance.LOW,
+              "Least time between two progress statuses of one job.")
+          .define(
+              SQLITE_ALLOWED_DIRS,
+              Type.LIST,
+              "",
+              Importance.HIGH,
+              "Directories SQLite outputs may be written to (checked after resolving .. and symlinks); empty allows only restores/ under the working directory.")
+          .define(
+              JDBC_ALLOWED_URL_PREFIXES,
+              Type.LIST,
+              "",
+              Importance.HIGH,
+              "JDBC URL prefixes a command may restore into; empty allows no JDBC target.")
+          .define(
+              ALLOW_OVERWRITE,
+              Type.BOOLEAN,
+              false,
+              Importance.HIGH,
+              "Whether a command that asks to overwrite an existing output (file or schema) may do so.")
+          .define(
+              SIGNATURE_KEY,
+              Type.PASSWORD,
+              null,
+              Importance.HIGH,
+              "Shared key for HMAC-SHA256 command signatures; when set, unsigned or wrongly signed commands are rejected.")
+          .define(
+              TOPICS_CREATE,
+              Type.BOOLEAN,
+              true,
+              Importance.LOW,
+              "Create missing command and status topics at startup; when false, a missing topic is a startup error naming it.")
+          .define(
+              TOPICS_PARTITIONS,
+              Type.INT,
+              1,
+              ConfigDef.Range.atLeast(1),
+              Importance.LOW,
+              "Partitions of the command and status topics created at startup.")
+          .define(
+              TOPICS_REPLICATION_FACTOR,
+              Type.SHORT,
+              (short) -1,
+              Importance.LOW,
+              "Replication factor of topics created at startup; -1 uses the broker's default.")
+          .define(
+              METRICS_PORT,
+              Type.INT,
+              9465,
+              ConfigDef.Range.between(-1, 65535),
+              Importance.LOW,
+              "Port of the HTTP endpoint serving /metrics (Prometheus) and /health; 0 picks a free port, -1 disables it.");
+
+  /** Parses {@code properties}; throws {@link InvalidConfigException} naming the bad key. */
+  public static RestoreServiceConfig parse(Map<String, ?> properties) {
+    AbstractConfig c;
+    try {
+      c = new AbstractConfig(DEFINITION, properties, false);
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("Cannot configure restore service: " + e.getMessage(), e);
+    }
+    ArchiveUri.parse(c.getString(ARCHIVE_URI));
+    Map<String, Object> clients = new HashMap<>();
+    properties.forEach(
+        (key, value) -> {
+          if (!DEFINITION.names().contains(key)) {
+            clients.put(key, value);
+          }
+        });
+    if (!clients.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+      throw new InvalidConfigException(
+          "Cannot configure restore service: bootstrap.servers is required");
+    }
+    List<Path> dirs =
+        c.getList(SQLITE_ALLOWED_DIRS).stream()
+            .filter(d -> !d.isBlank())
+            .map(d -> Path.of(d.strip()))
+            .toList();
+    Password key = c.getPassword(SIGNATURE_KEY);
+    return new RestoreServiceConfig(
+        c.getString(ARCHIVE_URI),
+        c.getString(COMMANDS_TOPIC),
+        c.getString(STATUS_TOPIC),
+        c.getString(GROUP_ID),
+        c.getString(INSTANCE_ID),
+        c.getInt(MAX_CONCURRENT_JOBS),
+        c.getInt(PARALLELISM),
+        c.getLong(PROGRESS_INTERVAL_MS),
+        dirs.isEmpty() ? List.of(Path.of(DEFAULT_SQLITE_DIR)) : dirs,
+        c.getList(JDBC_ALLOWED_URL_PREFIXES).stream().filter(p -> !p.isBlank()).toList(),
+        c.getBoolean(ALLOW_OVERWRITE),
+        key == null || key.value().isEmpty() ? null : key.value(),
+        c.getBoolean(TOPICS_CREATE),
+        c.getInt(TOPICS_PARTITIONS),
+        c.getShort(TOPICS_REPLICATION_FACTOR),
+        c.getInt(METRICS_PORT),
+        Map.copyOf(clients));
+  }
+
+  /** The bootstrap servers in use. */
+  public String bootstrapServers() {
+    return String.valueOf(clientProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
+  }
+
+  @Override
+  public String toString() {
+    // The signature key never reaches a log.
+    return "RestoreServiceConfig[archive="
+        + archiveUri
+        + ", commands="
+        + commandsTopic
+        + ", status="
+        + statusTopic
+        + ", group="
+        + groupId
+        + ", maxConcurrentJobs="
+        + maxConcurrentJobs
+        + ", sqliteAllowedDirs="
+        + sqliteAllowedDirs
+        + ", jdbcAllowedUrlPrefixes="
+        + jdbcAllowedUrlPrefixes
+        + ", allowOverwrite="
+        + allowOverwrite
+        + ", signed="
+        + (signatureKey != null)
+        + "]";
+  }
+}

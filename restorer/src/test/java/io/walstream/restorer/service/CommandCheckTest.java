@@ -1,0 +1,138 @@
+package io.walstream.restorer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.schemas.avro.CommandType;
+import io.walstream.schemas.avro.RestoreCommand;
+import io.walstream.schemas.avro.RestoreTargetSpec;
+import io.walstream.schemas.avro.SinkKind;
+import io.walstream.schemas.avro.SinkSpec;
+import io.walstream.schemas.avro.TargetKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandCheckTest {
+  @TempDir Path dir;
+
+  private CommandCheck check(String signatureKey) throws Exception {
+    Files.createDirectories(dir.resolve("out"));
+    Map<String, Object> m = new HashMap<>();
+    m.put("bootstrap.servers", "localhost:9092");
+    m.put(RestoreServiceConfig.ARCHIVE_URI, "file:///tmp/archive");
+    m.put(RestoreServiceConfig.SQLITE_ALLOWED_DIRS, dir.resolve("out").toString());
+    if (signatureKey != null) {
+      m.put(RestoreServiceConfig.SIGNATURE_KEY, signatureKey);
+    }
+    return new CommandCheck(RestoreServiceConfig.parse(m), () -> Set.of("shop"));
+  }
+
+  private RestoreCommand.Builder restore() {
+    return RestoreCommand.newBuilder()
+        .setCommandId("job-1")
+        .setType(CommandType.RESTORE)
+        .setDatabase("shop")
+        .setTarget(RestoreTargetSpec.newBuilder().setKind(TargetKind.LSN).setLsn(42L).build())
+        .setSink(
+            SinkSpec.newBuilder()
+                .setKind(SinkKind.SQLITE)
+                .setPath(dir.resolve("out/shop.db").toString())
+                .setOverwrite(false)
+                .build())
+        .setDryRun(false)
+        .setRequestedAt(Instant.parse("2026-11-22T00:00:00Z"));
+  }
+
+  @Test
+  void shouldResolveTargetAndOutputWhenTheCommandIsValid() throws Exception {
+    JobSpec spec = check(null).check(restore().build());
+
+    assertThat(spec.target()).isEqualTo(new RestoreTarget.AtLsn(42));
+    assertThat(spec.output())
+        .isEqualTo(new JobSpec.Output.SqliteFile(dir.toRealPath().resolve("out/shop.db"), false));
+    assertThat(spec.parallelism()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldRejectWithAPreciseReasonForEveryMissingOrWrongField() throws Exception {
+    CommandCheck c = check(null);
+
+    assertRejected(c, restore().setCommandId(" ").build(), "commandId is empty");
+    assertRejected(c, restore().setDatabase(null).build(), "needs a database");
+    assertRejected(c, restore().setDatabase("nope").build(), "'nope' is not in the archive");
+    assertRejected(c, restore().setTarget(null).build(), "needs a target");
+    assertRejected(
+        c,
+        restore().setTarget(RestoreTargetSpec.newBuilder().setKind(TargetKind.LSN).build()).build(),
+        "target kind LSN needs target.lsn");
+    assertRejected(
+        c,
+        restore()
+            .setTarget(RestoreTargetSpec.newBuilder().setKind(TargetKind.TIME).build())
+            .build(),
+        "target kind TIME needs target.time");
+    assertRejected(c, restore().setSink(null).build(), "needs a sink");
+    assertRejected(
+        c,
+        restore()
+            .setSink(SinkSpec.newBuilder().setKind(SinkKind.SQLITE).setOverwrite(false).build())
+            .build(),
+        "sink kind SQLITE needs sink.path");
+    assertRejected(
+        c,
+        restore()
+            .setSink(SinkSpec.newBuilder().setKind(SinkKind.JDBC).setOverwrite(false).build())
+            .build(),
+        "sink kind JDBC needs sink.jdbcUrl");
+    assertRejected(
+        c,
+        restore()
+            .setSink(
+                SinkSpec.newBuilder()
+                    .setKind(SinkKind.JDBC)
+                    .setJdbcUrl("jdbc:postgresql://127.0.0.1/x")
+                    .setOverwrite(false)
+                    .build())
+            .build(),
+        "matches no allowed prefix");
+    assertRejected(c, restore().setParallelism(0).build(), "parallelism 0 is outside 1..64");
+  }
+
+  @Test
+  void shouldAcceptVerifyOfTheWholeArchiveWhenNoDatabaseIsGiven() throws Exception {
+    JobSpec spec =
+        check(null)
+            .check(restore().setType(CommandType.VERIFY).setDatabase(null).setSink(null).build());
+
+    assertThat(spec.output()).isNull();
+  }
+
+  @Test
+  void shouldRequireTheRightSignatureWhenAKeyIsConfigured() throws Exception {
+    CommandCheck c = check("shared-key");
+    RestoreCommand unsigned = restore().build();
+    RestoreCommand signed = restore().build();
+    signed.setSignature(CommandSignature.sign(signed, "shared-key"));
+    RestoreCommand wrong = restore().build();
+    wrong.setSignature(CommandSignature.sign(wrong, "other-key"));
+    RestoreCommand tampered = RestoreCommand.newBuilder(signed).setDatabase("other").build();
+
+    assertRejected(c, unsigned, "requires signed commands");
+    assertRejected(c, wrong, "signature does not match");
+    assertRejected(c, tampered, "signature does not match");
+    assertThat(c.check(signed).commandId()).isEqualTo("job-1");
+  }
+
+  private static void assertRejected(CommandCheck c, RestoreCommand command, String reason) {
+    assertThatThrownBy(() -> c.check(command))
+        .isInstanceOf(CommandCheck.Rejected.class)
+        .hasMessageContaining(reason);
+  }
+}
