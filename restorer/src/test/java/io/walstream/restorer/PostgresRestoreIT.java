@@ -12,6 +12,7 @@ import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archive.writer.Batch;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.PostgresSink;
+import io.walstream.restorer.testing.Postgres;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
 import io.walstream.schemas.value.Values;
@@ -29,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,34 +39,14 @@ import org.junit.jupiter.api.Test;
  * unless WALSTREAM_REQUIRE_POSTGRES=1 (as .ci/run sets when the server is up).
  */
 class PostgresRestoreIT {
-  static final String URL =
-      System.getProperty(
-          "walstream.it.postgres", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+  static final String URL = Postgres.URL;
   private static final Instant T0 = Instant.parse("2026-11-21T10:00:00.123456Z");
   private final InMemoryObjectStore store = new InMemoryObjectStore();
   private final String schema = "restore_" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
   static void requirePostgres() {
-    try (Connection c = DriverManager.getConnection(URL)) {
-      assertThat(c.isValid(5)).isTrue();
-    } catch (SQLException e) {
-      boolean required = "1".equals(System.getenv("WALSTREAM_REQUIRE_POSTGRES"));
-      if (required) {
-        throw new AssertionError(
-            "PostgreSQL is required (WALSTREAM_REQUIRE_POSTGRES=1) but "
-                + URL
-                + " fails: "
-                + e.getMessage(),
-            e);
-      }
-      Assumptions.abort(
-          "No PostgreSQL server at "
-              + URL
-              + " ("
-              + e.getMessage()
-              + "); set WALSTREAM_REQUIRE_POSTGRES=1 to fail instead");
-    }
+    Postgres.require();
   }
 
   private static ChangeRecord record(

@@ -14,7 +14,9 @@ import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreStatus;
+import io.walstream.schemas.serde.WalstreamSerdes;
 import io.walstream.schemas.value.Values;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +54,7 @@ final class RestoreJob implements Runnable {
   private final ServiceMetrics metrics;
   private final long progressIntervalMs;
   private final Clock clock;
+  private final byte[] commandBytes;
   private volatile Stop stop;
 
   RestoreJob(
@@ -69,6 +72,7 @@ final class RestoreJob implements Runnable {
     this.metrics = metrics;
     this.progressIntervalMs = progressIntervalMs;
     this.clock = clock;
+    this.commandBytes = WalstreamSerdes.restoreCommand().codec().encode(spec.command());
   }
 
   String commandId() {
@@ -205,6 +209,9 @@ final class RestoreJob implements Runnable {
     return publisher
         .status(commandId(), state)
         .setDatabase(spec.command().getDatabase())
+        // Every unfinished status carries the command: the table keeps only the latest status,
+        // and a restarted service re-runs the job from it.
+        .setCommand(JobTable.terminal(state) ? null : ByteBuffer.wrap(commandBytes))
         .setAttempt(attempt)
         .setStartedAt(started.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
