@@ -1,7 +1,9 @@
 package io.walstream.cli;
 
 import io.walstream.cli.command.ArchiveCommand;
+import io.walstream.cli.command.BrokerCommand;
 import io.walstream.cli.command.CancelRestoreCommand;
+import io.walstream.cli.command.DemoCommand;
 import io.walstream.cli.command.PublishCommand;
 import io.walstream.cli.command.RequestRestoreCommand;
 import io.walstream.cli.command.RestoreCommand;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Spec;
     },
     subcommands = {
       ArchiveCommand.class,
+      BrokerCommand.class,
+      DemoCommand.class,
       PublishCommand.class,
       RestoreCommand.class,
       RestorePointsCommand.class,

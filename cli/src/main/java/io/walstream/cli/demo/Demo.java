@@ -1,0 +1,194 @@
+package io.walstream.cli.demo;
+
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.store.ObjectStores;
+import io.walstream.archive.verify.ChainVerifier;
+import io.walstream.archive.verify.StreamReport;
+import io.walstream.archiver.app.ArchiverApp;
+import io.walstream.archiver.config.ArchiverConfig;
+import io.walstream.cli.local.LocalBroker;
+import io.walstream.restorer.service.RestoreClient;
+import io.walstream.restorer.service.RestoreService;
+import io.walstream.restorer.service.RestoreServiceConfig;
+import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.error.WalstreamException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system on one machine: a local broker, the archiver and the restore service; a
+ * realistic workload published through the normal producer path; two restores requested through the
+ * command topic and checked against the state the demo computed itself; {@code verify} on the
+ * archive; and a summary. Every check must pass for {@link #run} to return true.
+ */
+public final class Demo implements AutoCloseable {
+  static final String CHANGES = "walstream.changes";
+  static final String DLQ = "walstream.dlq";
+
+  private final DemoDirectory dir;
+  private final PrintStream out;
+  private final long started = System.nanoTime();
+  private final List<String> failures = new ArrayList<>();
+  private LocalBroker broker;
+  private ArchiverApp archiver;
+  private RestoreService service;
+
+  public Demo(DemoDirectory dir, PrintStream out) {
+    this.dir = dir;
+    this.out = out;
+  }
+
+  /** Runs the demo; true when every check passed. */
+  public boolean run() throws Exception {
+    step("Starting a Kafka broker (KRaft, single node)");
+    broker =
+        LocalBroker.start(dir.kafka(), freePort(), freePort(), dir.logs().resolve("broker.log"));
+    done("at " + broker.bootstrapServers());
+    step("Starting the archiver and the restore service");
+    archiver = ArchiverApp.start(ArchiverConfig.parse(archiverSettings()));
+    service = RestoreService.start(RestoreServiceConfig.parse(serviceSettings()));
+    done("archive " + dir.archive());
+
+    DemoWorkload workload = new DemoWorkload(2026, 1500, 300);
+    step("Publishing change records for databases shop and crm, plus 3 malformed ones");
+    DemoPublisher.Published published =
+        DemoPublisher.publish(broker.bootstrapServers(), CHANGES, workload);
+    done(published.valid() + " records in " + published.transactions() + " transactions");
+
+    step("Waiting until everything is archived");
+    Map<String, Long> archived =
+        awaitArchived(
+            Map.of("shop", (long) workload.shop().size(), "crm", (long) workload.crm().size()));
+    done(archived.toString());
+    Map<String, Long> deadLetters = DemoPublisher.deadLetters(broker.bootstrapServers(), DLQ, 3);
+
+    List<DemoRestore.Outcome> restores = restore(workload.shop());
+    List<StreamReport> verified;
+    try (ObjectStore store = ObjectStores.open(dir.archive().toUri().toString())) {
+      verified = new ChainVerifier(store).verifyAll();
+    }
+    if (!verified.stream().allMatch(StreamReport::clean)) {
+      failures.add("verify found problems: " + verified);
+    }
+    if (deadLetters.values().stream().mapToLong(Long::longValue).sum() != 3) {
+      failures.add("expected 3 dead letters, found " + deadLetters);
+    }
+    new DemoSummary(out, dir)
+        .print(
+            archived,
+            deadLetters,
+            restores,
+            verified,
+            failures,
+            (System.nanoTime() - started) / 1e9);
+    return failures.isEmpty();
+  }
+
+  private List<DemoRestore.Outcome> restore(List<ChangeRecord> shop) throws Exception {
+    long middle = shop.get(shop.size() / 2).getLsn();
+    RestoreClient client =
+        new RestoreClient(
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            "walstream.restore.commands",
+            "walstream.restore.status");
+    DemoRestore restore = new DemoRestore(client, dir, out);
+    List<DemoRestore.Outcome> outcomes = new ArrayList<>();
+    outcomes.add(restore.run("shop", middle, DemoModel.expected(shop, middle)));
+    outcomes.add(restore.run("shop", null, DemoModel.expected(shop, Long.MAX_VALUE)));
+    for (DemoRestore.Outcome o : outcomes) {
+      if (!o.matches()) {
+        failures.add("restore " + o.describe() + ": " + o.problem());
+      }
+    }
+    return outcomes;
+  }
+
+  private Map<String, Long> awaitArchived(Map<String, Long> expected) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    Map<String, Long> archived = new HashMap<>();
+    try (ObjectStore store = ObjectStores.open(dir.archive().toUri().toString())) {
+      ChainVerifier verifier = new ChainVerifier(store);
+      while (true) {
+        for (String database : expected.keySet()) {
+          archived.put(
+              database,
+              verifier.verifyDatabase(database).stream().mapToLong(StreamReport::records).sum());
+        }
+        if (archived.equals(expected)) {
+          return new java.util.TreeMap<>(archived);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new WalstreamException(
+              "Cannot finish the demo: after 90 s the archive holds "
+                  + archived
+                  + " of "
+                  + expected);
+        }
+        if (archiver.failure() != null) {
+          throw new WalstreamException("The archiver failed: " + archiver.failure());
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  private Map<String, Object> archiverSettings() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("bootstrap.servers", broker.bootstrapServers());
+    m.put(ArchiverConfig.ARCHIVE_URI, dir.archive().toUri().toString());
+    m.put(ArchiverConfig.SEGMENT_MAX_RECORDS, "500");
+    m.put(ArchiverConfig.SEGMENT_MAX_AGE_MS, "500");
+    m.put(ArchiverConfig.METRICS_PORT, "-1");
+    m.put("application.id", "walstream-demo-archiver");
+    m.put("state.dir", dir.root().resolve("state").toString());
+    return m;
+  }
+
+  private Map<String, Object> serviceSettings() {
+    Map<String, Object> m = new HashMap<>();
+    m.put("bootstrap.servers", broker.bootstrapServers());
+    m.put(RestoreServiceConfig.ARCHIVE_URI, dir.archive().toUri().toString());
+    m.put(RestoreServiceConfig.SQLITE_ALLOWED_DIRS, dir.restores().toString());
+    m.put(RestoreServiceConfig.PROGRESS_INTERVAL_MS, "200");
+    m.put(RestoreServiceConfig.METRICS_PORT, "-1");
+    return m;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void step(String what) {
+    out.print("• " + what + " … ");
+    out.flush();
+  }
+
+  private void done(String detail) {
+    out.println("done (" + detail + ")");
+  }
+
+  /** Stops the restore service, the archiver and the broker; safe to call more than once. */
+  @Override
+  public synchronized void close() {
+    if (service != null) {
+      service.close();
+      service = null;
+    }
+    if (archiver != null) {
+      archiver.close(Duration.ofSeconds(30));
+      archiver = null;
+    }
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
+  }
+}
