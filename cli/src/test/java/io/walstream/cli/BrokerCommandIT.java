@@ -1,0 +1,117 @@
+package io.walstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code walstream broker} from the packaged jar: starts, serves, stops, and restarts on its data.
+ */
+class BrokerCommandIT {
+  private static final Path JAR =
+      Path.of(System.getProperty("walstream.jar", "target/walstream.jar")).toAbsolutePath();
+
+  @TempDir Path dir;
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Process start(int port, Path out) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "broker",
+                "--data-dir",
+                dir.resolve("kafka").toString(),
+                "--port",
+                Integer.toString(port),
+                "--controller-port",
+                Integer.toString(freePort()))
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> !p.isAlive() || Files.readString(out).contains("Kafka broker ready at"));
+    assertThat(p.isAlive()).as(Files.readString(out)).isTrue();
+    return p;
+  }
+
+  private static void stop(Process p) throws Exception {
+    p.destroy();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    // The broker's own JVM is gone too.
+    assertThat(p.descendants().filter(ProcessHandle::isAlive)).isEmpty();
+  }
+
+  @Test
+  void shouldServeClientsAndKeepItsDataWhenRestarted() throws Exception {
+    int port = freePort();
+    String bootstrap = "127.0.0.1:" + port;
+    Process first = start(port, dir.resolve("first.log"));
+    try {
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+      }
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(
+              Map.of("bootstrap.servers", bootstrap),
+              new StringSerializer(),
+              new StringSerializer())) {
+        producer.send(new ProducerRecord<>("kept", "k", "hello")).get();
+      }
+    } finally {
+      stop(first);
+    }
+    assertThat(Files.readString(dir.resolve("first.log")))
+        .contains("Kafka broker ready at " + bootstrap);
+
+    Process second = start(port, dir.resolve("second.log"));
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrap),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      TopicPartition tp = new TopicPartition("kept", 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      ConsumerRecords<String, String> records = ConsumerRecords.empty();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (records.isEmpty() && System.nanoTime() < deadline) {
+        records = consumer.poll(Duration.ofMillis(500));
+      }
+
+      assertThat(records.records(tp)).hasSize(1);
+      assertThat(records.records(tp).get(0).value()).isEqualTo("hello");
+    } finally {
+      stop(second);
+    }
+    // Formatted on first use only: the second start reused the data.
+    String log = Files.readString(dir.resolve("kafka/broker.log"), StandardCharsets.UTF_8);
+    assertThat(log.split("Formatting metadata directory", -1)).hasSize(2);
+  }
+}
