@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Finds an archived record by its (lsn, txIndex), reading back at most a bounded number of recent
@@ -25,8 +26,13 @@ final class ArchivedRecords {
   private final ArchiveReader reader;
   private final int lookbackSegments;
   private final Map<StreamId, Loaded> cache = new HashMap<>();
+  // Per stream, the manifests read so far by their first source offset: records re-read after a
+  // restart come in offset order, so each lookup reads at most a few manifests more.
+  private final Map<StreamId, TreeMap<Long, Manifest>> byOffset = new HashMap<>();
+  private final Map<StreamId, Long> lowestSeqRead = new HashMap<>();
+  private final Map<StreamId, Long> highestSeqRead = new HashMap<>();
 
-  private record Loaded(Map<Long, Map<Integer, ChangeRecord>> records) {}
+  private record Loaded(String segmentKey, Map<Long, Map<Integer, ChangeRecord>> records) {}
 
   ArchivedRecords(ArchiveReader reader, int lookbackSegments) {
     this.reader = reader;
@@ -62,6 +68,66 @@ final class ArchivedRecords {
     return Optional.empty();
   }
 
+  /**
+   * Whether the archive holds exactly {@code record} as the record that came from source offset
+   * {@code offset}: it must be in the segment whose source range covers the offset. Anything else
+   * at an offset the archive has passed was never archived (a record dead-lettered in a transaction
+   * that a crash aborted, or one another deployment handled) and must be judged again.
+   */
+  boolean holdsAt(StreamHead head, long offset, ChangeRecord record) {
+    Manifest covering = covering(head, offset);
+    if (covering == null) {
+      return false;
+    }
+    StreamId stream = head.stream();
+    Loaded loaded = cache.get(stream);
+    if (loaded == null || !loaded.segmentKey().equals(covering.segmentKey())) {
+      loaded = load(stream, covering);
+      cache.put(stream, loaded);
+    }
+    ChangeRecord archived =
+        loaded.records().getOrDefault(record.getLsn(), Map.of()).get(record.getTxIndex());
+    return record.equals(archived);
+  }
+
+  /** The segment manifest of the stream whose source range covers {@code offset}, or null. */
+  private Manifest covering(StreamHead head, long offset) {
+    StreamId stream = head.stream();
+    TreeMap<Long, Manifest> known = byOffset.computeIfAbsent(stream, s -> new TreeMap<>());
+    if (known.isEmpty()) {
+      read(head, head.seq());
+    }
+    Map.Entry<Long, Manifest> floor = known.floorEntry(offset);
+    // Below everything read so far: read backwards until a segment starts at or before it.
+    while (floor == null && lowestSeqRead.getOrDefault(stream, 0L) > 0) {
+      read(head, lowestSeqRead.get(stream) - 1);
+      floor = known.floorEntry(offset);
+    }
+    // Past the segment found: read forwards while segments start at or before it.
+    while (floor != null
+        && offset > floor.getValue().lastSourceOffset()
+        && highestSeqRead.getOrDefault(stream, head.seq()) < head.seq()) {
+      read(head, highestSeqRead.get(stream) + 1);
+      floor = known.floorEntry(offset);
+    }
+    if (floor == null || offset > floor.getValue().lastSourceOffset()) {
+      return null;
+    }
+    // Offsets only grow: what lies wholly before this segment is not asked for again.
+    known.headMap(floor.getKey(), false).clear();
+    return floor.getValue();
+  }
+
+  private void read(StreamHead head, long seq) {
+    StreamId stream = head.stream();
+    lowestSeqRead.merge(stream, seq, Math::min);
+    highestSeqRead.merge(stream, seq, Math::max);
+    StoredManifest stored = reader.readManifest(stream, seq).orElse(null);
+    if (stored != null && stored.manifest().kind() == Manifest.Kind.SEGMENT) {
+      byOffset.get(stream).put(stored.manifest().firstSourceOffset(), stored.manifest());
+    }
+  }
+
   private Loaded load(StreamId stream, Manifest manifest) {
     byte[] bytes =
         reader
@@ -83,6 +149,6 @@ final class ArchivedRecords {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Loaded(records);
+    return new Loaded(manifest.segmentKey(), records);
   }
 }

@@ -118,8 +118,14 @@ final class PartitionArchiver {
     }
     StreamBuffer buffer = stream(probe.database);
     if (buffer.holdsOffset(offset)) {
-      metrics.alreadyArchived();
-      return Decision.ALREADY_ARCHIVED;
+      // Re-read after a restart (or behind another deployment). Skipped only if the archive holds
+      // this very record: one dead-lettered in a transaction a crash aborted must be again.
+      if (offset > buffer.head().lastSourceOffset()
+          || archived.holdsAt(buffer.head(), offset, encoded.decode())) {
+        metrics.alreadyArchived();
+        return Decision.ALREADY_ARCHIVED;
+      }
+      return duplicateOrRegression(buffer, encoded.decode());
     }
     if (!buffer.follows(probe.lsn, probe.txIndex)) {
       return duplicateOrRegression(buffer, encoded.decode());

@@ -320,6 +320,35 @@ class ArchiverTopologyTest {
   }
 
   @Test
+  void shouldDeadLetterAgainARecordWhoseDeadLetterACrashAbortedWhenItIsReread() {
+    start();
+    ChangeRecord a = insert("shop", "orders", 1, 100, 0, true);
+    ChangeRecord late = insert("shop", "orders", 9, 100, 0, true);
+    ChangeRecord b = insert("shop", "orders", 2, 101, 0, true);
+    pipe(a);
+    pipe(late);
+    pipe(b);
+    assertThat(dlq.readRecordsToList()).hasSize(1);
+    // The archive write happens in the commit hook; a crash before Kafka's commit aborts the
+    // transaction with the dead letter in it, and the next run re-reads from offset 0.
+    commit();
+    restart();
+    pipe(a);
+    pipe(late);
+    pipe(b);
+
+    commit();
+    assertThat(archived(SHOP)).containsExactly(a, b);
+    List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.REASON))
+        .isEqualTo("lsn-regression");
+    assertThat(DeadLetters.header(dead.get(0).headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+    assertThat(metrics.count("walstream.archiver.records.skipped", "reason", "already-archived"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void shouldRecogniseDuplicatesFromTheArchiveAfterARestart() {
     start();
     ChangeRecord a = insert("shop", "orders", 1, 100, 0, true);
