@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
+import io.walstream.archive.layout.InvalidNameException;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.schemas.value.Values;
 import java.io.ByteArrayOutputStream;
@@ -214,7 +215,8 @@ public final class ManifestCodec {
           f.optionalText("prevManifestSha256"),
           f.text("writerVersion"),
           f.text("writerId"));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidNameException e) {
+      // A name the layout cannot hold is a corrupt manifest like any other bad field.
       throw bad(f.key(), e.getMessage(), e);
     }
   }

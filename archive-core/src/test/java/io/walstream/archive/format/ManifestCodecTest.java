@@ -188,6 +188,7 @@ class ManifestCodecTest {
         "bad time|\"minCommitTime\":\"2026-11-21T10:00:00.123456Z\"|\"minCommitTime\":\"yesterday\"|field 'minCommitTime'",
         "duplicate|\"seq\":1,|\"seq\":1,\"seq\":1,|Duplicate field 'seq'",
         "offsets backwards|\"lastSourceOffset\":141|\"lastSourceOffset\":99|need 0 <= firstSourceOffset",
+        "control character in a name|\"database\":\"shop\"|\"database\":\"sh\\u007Fop\"|control character U+007F",
       })
   void shouldRaiseIntegrityErrorNamingTheKeyWhenManifestIsMalformed(
       String scenario, String find, String replace, String message) {
