@@ -6,10 +6,10 @@ import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code walstream cancel-restore}: asks the restore service to cancel a job. */
@@ -28,11 +28,7 @@ import picocli.CommandLine.Option;
       "7:--timeout passed first"
     })
 public final class CancelRestoreCommand implements Callable<Integer> {
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      description = "Kafka bootstrap servers, HOST:PORT[,...].")
-  String bootstrapServers;
+  @Mixin ServiceTopicsOption service;
 
   @Option(names = "--command-id", required = true, description = "The job to cancel.")
   String commandId;
@@ -44,18 +40,6 @@ public final class CancelRestoreCommand implements Callable<Integer> {
   String timeout;
 
   @Option(
-      names = "--commands-topic",
-      defaultValue = "walstream.restore.commands",
-      description = "Command topic (default: ${DEFAULT-VALUE}).")
-  String commandsTopic;
-
-  @Option(
-      names = "--status-topic",
-      defaultValue = "walstream.restore.status",
-      description = "Status topic (default: ${DEFAULT-VALUE}).")
-  String statusTopic;
-
-  @Option(
       names = "--signature-key-env",
       description = "Sign the command with the key in this environment variable.")
   String signatureKeyEnv;
@@ -64,9 +48,7 @@ public final class CancelRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RestoreClient client =
-        new RestoreClient(
-            Map.of("bootstrap.servers", bootstrapServers), commandsTopic, statusTopic);
+    RestoreClient client = service.client();
     RestoreCommand cancel =
         RestoreCommand.newBuilder()
             .setCommandId(commandId)

@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -41,11 +41,7 @@ import picocli.CommandLine.Spec;
       "7:--timeout passed before the job finished"
     })
 public final class RequestRestoreCommand implements Callable<Integer> {
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      description = "Kafka bootstrap servers, HOST:PORT[,...].")
-  String bootstrapServers;
+  @Mixin ServiceTopicsOption service;
 
   @Option(names = "--database", required = true, description = "Database to restore.")
   String database;
@@ -84,18 +80,6 @@ public final class RequestRestoreCommand implements Callable<Integer> {
   String timeout;
 
   @Option(
-      names = "--commands-topic",
-      defaultValue = "walstream.restore.commands",
-      description = "Command topic (default: ${DEFAULT-VALUE}).")
-  String commandsTopic;
-
-  @Option(
-      names = "--status-topic",
-      defaultValue = "walstream.restore.status",
-      description = "Status topic (default: ${DEFAULT-VALUE}).")
-  String statusTopic;
-
-  @Option(
       names = "--signature-key-env",
       description = "Sign the command with the key in this environment variable.")
   String signatureKeyEnv;
@@ -110,9 +94,7 @@ public final class RequestRestoreCommand implements Callable<Integer> {
     }
     Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
     RestoreCommand command = command();
-    RestoreClient client =
-        new RestoreClient(
-            Map.of("bootstrap.servers", bootstrapServers), commandsTopic, statusTopic);
+    RestoreClient client = service.client();
     client.send(command);
     System.out.println("Requested restore " + command.getCommandId() + " of " + database);
     if (!this.wait) {

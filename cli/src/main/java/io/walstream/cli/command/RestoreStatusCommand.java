@@ -5,9 +5,9 @@ import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.value.Values;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code walstream restore-status}: the restore service's jobs and their states. */
@@ -18,11 +18,7 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:failure", "2:usage error", "8:--command-id is not known"})
 public final class RestoreStatusCommand implements Callable<Integer> {
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      description = "Kafka bootstrap servers, HOST:PORT[,...].")
-  String bootstrapServers;
+  @Mixin ServiceTopicsOption service;
 
   @Option(names = "--command-id", description = "Only this job.")
   String commandId;
@@ -30,16 +26,9 @@ public final class RestoreStatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  @Option(
-      names = "--status-topic",
-      defaultValue = "walstream.restore.status",
-      description = "Status topic (default: ${DEFAULT-VALUE}).")
-  String statusTopic;
-
   @Override
   public Integer call() {
-    RestoreClient client =
-        new RestoreClient(Map.of("bootstrap.servers", bootstrapServers), "unused", statusTopic);
+    RestoreClient client = service.client();
     List<RestoreStatus> jobs =
         client.jobs().stream()
             .filter(s -> commandId == null || s.getCommandId().equals(commandId))

@@ -61,12 +61,7 @@ public final class JobTable {
    * do not decode are skipped and logged with their offsets; a tombstone forgets a job.
    */
   public void reload(Map<String, Object> clientProperties, String topic) {
-    Map<String, Object> props = new HashMap<>(clientProperties);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = statusConsumer(clientProperties)) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
         partitions.add(new TopicPartition(topic, p.partition()));
@@ -89,8 +84,19 @@ public final class JobTable {
       }
       return;
     }
+    RestoreStatus status = decode(r);
+    if (status != null) {
+      record(status);
+    }
+  }
+
+  /** The status in {@code r}; null for a tombstone or, logged with its offset, bad bytes. */
+  static RestoreStatus decode(ConsumerRecord<String, byte[]> r) {
+    if (r.value() == null) {
+      return null;
+    }
     try {
-      record(WalstreamSerdes.restoreStatus().codec().decode(r.value()));
+      return WalstreamSerdes.restoreStatus().codec().decode(r.value());
     } catch (DecodeException e) {
       LOG.warn(
           "Skipping undecodable status at {}-{}@{}: {}",
@@ -98,6 +104,16 @@ public final class JobTable {
           r.partition(),
           r.offset(),
           e.getMessage());
+      return null;
     }
+  }
+
+  /** A consumer for reading the status topic by assignment: no group, committed records only. */
+  static KafkaConsumer<String, byte[]> statusConsumer(Map<String, Object> clientProperties) {
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }

@@ -2,7 +2,6 @@ package io.walstream.restorer.service;
 
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
-import io.walstream.schemas.codec.DecodeException;
 import io.walstream.schemas.error.WalstreamException;
 import io.walstream.schemas.serde.WalstreamSerdes;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,8 +21,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -32,9 +28,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * idempotent producer) and follows a job's statuses until it reaches a terminal state.
  */
 public final class RestoreClient {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(RestoreClient.class);
-
   private final Map<String, Object> clientProperties;
   private final String commandsTopic;
   private final String statusTopic;
@@ -80,7 +73,7 @@ public final class RestoreClient {
   public Optional<RestoreStatus> await(
       String commandId, Duration timeout, Consumer<RestoreStatus> onStatus) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, byte[]> consumer = statusConsumer()) {
+    try (KafkaConsumer<String, byte[]> consumer = JobTable.statusConsumer(clientProperties)) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo p : consumer.partitionsFor(statusTopic, Duration.ofSeconds(30))) {
         partitions.add(new TopicPartition(statusTopic, p.partition()));
@@ -89,7 +82,7 @@ public final class RestoreClient {
       consumer.seekToBeginning(partitions);
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          RestoreStatus status = decode(r);
+          RestoreStatus status = JobTable.decode(r);
           if (status == null || !status.getCommandId().equals(commandId)) {
             continue;
           }
@@ -108,30 +101,5 @@ public final class RestoreClient {
     JobTable table = new JobTable();
     table.reload(clientProperties, statusTopic);
     return table.all();
-  }
-
-  private KafkaConsumer<String, byte[]> statusConsumer() {
-    Map<String, Object> props = new HashMap<>(clientProperties);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static RestoreStatus decode(ConsumerRecord<String, byte[]> r) {
-    if (r.value() == null) {
-      return null;
-    }
-    try {
-      return WalstreamSerdes.restoreStatus().codec().decode(r.value());
-    } catch (DecodeException e) {
-      LOG.warn(
-          "Skipping undecodable status at {}-{}@{}: {}",
-          r.topic(),
-          r.partition(),
-          r.offset(),
-          e.getMessage());
-      return null;
-    }
   }
 }

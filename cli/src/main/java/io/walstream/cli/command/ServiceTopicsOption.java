@@ -1,0 +1,31 @@
+package io.walstream.cli.command;
+
+import io.walstream.restorer.service.RestoreClient;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Where the restore service listens: the broker and its command and status topics. */
+final class ServiceTopicsOption {
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      description = "Kafka bootstrap servers, HOST:PORT[,...].")
+  String bootstrapServers;
+
+  @Option(
+      names = "--commands-topic",
+      defaultValue = "walstream.restore.commands",
+      description = "Command topic (default: ${DEFAULT-VALUE}).")
+  String commandsTopic;
+
+  @Option(
+      names = "--status-topic",
+      defaultValue = "walstream.restore.status",
+      description = "Status topic (default: ${DEFAULT-VALUE}).")
+  String statusTopic;
+
+  RestoreClient client() {
+    return new RestoreClient(
+        Map.of("bootstrap.servers", bootstrapServers), commandsTopic, statusTopic);
+  }
+}
