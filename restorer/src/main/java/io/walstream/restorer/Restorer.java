@@ -69,8 +69,11 @@ public final class Restorer {
   public Result restore(RestorePlan plan, Sink sink, Progress progress) {
     long start = System.nanoTime();
     try {
+      java.util.OptionalLong after =
+          sink.resume(plan.database(), RestorePlanner.describe(plan.target()));
       TransactionMerger.Outcome outcome =
-          new TransactionMerger(archive, parallelism).merge(plan, sink::apply, progress);
+          new TransactionMerger(archive, parallelism)
+              .merge(plan, sink::apply, progress, after.isPresent() ? after.getAsLong() : null);
       Map<String, Long> rows = sink.rowCounts();
       sink.commit();
       return new Result(plan, outcome, rows, Duration.ofNanos(System.nanoTime() - start));

@@ -19,7 +19,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A restore killed midway leaves no output at all, and the rerun succeeds and cleans up. */
+/**
+ * A restore killed midway leaves no output at all; a rerun to the same target resumes after the
+ * last committed batch, one to another target starts over, and both clean up.
+ */
 class KilledRestoreIT {
   @TempDir Path dir;
 
@@ -68,5 +71,81 @@ class KilledRestoreIT {
     try (Stream<Path> files = Files.list(output.getParent())) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("shop.db");
     }
+  }
+
+  /** 80 000 records: 40 000 transactions of an order and a customer, lsn 1000 to 40999. */
+  private Path bigArchive() {
+    Path archive = dir.resolve("big-archive");
+    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
+    StreamHead head = writer.loadHead(new StreamId("shop", "walstream.changes", 0));
+    for (int i = 0; i < 40; i++) {
+      head =
+          ((CommitResult.Committed)
+                  writer.commit(
+                      head,
+                      Records.batch(
+                          Records.transactions("shop", 1000 + 1000L * i, 1000, 2), 2000L * i)))
+              .head();
+    }
+    return archive;
+  }
+
+  private void killAfter(Path archive, Path output, int transactions) throws Exception {
+    Files.createDirectories(output.getParent());
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    RestoreProcess.class.getName(),
+                    archive.toString(),
+                    output.toString(),
+                    Integer.toString(transactions)))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("restore-big.log").toFile())
+            .start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(137);
+    assertThat(output).doesNotExist();
+  }
+
+  @Test
+  void shouldResumeAfterTheLastCommittedBatchWhenRerunToTheSameTarget() throws Exception {
+    Path archive = bigArchive();
+    Path output = dir.resolve("resume").resolve("shop.db");
+    // Batches commit every 50 000 records: 25 000 transactions are in when it dies at 30 000.
+    killAfter(archive, output, 30_000);
+
+    Restorer.Result result =
+        new Restorer(new FileSystemObjectStore(archive))
+            .restore("shop", new RestoreTarget.Latest(), SqliteSink.open(output, false));
+
+    assertThat(result.outcome().resumedAfterLsn()).isEqualTo(1000L + 25_000 - 1);
+    assertThat(result.outcome().transactions()).isEqualTo(15_000);
+    assertThat(result.outcome().lastLsn()).isEqualTo(40_999L);
+    assertThat(result.rowsPerTable())
+        .containsEntry("orders", 40_000L)
+        .containsEntry("customers", 40_000L);
+    try (Stream<Path> files = Files.list(output.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("shop.db");
+    }
+  }
+
+  @Test
+  void shouldStartOverWhenRerunToAnotherTarget() throws Exception {
+    Path archive = bigArchive();
+    Path output = dir.resolve("other").resolve("shop.db");
+    killAfter(archive, output, 30_000);
+
+    Restorer.Result result =
+        new Restorer(new FileSystemObjectStore(archive))
+            .restore("shop", new RestoreTarget.AtLsn(10_000), SqliteSink.open(output, false));
+
+    assertThat(result.outcome().resumedAfterLsn()).isNull();
+    assertThat(result.outcome().transactions()).isEqualTo(9_001);
+    assertThat(result.rowsPerTable())
+        .containsEntry("orders", 9_001L)
+        .containsEntry("customers", 9_001L);
   }
 }

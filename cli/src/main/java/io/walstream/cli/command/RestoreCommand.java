@@ -199,6 +199,7 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("transactions", outcome.transactions());
       out.put("records", outcome.records());
       out.put("incompleteRecordsLeftOut", outcome.incompleteRecords());
+      out.put("resumedAfterLsn", outcome.resumedAfterLsn());
       out.put("rows", result.rowsPerTable());
       out.put("durationMs", result.duration().toMillis());
       out.put("output", destination());
@@ -214,6 +215,11 @@ public final class RestoreCommand implements Callable<Integer> {
         result.rowsPerTable(),
         result.duration().toMillis() / 1000.0,
         destination());
+    if (outcome.resumedAfterLsn() != null) {
+      System.out.printf(
+          "Resumed an interrupted restore: transactions up to lsn %d were already applied.%n",
+          outcome.resumedAfterLsn());
+    }
     if (outcome.incompleteRecords() > 0) {
       System.out.printf(
           "Left out %d records of a transaction whose last record is not archived yet.%n",

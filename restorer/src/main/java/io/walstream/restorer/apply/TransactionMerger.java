@@ -33,7 +33,8 @@ public final class TransactionMerger {
       long records,
       Long lastLsn,
       Long lastCommitMicros,
-      long incompleteRecords) {}
+      long incompleteRecords,
+      Long resumedAfterLsn) {}
 
   // Records decoded per task: large enough to amortize the hand-off, small enough that a few
   // chunks per stream stay a bounded, small part of the heap.
@@ -42,6 +43,7 @@ public final class TransactionMerger {
   private final VerifiedArchive archive;
   private final int parallelism;
   private Progress progress = Progress.NONE;
+  private long resumeAfter = Long.MIN_VALUE;
   private long segmentsTotal;
   private long bytesTotal;
   private long segmentsDone;
@@ -73,6 +75,20 @@ public final class TransactionMerger {
       RestorePlan plan,
       BiConsumer<List<ChangeRecord>, TransactionPosition> transactions,
       Progress progress) {
+    return merge(plan, transactions, progress, null);
+  }
+
+  /**
+   * As {@link #merge(RestorePlan, BiConsumer, Progress)}, resuming an interrupted restore: the
+   * transactions up to {@code resumeAfterLsn} (when not null) are already applied and are skipped,
+   * whole segments of them without being fetched.
+   */
+  public Outcome merge(
+      RestorePlan plan,
+      BiConsumer<List<ChangeRecord>, TransactionPosition> transactions,
+      Progress progress,
+      Long resumeAfterLsn) {
+    this.resumeAfter = resumeAfterLsn == null ? Long.MIN_VALUE : resumeAfterLsn;
     this.progress = progress;
     this.segmentsTotal = plan.segments();
     this.bytesTotal = plan.bytes();
@@ -120,6 +136,14 @@ public final class TransactionMerger {
     while (!queue.isEmpty()) {
       Cursor cursor = queue.peek();
       ChangeRecord record = cursor.current;
+      if (record.getLsn() <= resumeAfter) {
+        // Applied by the interrupted restore this one resumes.
+        queue.poll();
+        if (cursor.advance()) {
+          queue.add(cursor);
+        }
+        continue;
+      }
       if (!pending.isEmpty() && pending.get(0).getLsn() != record.getLsn()) {
         if (pendingFrom.current == null) {
           // The pending transaction's stream ends before its txLast: its end is not archived yet.
@@ -155,7 +179,13 @@ public final class TransactionMerger {
         pending.clear();
       }
     }
-    return new Outcome(applied, records, lastLsn, lastCommit, pending.size());
+    return new Outcome(
+        applied,
+        records,
+        lastLsn,
+        lastCommit,
+        pending.size(),
+        resumeAfter == Long.MIN_VALUE ? null : resumeAfter);
   }
 
   /** A verified segment being read, with its first chunk already decoded. */
@@ -194,7 +224,16 @@ public final class TransactionMerger {
       Manifest manifest = null;
       while (manifest == null && manifests.hasNext()) {
         Manifest candidate = manifests.next().manifest();
-        manifest = candidate.kind() == Manifest.Kind.SEGMENT ? candidate : null;
+        if (candidate.kind() != Manifest.Kind.SEGMENT) {
+          continue;
+        }
+        if (candidate.lastLsn() != null && candidate.lastLsn() <= resumeAfter) {
+          // Wholly applied before the interruption: counted as done, not fetched.
+          segmentsDone++;
+          bytesDone += candidate.byteSize();
+          continue;
+        }
+        manifest = candidate;
       }
       Manifest m = manifest;
       nextSegment =

@@ -326,6 +326,11 @@ final class RestoreJob implements Runnable {
     }
 
     @Override
+    public java.util.OptionalLong resume(String database, String target) {
+      return sink.resume(database, target);
+    }
+
+    @Override
     public void commit() {
       sink.commit();
     }

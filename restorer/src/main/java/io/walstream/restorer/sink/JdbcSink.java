@@ -74,11 +74,19 @@ public abstract class JdbcSink implements Sink {
   /** What the sink writes to, for messages. */
   protected abstract String describe();
 
+  /** Takes over a table a resumed restore already created. */
+  protected final void adopt(String name, SqliteResume.Shape shape) {
+    Table table = new Table(shape.keys());
+    table.columns.addAll(shape.columns());
+    table.columnList = List.copyOf(table.columns);
+    tables.put(name, table);
+  }
+
   /** Creates the position table; called once the connection is ready. */
   protected final void createPositionTable() throws SQLException {
     try (Statement s = connection.createStatement()) {
       s.execute(
-          "CREATE TABLE "
+          "CREATE TABLE IF NOT EXISTS "
               + tableName("_walstream_restore")
               + " (\"database\" TEXT NOT NULL, \"topic\" TEXT NOT NULL, \"partition\" BIGINT NOT NULL,"
               + " \"seq\" BIGINT NOT NULL, \"lsn\" BIGINT NOT NULL, PRIMARY KEY (\"topic\", \"partition\"))");

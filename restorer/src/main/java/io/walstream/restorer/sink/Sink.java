@@ -11,6 +11,16 @@ public interface Sink extends AutoCloseable {
   /** Applies one complete transaction, recording its position in the same database transaction. */
   void apply(List<ChangeRecord> transaction, TransactionPosition position);
 
+  /**
+   * Prepares to restore {@code database} to {@code target} (as {@code RestorePlanner.describe}
+   * words it). When the sink holds the committed batches of an earlier, interrupted restore of the
+   * same, it keeps them and returns the LSN up to which every transaction is in; the restore then
+   * applies only later ones. Empty: start from the beginning.
+   */
+  default java.util.OptionalLong resume(String database, String target) {
+    return java.util.OptionalLong.empty();
+  }
+
   /** Makes everything applied durable and switches it in place of the target. */
   void commit();
 

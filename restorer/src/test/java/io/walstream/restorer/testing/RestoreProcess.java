@@ -36,6 +36,11 @@ public final class RestoreProcess {
           }
 
           @Override
+          public java.util.OptionalLong resume(String database, String target) {
+            return real.resume(database, target);
+          }
+
+          @Override
           public void commit() {
             real.commit();
           }
