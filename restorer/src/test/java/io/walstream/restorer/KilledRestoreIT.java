@@ -41,25 +41,7 @@ class KilledRestoreIT {
               .head();
     }
     Path output = dir.resolve("out").resolve("shop.db");
-    Files.createDirectories(output.getParent());
-
-    Process process =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    RestoreProcess.class.getName(),
-                    archive.toString(),
-                    output.toString(),
-                    "600"))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("restore.log").toFile())
-            .start();
-
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(137);
-    assertThat(output).doesNotExist();
+    killAfter(archive, output, 600);
 
     Restorer.Result result =
         new Restorer(new FileSystemObjectStore(archive))
