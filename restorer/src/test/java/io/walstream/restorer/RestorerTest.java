@@ -14,6 +14,7 @@ import io.walstream.archive.writer.Batch;
 import io.walstream.archive.writer.CommitResult;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.plan.TargetNotRestorableException;
+import io.walstream.restorer.sink.SqliteRows;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -200,40 +200,7 @@ class RestorerTest {
   }
 
   static Map<String, Map<Object, Map<String, Object>>> actual(Path db) throws Exception {
-    Map<String, Map<Object, Map<String, Object>>> tables = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement();
-        ResultSet names =
-            s.executeQuery(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> '_walstream_restore'")) {
-      List<String> tableNames = new ArrayList<>();
-      while (names.next()) {
-        tableNames.add(names.getString(1));
-      }
-      for (String table : tableNames) {
-        Map<Object, Map<String, Object>> rows = new HashMap<>();
-        try (Statement q = c.createStatement();
-            ResultSet rs =
-                q.executeQuery("SELECT * FROM \"" + table.replace("\"", "\"\"") + "\"")) {
-          ResultSetMetaData meta = rs.getMetaData();
-          while (rs.next()) {
-            Map<String, Object> row = new TreeMap<>();
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-              Object value = rs.getObject(i);
-              if (value instanceof Integer n) {
-                value = (long) n;
-              }
-              if (value != null) {
-                row.put(meta.getColumnName(i), value);
-              }
-            }
-            rows.put(row.get("id"), row);
-          }
-        }
-        tables.put(table, rows);
-      }
-    }
-    return tables;
+    return SqliteRows.read(db, "id");
   }
 
   Restorer.Result restore(RestoreTarget target, Path output) {

@@ -9,9 +9,9 @@ import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
+import io.walstream.archiver.testing.NoReadBack;
 import io.walstream.archiver.topology.ArchiverRuntime;
 import io.walstream.archiver.topology.ArchiverTopology;
-import io.walstream.archiver.topology.SourceReader;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.serde.WalstreamSerdes;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -52,23 +51,7 @@ class ArchiverFuzzTest {
             new ArchiveWriter(store, "fuzz"),
             new ArchiveReader(store),
             new CommitCoordinator(),
-            new SourceReader() {
-              @Override
-              public long beginningOffset(TopicPartition partition) {
-                return 0;
-              }
-
-              @Override
-              public void read(
-                  TopicPartition partition,
-                  long from,
-                  long toExclusive,
-                  java.util.function.Consumer<
-                          org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>
-                      each) {
-                throw new AssertionError("no gap expected in one driver run");
-              }
-            },
+            new NoReadBack(),
             ArchiverMetrics.inMemory(),
             Clock.systemUTC());
     Properties streams = new Properties();

@@ -3,14 +3,11 @@ package io.walstream.topology;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.SqliteRows;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -49,39 +46,10 @@ final class Oracle {
     return tables;
   }
 
-  static Map<String, Map<Long, Map<String, Object>>> actual(Path db) throws Exception {
-    Map<String, Map<Long, Map<String, Object>>> tables = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      List<String> names = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT name FROM sqlite_master WHERE type = 'table'"
-                  + " AND name <> '_walstream_restore'")) {
-        while (rs.next()) {
-          names.add(rs.getString(1));
-        }
-      }
-      for (String table : names) {
-        Map<Long, Map<String, Object>> rows = new TreeMap<>();
-        try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
-          int n = rs.getMetaData().getColumnCount();
-          while (rs.next()) {
-            Map<String, Object> row = new TreeMap<>();
-            for (int i = 1; i <= n; i++) {
-              Object v = rs.getObject(i);
-              if (v != null) {
-                row.put(rs.getMetaData().getColumnName(i), v instanceof Integer x ? (long) x : v);
-              }
-            }
-            rows.put((Long) row.get("id"), row);
-          }
-        }
-        if (!rows.isEmpty()) {
-          tables.put(table, rows);
-        }
-      }
-    }
+  /** The restored tables with rows (empty ones are no table in the model). */
+  static Map<String, Map<Object, Map<String, Object>>> actual(Path db) throws Exception {
+    Map<String, Map<Object, Map<String, Object>>> tables = SqliteRows.read(db, "id");
+    tables.values().removeIf(Map::isEmpty);
     return tables;
   }
 

@@ -2,6 +2,7 @@ package io.walstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
 import io.walstream.archive.format.Sha256;
@@ -106,8 +107,9 @@ class TamperingTest {
     try (FileSystemObjectStore store = new FileSystemObjectStore(copy)) {
       new Restorer(store).restore(DB, new RestoreTarget.Latest(), SqliteSink.open(out, false));
       restoreRefused = false;
-    } catch (RuntimeException e) {
-      restoreRefused = true;
+    } catch (IntegrityException e) {
+      // Refused for the right reason, naming an object of the archive.
+      restoreRefused = e.key() != null && !e.key().isEmpty();
     }
     if (verifyFound && restoreRefused && !Files.exists(out)) {
       detected++;

@@ -20,6 +20,7 @@ import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
 import io.walstream.archiver.testing.MutableClock;
+import io.walstream.archiver.testing.NoReadBack;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.codec.SingleObjectCodec;
@@ -428,21 +429,4 @@ class ArchiverTopologyTest {
   }
 
   /** TopologyTestDriver always starts at offset 0: nothing to read back. */
-  private static final class NoReadBack implements SourceReader {
-    @Override
-    public long beginningOffset(TopicPartition partition) {
-      return 0;
-    }
-
-    @Override
-    public void read(
-        TopicPartition partition,
-        long from,
-        long toExclusive,
-        java.util.function.Consumer<
-                org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>>
-            action) {
-      throw new AssertionError("no read-back expected from " + from + " to " + toExclusive);
-    }
-  }
 }

@@ -1,17 +1,13 @@
 package io.walstream.cli.demo;
 
+import io.walstream.restorer.sink.SqliteRows;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.DecimalValue;
 import io.walstream.schemas.avro.Op;
 import io.walstream.schemas.avro.TimestampValue;
 import io.walstream.schemas.value.Values;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,39 +59,7 @@ final class DemoModel {
   }
 
   /** The same shape, read from a restored SQLite file (NULL columns left out). */
-  static Map<String, Map<Long, Map<String, Object>>> actual(Path db) throws SQLException {
-    Map<String, Map<Long, Map<String, Object>>> tables = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      List<String> names = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT name FROM sqlite_master WHERE type = 'table'"
-                  + " AND name <> '_walstream_restore'")) {
-        while (rs.next()) {
-          names.add(rs.getString(1));
-        }
-      }
-      for (String table : names) {
-        Map<Long, Map<String, Object>> rows = new TreeMap<>();
-        try (ResultSet rs = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
-          int columns = rs.getMetaData().getColumnCount();
-          while (rs.next()) {
-            Map<String, Object> row = new TreeMap<>();
-            for (int i = 1; i <= columns; i++) {
-              Object value = rs.getObject(i);
-              if (value != null) {
-                row.put(
-                    rs.getMetaData().getColumnName(i),
-                    value instanceof Integer n ? (long) n : value);
-              }
-            }
-            rows.put(((Number) row.get("id")).longValue(), row);
-          }
-        }
-        tables.put(table, rows);
-      }
-    }
-    return tables;
+  static Map<String, Map<Object, Map<String, Object>>> actual(Path db) throws SQLException {
+    return SqliteRows.read(db, "id");
   }
 }

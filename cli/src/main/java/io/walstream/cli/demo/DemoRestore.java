@@ -67,7 +67,7 @@ final class DemoRestore {
     if (end.getState() != JobState.SUCCEEDED) {
       return new Outcome(database, lsn, output, end, false, end.getState() + ": " + end);
     }
-    Map<String, Map<Long, Map<String, Object>>> actual = DemoModel.actual(output);
+    Map<String, Map<Object, Map<String, Object>>> actual = DemoModel.actual(output);
     boolean same = actual.equals(expected);
     return new Outcome(
         database,

@@ -79,6 +79,11 @@ final class RestoreJob implements Runnable {
     return spec.commandId();
   }
 
+  /** Publishes that the job is accepted (carrying its command), with an optional message. */
+  void accepted(String message) {
+    publish(status(JobState.ACCEPTED, null).setMessage(message));
+  }
+
   /** Asks the job to stop at its next transaction boundary (or before it starts). */
   void stop(Stop why) {
     if (stop == null) {
@@ -213,7 +218,8 @@ final class RestoreJob implements Runnable {
         // and a restarted service re-runs the job from it.
         .setCommand(JobTable.terminal(state) ? null : ByteBuffer.wrap(commandBytes))
         .setAttempt(attempt)
-        .setStartedAt(started.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        .setStartedAt(
+            started == null ? null : started.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
   private static RestoreStatus.Builder planned(RestorePlan plan, RestoreStatus.Builder status) {

@@ -225,11 +225,7 @@ public final class RestoreService implements AutoCloseable {
       LOG.warn("Ignoring a bad command for known job {}: {}", id, reason);
       return;
     }
-    publish(
-        publisher
-            .status(id, JobState.REJECTED)
-            .setDatabase(command == null ? null : command.getDatabase())
-            .setMessage(reason));
+    reject(id, command == null ? null : command.getDatabase(), 1, reason);
   }
 
   private void accept(RestoreCommand command, int attempt, String message) {
@@ -238,16 +234,9 @@ public final class RestoreService implements AutoCloseable {
     try {
       spec = check.check(command);
     } catch (CommandCheck.Rejected e) {
-      reject(command, attempt, e.getMessage());
+      reject(command.getCommandId(), command.getDatabase(), attempt, e.getMessage());
       return;
     }
-    publish(
-        publisher
-            .status(id, JobState.ACCEPTED)
-            .setDatabase(command.getDatabase())
-            .setAttempt(attempt)
-            .setMessage(message)
-            .setCommand(ByteBuffer.wrap(WalstreamSerdes.restoreCommand().codec().encode(command))));
     RestoreJob job =
         new RestoreJob(
             spec,
@@ -257,6 +246,7 @@ public final class RestoreService implements AutoCloseable {
             metrics,
             config.progressIntervalMs(),
             Clock.systemUTC());
+    job.accepted(message);
     active.put(id, job);
     jobs.execute(
         () -> {
@@ -268,14 +258,15 @@ public final class RestoreService implements AutoCloseable {
         });
   }
 
-  private void reject(RestoreCommand command, int attempt, String reason) {
-    LOG.info("Rejecting command {}: {}", command.getCommandId(), reason);
-    publish(
+  private void reject(String id, String database, int attempt, String reason) {
+    LOG.info("Rejecting command {}: {}", id, reason);
+    RestoreStatus.Builder rejected =
         publisher
-            .status(command.getCommandId(), JobState.REJECTED)
-            .setDatabase(command.getDatabase())
+            .status(id, JobState.REJECTED)
+            .setDatabase(database)
             .setAttempt(attempt)
-            .setMessage(reason));
+            .setMessage(reason);
+    publish(rejected.setFinishedAt(rejected.getUpdatedAt()));
   }
 
   private void cancel(String id) {

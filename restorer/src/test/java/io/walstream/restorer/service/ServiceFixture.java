@@ -6,6 +6,7 @@ import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archive.writer.CommitResult;
+import io.walstream.restorer.sink.SqliteRows;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.RestoreCommand;
@@ -17,10 +18,6 @@ import io.walstream.schemas.avro.TargetKind;
 import io.walstream.schemas.serde.WalstreamSerdes;
 import io.walstream.schemas.testing.KafkaBroker;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,26 +111,18 @@ final class ServiceFixture {
     return rows;
   }
 
+  /** The restored ids per table (tables without rows left out). */
   static Map<String, TreeSet<Long>> actual(Path db) throws Exception {
     Map<String, TreeSet<Long>> rows = new TreeMap<>();
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-        Statement s = c.createStatement()) {
-      List<String> tables = new ArrayList<>();
-      try (ResultSet rs =
-          s.executeQuery(
-              "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> '_walstream_restore'")) {
-        while (rs.next()) {
-          tables.add(rs.getString(1));
-        }
-      }
-      for (String table : tables) {
-        try (ResultSet rs = s.executeQuery("SELECT id FROM \"" + table + "\"")) {
-          while (rs.next()) {
-            rows.computeIfAbsent(table, t -> new TreeSet<>()).add(rs.getLong(1));
-          }
-        }
-      }
-    }
+    SqliteRows.read(db, "id")
+        .forEach(
+            (table, byId) -> {
+              if (!byId.isEmpty()) {
+                byId.keySet()
+                    .forEach(
+                        id -> rows.computeIfAbsent(table, t -> new TreeSet<>()).add((Long) id));
+              }
+            });
     return rows;
   }
 
