@@ -2,13 +2,12 @@ package io.walstream.cli.command;
 
 import io.walstream.archiver.app.ArchiverApp;
 import io.walstream.archiver.config.ArchiverConfig;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code walstream archive}: runs the archiver until stopped. */
@@ -22,34 +21,18 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:stopped by a failure (see the log)", "2:usage error"})
 public final class ArchiveCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, HOST:PORT[,...].")
-  String bootstrapServers;
-
-  @Option(
-      names = "--archive",
-      description = "Archive URI: file:///path or s3://bucket/prefix?... .")
-  String archive;
+  @Mixin AppOptions options;
 
   @Option(
       names = "--input-topic",
       description = "Topic to archive (repeatable; default walstream.changes).")
   List<String> inputTopics;
 
-  @Option(names = "--config", description = "Properties file with archiver and Kafka settings.")
-  Path config;
-
-  @Option(
-      names = "--set",
-      description = "Any setting as KEY=VALUE (repeatable); overrides --config.")
-  Map<String, String> overrides;
-
   @Override
   public Integer call() throws InterruptedException {
     Settings settings =
-        Settings.from(config)
-            .putAll(overrides)
-            .put("bootstrap.servers", bootstrapServers)
-            .put(ArchiverConfig.ARCHIVE_URI, archive)
+        options
+            .settings(ArchiverConfig.ARCHIVE_URI)
             .put(
                 ArchiverConfig.INPUT_TOPICS,
                 inputTopics == null ? null : String.join(",", inputTopics));

@@ -7,18 +7,15 @@ import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.avro.SinkKind;
 import io.walstream.schemas.avro.SinkSpec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code walstream request-restore}: asks the restore service for a restore. */
@@ -43,26 +40,7 @@ import picocli.CommandLine.Spec;
 public final class RequestRestoreCommand implements Callable<Integer> {
   @Mixin ServiceTopicsOption service;
 
-  @Option(names = "--database", required = true, description = "Database to restore.")
-  String database;
-
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  TargetOption target;
-
-  @Option(names = "--output", description = "SQLite file for the service to write.")
-  Path output;
-
-  @Option(names = "--jdbc", description = "PostgreSQL JDBC URL to restore into instead.")
-  String jdbcUrl;
-
-  @Option(names = "--schema", description = "Target schema for --jdbc (default: the database).")
-  String schema;
-
-  @Option(names = "--force", description = "Ask to replace an existing output.")
-  boolean force;
-
-  @Option(names = "--dry-run", description = "Ask for the plan only.")
-  boolean dryRun;
+  @Mixin RestoreOptions what;
 
   @Option(names = "--parallelism", description = "Segments fetched ahead (service default).")
   Integer parallelism;
@@ -88,15 +66,12 @@ public final class RequestRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if ((output == null) == (jdbcUrl == null)) {
-      throw new ParameterException(
-          spec.commandLine(), "exactly one of --output and --jdbc is required");
-    }
+    what.requireOneDestination(spec.commandLine());
     Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
     RestoreCommand command = command();
     RestoreClient client = service.client();
     client.send(command);
-    System.out.println("Requested restore " + command.getCommandId() + " of " + database);
+    System.out.println("Requested restore " + command.getCommandId() + " of " + what.database);
     if (!this.wait) {
       return 0;
     }
@@ -135,20 +110,21 @@ public final class RequestRestoreCommand implements Callable<Integer> {
   private RestoreCommand command() {
     SinkSpec sink =
         SinkSpec.newBuilder()
-            .setKind(jdbcUrl != null ? SinkKind.JDBC : SinkKind.SQLITE)
-            .setPath(output == null ? null : output.toAbsolutePath().normalize().toString())
-            .setJdbcUrl(jdbcUrl)
-            .setSchema$(schema)
-            .setOverwrite(force)
+            .setKind(what.jdbcUrl != null ? SinkKind.JDBC : SinkKind.SQLITE)
+            .setPath(
+                what.output == null ? null : what.output.toAbsolutePath().normalize().toString())
+            .setJdbcUrl(what.jdbcUrl)
+            .setSchema$(what.schema)
+            .setOverwrite(what.force)
             .build();
     RestoreCommand command =
         RestoreCommand.newBuilder()
             .setCommandId(commandId != null ? commandId : UUID.randomUUID().toString())
             .setType(CommandType.RESTORE)
-            .setDatabase(database)
-            .setTarget(target.toSpec())
+            .setDatabase(what.database)
+            .setTarget(what.target.toSpec())
             .setSink(sink)
-            .setDryRun(dryRun)
+            .setDryRun(what.dryRun)
             .setParallelism(parallelism)
             .setRequestedBy(System.getProperty("user.name"))
             .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))

@@ -9,11 +9,9 @@ import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.schemas.value.Values;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,33 +36,10 @@ import picocli.CommandLine.Option;
 public final class RestoreCommand implements Callable<Integer> {
   @Mixin ArchiveOption archive;
 
-  @Option(names = "--database", required = true, description = "Database to restore.")
-  String database;
-
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  TargetOption target;
-
-  @Option(names = "--output", description = "SQLite file to write.")
-  Path output;
-
-  @Option(
-      names = "--jdbc",
-      description = "PostgreSQL JDBC URL to restore into instead of a SQLite file.")
-  String jdbcUrl;
-
-  @Option(
-      names = "--schema",
-      description = "Target schema for --jdbc (default: the database name).")
-  String schema;
-
-  @Option(names = "--dry-run", description = "Print the plan and write nothing.")
-  boolean dryRun;
+  @Mixin RestoreOptions what;
 
   @Option(names = "--json", description = "Print the plan or result as JSON.")
   boolean json;
-
-  @Option(names = "--force", description = "Replace an existing output file or schema.")
-  boolean force;
 
   @Option(
       names = "--parallelism",
@@ -78,7 +53,7 @@ public final class RestoreCommand implements Callable<Integer> {
   public Integer call() {
     RestoreTarget restoreTarget;
     try {
-      restoreTarget = target.toTarget();
+      restoreTarget = what.target.toTarget();
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -88,23 +63,16 @@ public final class RestoreCommand implements Callable<Integer> {
             spec.commandLine(), "--parallelism must be at least 1");
       }
       Restorer restorer = new Restorer(store, parallelism);
-      if (dryRun) {
-        printPlan(restorer.plan(database, restoreTarget));
+      if (what.dryRun) {
+        printPlan(restorer.plan(what.database, restoreTarget));
         return 0;
       }
-      if ((output == null) == (jdbcUrl == null)) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "exactly one of --output and --jdbc is required unless --dry-run");
-      }
-      if (schema != null && jdbcUrl == null) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--schema needs --jdbc");
-      }
+      what.requireOneDestination(spec.commandLine());
       Sink sink =
-          output != null
-              ? SqliteSink.open(output, force)
-              : PostgresSink.open(jdbcUrl, schema == null ? database : schema, force);
-      Restorer.Result result = restorer.restore(database, restoreTarget, sink, progress());
+          what.output != null
+              ? SqliteSink.open(what.output, what.force)
+              : PostgresSink.open(what.jdbcUrl, what.schemaOrDatabase(), what.force);
+      Restorer.Result result = restorer.restore(what.database, restoreTarget, sink, progress());
       printResult(result);
       return 0;
     }
@@ -173,15 +141,6 @@ public final class RestoreCommand implements Callable<Integer> {
     };
   }
 
-  private String destination() {
-    return output != null
-        ? output.toAbsolutePath().toString()
-        : "schema "
-            + (schema == null ? database : schema)
-            + " of "
-            + jdbcUrl.replaceAll("password=[^&]*", "password=***");
-  }
-
   private void printResult(Restorer.Result result) {
     var outcome = result.outcome();
     String at =
@@ -194,7 +153,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 + ")";
     if (json) {
       Map<String, Object> out = new LinkedHashMap<>();
-      out.put("database", database);
+      out.put("database", what.database);
       out.put("recoveredLsn", outcome.lastLsn());
       out.put("transactions", outcome.transactions());
       out.put("records", outcome.records());
@@ -202,19 +161,19 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("resumedAfterLsn", outcome.resumedAfterLsn());
       out.put("rows", result.rowsPerTable());
       out.put("durationMs", result.duration().toMillis());
-      out.put("output", destination());
+      out.put("output", what.destination());
       System.out.println(Json.write(out));
       return;
     }
     System.out.printf(
         "Restored %s to %s: %d transactions, %d records, rows %s in %.1f s -> %s%n",
-        database,
+        what.database,
         at,
         outcome.transactions(),
         outcome.records(),
         result.rowsPerTable(),
         result.duration().toMillis() / 1000.0,
-        destination());
+        what.destination());
     if (outcome.resumedAfterLsn() != null) {
       System.out.printf(
           "Resumed an interrupted restore: transactions up to lsn %d were already applied.%n",

@@ -2,11 +2,9 @@ package io.walstream.cli.command;
 
 import io.walstream.restorer.service.RestoreService;
 import io.walstream.restorer.service.RestoreServiceConfig;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code walstream restorer}: runs the restore service until stopped. */
 @Command(
@@ -20,27 +18,11 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:stopped by a failure (see the log)", "2:usage error"})
 public final class RestorerCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, HOST:PORT[,...].")
-  String bootstrapServers;
-
-  @Option(names = "--archive", description = "Archive URI: file:///path or s3://bucket/prefix.")
-  String archive;
-
-  @Option(names = "--config", description = "Properties file with service and Kafka settings.")
-  Path config;
-
-  @Option(
-      names = "--set",
-      description = "Any setting as KEY=VALUE (repeatable); overrides --config.")
-  Map<String, String> overrides;
+  @Mixin AppOptions options;
 
   @Override
   public Integer call() throws InterruptedException {
-    Settings settings =
-        Settings.from(config)
-            .putAll(overrides)
-            .put("bootstrap.servers", bootstrapServers)
-            .put(RestoreServiceConfig.ARCHIVE_URI, archive);
+    Settings settings = options.settings(RestoreServiceConfig.ARCHIVE_URI);
     RestoreServiceConfig parsed = RestoreServiceConfig.parse(settings.map());
     RestoreService service = RestoreService.start(parsed);
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "walstream-restorer-shutdown"));

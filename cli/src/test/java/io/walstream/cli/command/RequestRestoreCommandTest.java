@@ -48,4 +48,27 @@ class RequestRestoreCommandTest {
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--timeout 'soon' is not a duration");
   }
+
+  @Test
+  void shouldRequireExactlyOneDestinationAndSchemaOnlyWithJdbcWhenRequesting() {
+    for (String[] args :
+        new String[][] {
+          {"--latest"},
+          {"--latest", "--output", "a.db", "--jdbc", "jdbc:postgresql://db/x"},
+          {"--latest", "--output", "a.db", "--schema", "s"}
+        }) {
+      RequestRestoreCommand command = new RequestRestoreCommand();
+      CommandLine cli = new CommandLine(command);
+      String[] full = new String[args.length + 4];
+      System.arraycopy(
+          new String[] {"--bootstrap-servers", "localhost:1", "--database", "shop"}, 0, full, 0, 4);
+      System.arraycopy(args, 0, full, 4, args.length);
+      cli.parseArgs(full);
+
+      assertThatThrownBy(() -> command.what.requireOneDestination(cli))
+          .isInstanceOf(CommandLine.ParameterException.class)
+          .hasMessageMatching(
+              "exactly one of --output and --jdbc is required|--schema needs --jdbc");
+    }
+  }
 }

@@ -1,0 +1,58 @@
+package io.walstream.cli.command;
+
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** What to restore and where: shared by {@code restore} and {@code request-restore}. */
+final class RestoreOptions {
+  @Option(names = "--database", required = true, description = "Database to restore.")
+  String database;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  TargetOption target;
+
+  @Option(names = "--output", description = "SQLite file to write.")
+  Path output;
+
+  @Option(names = "--jdbc", description = "PostgreSQL JDBC URL to restore into instead.")
+  String jdbcUrl;
+
+  @Option(
+      names = "--schema",
+      description = "Target schema for --jdbc (default: the database name).")
+  String schema;
+
+  @Option(names = "--force", description = "Replace an existing output file or schema.")
+  boolean force;
+
+  @Option(names = "--dry-run", description = "Plan only; write nothing.")
+  boolean dryRun;
+
+  /** Exactly one of --output and --jdbc; --schema only with --jdbc. */
+  void requireOneDestination(CommandLine cli) {
+    if ((output == null) == (jdbcUrl == null)) {
+      throw new ParameterException(cli, "exactly one of --output and --jdbc is required");
+    }
+    if (schema != null && jdbcUrl == null) {
+      throw new ParameterException(cli, "--schema needs --jdbc");
+    }
+  }
+
+  /** The schema a --jdbc restore writes. */
+  String schemaOrDatabase() {
+    return schema == null ? database : schema;
+  }
+
+  /** Where the restore writes, with any password hidden. */
+  String destination() {
+    return output != null
+        ? output.toAbsolutePath().toString()
+        : "schema "
+            + schemaOrDatabase()
+            + " of "
+            + jdbcUrl.replaceAll("password=[^&]*", "password=***");
+  }
+}
