@@ -53,7 +53,8 @@ class ArchiverFuzzTest {
             new CommitCoordinator(),
             new NoReadBack(),
             ArchiverMetrics.inMemory(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            Runnable::run);
     Properties streams = new Properties();
     streams.putAll(config.streamsProperties());
     Random random = new Random(99);

@@ -27,6 +27,10 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.CloseOptions;
@@ -52,6 +56,21 @@ public final class ArchiverApp implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
 
+  // Commits cuts off the stream threads; each partition's cuts run one at a time, in order.
+  private final ExecutorService cutExecutor =
+      Executors.newFixedThreadPool(
+          Math.max(1, Runtime.getRuntime().availableProcessors()),
+          new ThreadFactory() {
+            private final AtomicInteger count = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable runnable) {
+              Thread thread = new Thread(runnable, "walstream-cut-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            }
+          });
+
   private ArchiverApp(ArchiverConfig config, UnaryOperator<ObjectStore> storeDecorator) {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -72,7 +91,8 @@ public final class ArchiverApp implements AutoCloseable {
             new CommitCoordinator(),
             new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),
             metrics,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            cutExecutor);
     Properties properties = new Properties();
     properties.putAll(config.streamsProperties());
     this.streams =
@@ -191,6 +211,8 @@ public final class ArchiverApp implements AutoCloseable {
             CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
     streamsMetrics.close();
+    // Streams closed its tasks, which waited for their cuts: nothing is left to run here.
+    cutExecutor.shutdown();
     if (endpoint != null) {
       endpoint.close();
     }

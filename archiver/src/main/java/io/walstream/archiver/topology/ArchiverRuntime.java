@@ -6,11 +6,13 @@ import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 
 /**
  * What the topology's processors need at run time besides configuration: the archive, the commit
- * coordinator, a way to read source partitions back by offset, metrics and a clock. The app wires
- * real ones; tests wire what they need.
+ * coordinator, a way to read source partitions back by offset, metrics, a clock, and the executor
+ * that commits cuts off the stream threads (one cut per partition at a time, in order). The app
+ * wires real ones; tests wire what they need ({@code Runnable::run} commits each cut in place).
  */
 public record ArchiverRuntime(
     ArchiverConfig config,
@@ -19,4 +21,5 @@ public record ArchiverRuntime(
     CommitCoordinator coordinator,
     SourceReader sourceReader,
     ArchiverMetrics metrics,
-    Clock clock) {}
+    Clock clock,
+    Executor cutExecutor) {}

@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Archives the records of one task's input partitions. Each record gets exactly one {@link
  * Decision}; dead letters are forwarded to the dead-letter sink with their reason in headers. Cuts
- * happen on the size caps (here), on the age cap (a wall-clock punctuator), and before every offset
- * commit (through the {@link CommitCoordinator}).
+ * happen on the size caps (here) and on the age cap (a wall-clock punctuator), committed in the
+ * background while records keep coming; before every offset commit (through the {@link
+ * CommitCoordinator}) the rest is cut and every cut of the partition waited for. Manifests of cuts
+ * that land between commits are forwarded as they are noticed, the others with the commit.
  */
 final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte[]> {
   private static final Logger LOG = LoggerFactory.getLogger(ArchivingProcessor.class);
@@ -68,7 +70,9 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
       deadLetter(record.key(), record.value(), record.headers(), source, metadata.offset(), dead);
     }
     if (partition.full()) {
-      forward(partition.cut("size"));
+      forward(partition.cutInBackground("size"));
+    } else if (partition.hasLanded()) {
+      forward(partition.landed());
     }
   }
 
@@ -83,7 +87,8 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
                 config.segmentMaxRecords(),
                 config.segmentMaxBytes(),
                 config.segmentMaxAge(),
-                config.duplicateLookbackSegments()));
+                config.duplicateLookbackSegments()),
+            runtime.cutExecutor());
     long watermark = partition.open();
     new GapReconciler(runtime, config.gapPolicy())
         .reconcile(partition, watermark, firstOffset)
@@ -121,7 +126,9 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
     long now = now();
     for (PartitionArchiver partition : partitions.values()) {
       if (partition.expired(now)) {
-        forward(partition.cut("age"));
+        forward(partition.cutInBackground("age"));
+      } else if (partition.hasLanded()) {
+        forward(partition.landed());
       }
     }
   }
@@ -161,6 +168,7 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
   public void close() {
     for (Map.Entry<TopicPartition, PartitionArchiver> entry : partitions.entrySet()) {
       runtime.coordinator().unregister(entry.getKey(), cuts.get(entry.getKey()));
+      entry.getValue().close();
       if (!entry.getValue().isEmpty()) {
         // Not committed to the archive, so their offsets were not committed either: the next
         // owner of the partition re-reads them.

@@ -1,25 +1,27 @@
 package io.walstream.archiver.topology;
 
-import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.layout.Names;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.writer.ArchiveWriter;
-import io.walstream.archive.writer.Batch;
 import io.walstream.archive.writer.CommitResult;
 import io.walstream.archiver.metrics.ArchiverMetrics;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.codec.DecodeException;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionArchiver {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionArchiver.class);
-  private static final int MAX_CONFLICT_RETRIES = 10;
   private static final int MAX_REMEMBERED_NAMES = 10_000;
   private static final SingleObjectCodec<ChangeRecord> CODEC =
       SingleObjectCodec.of(ChangeRecord.class);
+
+  /** Cuts of one partition being committed while the next segment fills. */
+  static final int MAX_CUTS_IN_FLIGHT = 1;
 
   private final TopicPartition source;
   private final ArchiveWriter writer;
@@ -50,6 +54,14 @@ final class PartitionArchiver {
   private long bufferedRecords;
   private long bufferedBytes;
   private long oldestBufferedAtMillis = -1;
+  private final SegmentCommitter committer;
+  private final Executor executor;
+  private final ArrayDeque<PendingCut> pending = new ArrayDeque<>();
+  private CompletableFuture<SegmentCommitter.Result> tail = CompletableFuture.completedFuture(null);
+
+  /** A cut handed to the committer: the buffers it took records from, and its outcome. */
+  private record PendingCut(
+      List<StreamBuffer> buffers, CompletableFuture<SegmentCommitter.Result> result) {}
 
   /** When to cut. */
   record Limits(int maxRecords, long maxBytes, Duration maxAge, int lookbackSegments) {}
@@ -59,8 +71,11 @@ final class PartitionArchiver {
       ArchiveWriter writer,
       ArchiveReader reader,
       ArchiverMetrics metrics,
-      Limits limits) {
+      Limits limits,
+      Executor executor) {
     this.source = source;
+    this.committer = new SegmentCommitter(writer, metrics);
+    this.executor = executor;
     this.writer = writer;
     this.reader = reader;
     this.archived = new ArchivedRecords(reader, limits.lookbackSegments());
@@ -130,7 +145,7 @@ final class PartitionArchiver {
     if (!buffer.follows(probe.lsn, probe.txIndex)) {
       return duplicateOrRegression(buffer, encoded.decode());
     }
-    buffer.add(encoded, offset, value.length);
+    buffer.add(encoded, offset);
     bufferedRecords++;
     bufferedBytes += value.length;
     if (oldestBufferedAtMillis < 0) {
@@ -238,76 +253,104 @@ final class PartitionArchiver {
   }
 
   /**
-   * Commits every non-empty stream buffer as a segment, each recording the partition's
-   * handled-through offset; returns the manifests committed.
+   * Hands every non-empty stream buffer to a background cut and returns the manifests of cuts that
+   * have landed meanwhile; waits for the oldest cut when {@link #MAX_CUTS_IN_FLIGHT} are still
+   * being committed, which bounds the memory held to about that many segments more per partition.
+   */
+  List<CommittedManifest> cutInBackground(String trigger) {
+    submit(trigger);
+    List<CommittedManifest> landed = new ArrayList<>();
+    while (pending.size() > MAX_CUTS_IN_FLIGHT) {
+      landed.addAll(land(pending.poll()));
+    }
+    landed.addAll(landed());
+    return landed;
+  }
+
+  /**
+   * Cuts what is buffered and waits until every cut of this partition has landed: after it returns,
+   * the archive holds every record this partition has accepted. Returns the manifests of every cut
+   * that landed since they were last collected.
    */
   List<CommittedManifest> cut(String trigger) {
-    long start = System.nanoTime();
-    List<CommittedManifest> committed = new ArrayList<>();
+    submit(trigger);
+    List<CommittedManifest> landed = new ArrayList<>();
+    while (!pending.isEmpty()) {
+      landed.addAll(land(pending.poll()));
+    }
+    return landed;
+  }
+
+  /** The manifests of background cuts that have landed, without waiting; rethrows their failure. */
+  List<CommittedManifest> landed() {
+    List<CommittedManifest> landed = new ArrayList<>();
+    while (!pending.isEmpty() && pending.peek().result().isDone()) {
+      landed.addAll(land(pending.poll()));
+    }
+    return landed;
+  }
+
+  /** Whether a background cut has landed (or failed) and waits to be collected. */
+  boolean hasLanded() {
+    return !pending.isEmpty() && pending.peek().result().isDone();
+  }
+
+  /**
+   * Waits for the cuts still in flight when the task closes. One that fails is only logged: the
+   * task is going away, and its records, whose offsets were never committed, are re-read by the
+   * partition's next owner.
+   */
+  void close() {
+    while (!pending.isEmpty()) {
+      try {
+        land(pending.poll());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: a cut in flight at close failed; its records will be re-read", source, e);
+      }
+    }
+  }
+
+  private void submit(String trigger) {
+    List<SegmentCommitter.StreamBatch> batches = new ArrayList<>();
+    List<StreamBuffer> buffers = new ArrayList<>();
     for (StreamBuffer buffer : streams.values()) {
       if (!buffer.isEmpty()) {
-        commit(buffer).ifPresent(committed::add);
+        buffers.add(buffer);
+        batches.add(buffer.detach(lastHandledOffset));
       }
     }
     bufferedRecords = 0;
     bufferedBytes = 0;
     oldestBufferedAtMillis = -1;
-    if (!committed.isEmpty()) {
-      metrics.cut(trigger, Duration.ofNanos(System.nanoTime() - start));
+    if (batches.isEmpty()) {
+      return;
     }
-    return committed;
+    tail = tail.thenApplyAsync(previous -> committer.commit(trigger, batches), executor);
+    pending.add(new PendingCut(buffers, tail));
   }
 
-  private Optional<CommittedManifest> commit(StreamBuffer buffer) {
-    for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
-      Batch batch =
-          new Batch(
-              buffer.records(),
-              buffer.firstOffset(),
-              buffer.lastOffset(),
-              Math.max(lastHandledOffset, buffer.lastOffset()),
-              null);
-      CommitResult result = writer.commit(buffer.head(), batch);
-      if (result instanceof CommitResult.Committed c) {
-        metrics.segment(c.manifest().recordCount(), c.manifest().byteSize());
-        buffer.committed(c.head());
-        return Optional.of(new CommittedManifest(c.manifest(), c.head().manifestSha256()));
+  private List<CommittedManifest> land(PendingCut cut) {
+    SegmentCommitter.Result result;
+    try {
+      result = cut.result().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
       }
-      CommitResult.Conflict conflict = (CommitResult.Conflict) result;
-      metrics.claimConflict();
-      int dropped = buffer.rebase(conflict.current());
-      LOG.warn(
-          "Lost the claim of seq {} of {} to writer {} (this writer: {}); {} buffered records are"
-              + " already archived by it, {} remain",
-          conflict.current().seq(),
-          buffer.stream(),
-          conflict.winnerWriterId(),
-          writer.writerId(),
-          dropped,
-          buffer.records().size());
-      if (buffer.isEmpty()) {
-        return Optional.empty();
-      }
-      if (!buffer.bufferFollowsHead()) {
-        throw new IntegrityException(
-            conflict.current().manifestSha256(),
-            "Cannot archive into "
-                + buffer.stream()
-                + ": writer "
-                + conflict.winnerWriterId()
-                + " archived different records for the same source offsets");
-      }
+      throw e;
     }
-    throw new IllegalStateException(
-        "Cannot archive into "
-            + buffer.stream()
-            + ": lost the claim "
-            + MAX_CONFLICT_RETRIES
-            + " times in a row");
+    for (StreamBuffer buffer : cut.buffers()) {
+      buffer.landed(result.heads().get(buffer.stream()));
+    }
+    return result.manifests();
   }
 
   /** Records a GAP manifest in every known stream of this partition (gap.policy=mark). */
   List<CommittedManifest> markGap(long firstMissing, long lastMissing) {
+    if (!pending.isEmpty()) {
+      throw new IllegalStateException(
+          "Cannot mark a gap in " + source + " while cuts are in flight");
+    }
     List<CommittedManifest> committed = new ArrayList<>();
     for (StreamBuffer buffer : streams.values()) {
       CommitResult result =
@@ -318,6 +361,7 @@ final class PartitionArchiver {
               Math.max(lastMissing, buffer.head().handledThroughOffset()));
       if (result instanceof CommitResult.Committed c) {
         buffer.committed(c.head());
+        committer.adopt(c.head());
         metrics.gap();
         committed.add(new CommittedManifest(c.manifest(), c.head().manifestSha256()));
       }

@@ -5,21 +5,25 @@ import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.schemas.avro.ChangeRecord;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
- * The open segment of one stream: records accepted since the last cut, in memory only (no
- * changelog: a crash loses the buffer, and the records are re-read from Kafka because their offsets
- * were never committed past the archive).
+ * What one stream holds that the archive may not: the open segment (records accepted since the last
+ * cut) and the cuts handed to the background committer that have not landed yet, in memory only (no
+ * changelog: a crash loses them, and the records are re-read from Kafka because their offsets were
+ * never committed past the archive). Used by the stream thread only; a detached batch is read,
+ * never changed, afterwards.
  */
 final class StreamBuffer {
   private final StreamId stream;
   private StreamHead head;
-  private final List<EncodedRecord> records = new ArrayList<>();
-  private final List<Long> offsets = new ArrayList<>();
-  private final List<Integer> sizes = new ArrayList<>();
-  private long bytes;
+  private List<EncodedRecord> records = new ArrayList<>();
+  private List<Long> offsets = new ArrayList<>();
+  // Oldest first: the batches of this stream's cuts that are still being committed.
+  private final ArrayDeque<SegmentCommitter.StreamBatch> inFlight = new ArrayDeque<>();
 
   StreamBuffer(StreamHead head) {
     this.stream = head.stream();
@@ -30,52 +34,70 @@ final class StreamBuffer {
     return stream;
   }
 
+  /** The newest head this thread knows; cuts still in flight may have moved the archive on. */
   StreamHead head() {
     return head;
   }
 
-  List<EncodedRecord> records() {
-    return records;
-  }
-
+  /** Whether the open segment is empty (cuts in flight do not count). */
   boolean isEmpty() {
     return records.isEmpty();
   }
 
-  long firstOffset() {
-    return offsets.isEmpty() ? -1 : offsets.get(0);
+  int size() {
+    return records.size();
   }
 
-  long lastOffset() {
-    return offsets.isEmpty() ? -1 : offsets.get(offsets.size() - 1);
-  }
-
-  /** Whether the archive (or this buffer) already holds source offset {@code offset}. */
+  /**
+   * Whether the archive, a cut in flight or the open segment already holds source {@code offset}.
+   */
   boolean holdsOffset(long offset) {
-    return offset <= head.lastSourceOffset() || (!records.isEmpty() && offset <= lastOffset());
+    return offset <= head.lastSourceOffset() || offset <= lastAcceptedOffset();
   }
 
-  /** Whether (lsn, txIndex) sorts strictly after everything archived and buffered. */
+  private long lastAcceptedOffset() {
+    if (!offsets.isEmpty()) {
+      return offsets.get(offsets.size() - 1);
+    }
+    if (!inFlight.isEmpty()) {
+      List<Long> newest = inFlight.peekLast().offsets();
+      return newest.get(newest.size() - 1);
+    }
+    return -1;
+  }
+
+  /** Whether (lsn, txIndex) sorts strictly after everything archived, in flight and buffered. */
   boolean follows(long lsn, int txIndex) {
-    if (!records.isEmpty()) {
-      EncodedRecord last = records.get(records.size() - 1);
+    EncodedRecord last = lastAccepted();
+    if (last != null) {
       return SegmentWriter.after(lsn, txIndex, last.lsn(), last.txIndex());
     }
     return head.lastLsn() == null
         || SegmentWriter.after(lsn, txIndex, head.lastLsn(), head.lastTxIndex());
   }
 
-  /** Whether the first buffered record sorts strictly after the head (checked after a rebase). */
-  boolean bufferFollowsHead() {
-    if (records.isEmpty() || head.lastLsn() == null) {
-      return true;
+  private EncodedRecord lastAccepted() {
+    if (!records.isEmpty()) {
+      return records.get(records.size() - 1);
     }
-    EncodedRecord first = records.get(0);
-    return SegmentWriter.after(first.lsn(), first.txIndex(), head.lastLsn(), head.lastTxIndex());
+    if (!inFlight.isEmpty()) {
+      List<EncodedRecord> newest = inFlight.peekLast().records();
+      return newest.get(newest.size() - 1);
+    }
+    return null;
   }
 
-  /** The buffered record at the same (lsn, txIndex), or null. */
+  /** The buffered or in-flight record at the same (lsn, txIndex), or null. */
   ChangeRecord bufferedAt(long lsn, int txIndex) {
+    ChangeRecord found = find(records, lsn, txIndex);
+    Iterator<SegmentCommitter.StreamBatch> newestFirst = inFlight.descendingIterator();
+    while (found == null && newestFirst.hasNext()) {
+      found = find(newestFirst.next().records(), lsn, txIndex);
+    }
+    return found;
+  }
+
+  private static ChangeRecord find(List<EncodedRecord> records, long lsn, int txIndex) {
     for (int i = records.size() - 1; i >= 0; i--) {
       EncodedRecord r = records.get(i);
       if (r.lsn() == lsn && r.txIndex() == txIndex) {
@@ -88,36 +110,36 @@ final class StreamBuffer {
     return null;
   }
 
-  void add(EncodedRecord record, long offset, int size) {
+  void add(EncodedRecord record, long offset) {
     records.add(record);
     offsets.add(offset);
-    sizes.add(size);
-    bytes += size;
-  }
-
-  /** After a commit: the new head, and an empty buffer. */
-  void committed(StreamHead newHead) {
-    head = newHead;
-    records.clear();
-    offsets.clear();
-    sizes.clear();
-    bytes = 0;
   }
 
   /**
-   * After losing a claim: adopt {@code current} and drop what it already holds.
-   *
-   * @return how many buffered records were dropped
+   * Hands the open segment to a cut: it is kept, read-only, for the checks above until the cut
+   * {@link #landed}; the open segment starts empty.
    */
-  int rebase(StreamHead current) {
-    head = current;
-    int dropped = 0;
-    while (!offsets.isEmpty() && offsets.get(0) <= current.lastSourceOffset()) {
-      records.remove(0);
-      offsets.remove(0);
-      bytes -= sizes.remove(0);
-      dropped++;
+  SegmentCommitter.StreamBatch detach(long handledThroughOffset) {
+    SegmentCommitter.StreamBatch batch =
+        new SegmentCommitter.StreamBatch(head, records, offsets, handledThroughOffset);
+    inFlight.addLast(batch);
+    records = new ArrayList<>();
+    offsets = new ArrayList<>();
+    return batch;
+  }
+
+  /** The oldest cut in flight landed: {@code newHead} is the stream's head after it. */
+  void landed(StreamHead newHead) {
+    inFlight.pollFirst();
+    head = newHead;
+  }
+
+  /** A marker committed on this thread (no cut in flight): the new head. */
+  void committed(StreamHead newHead) {
+    if (!inFlight.isEmpty()) {
+      throw new IllegalStateException(
+          "Cannot commit a marker into " + stream + " while cuts are in flight");
     }
-    return dropped;
+    head = newHead;
   }
 }

@@ -59,6 +59,8 @@ class ArchiverTopologyTest {
   private final ArchiverMetrics metrics = ArchiverMetrics.inMemory();
   private final CommitCoordinator coordinator = new CommitCoordinator();
   private final Map<String, Object> settings = new HashMap<>();
+  // Commits each cut in place unless a test needs them in the background.
+  private java.util.concurrent.Executor cutExecutor = Runnable::run;
   private TopologyTestDriver driver;
   private TestInputTopic<byte[], byte[]> input;
   private TestOutputTopic<byte[], byte[]> dlq;
@@ -79,7 +81,8 @@ class ArchiverTopologyTest {
             coordinator,
             new NoReadBack(),
             metrics,
-            clock);
+            clock,
+            cutExecutor);
     Properties streams = new Properties();
     streams.putAll(config.streamsProperties());
     driver = new TopologyTestDriver(ArchiverTopology.build(runtime), streams, clock.instant());

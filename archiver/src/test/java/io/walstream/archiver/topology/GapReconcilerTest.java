@@ -72,7 +72,8 @@ class GapReconcilerTest {
         new CommitCoordinator(),
         source,
         ArchiverMetrics.inMemory(),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        Runnable::run);
   }
 
   private PartitionArchiver partition(ArchiverRuntime runtime) {
@@ -81,7 +82,8 @@ class GapReconcilerTest {
         runtime.writer(),
         runtime.reader(),
         runtime.metrics(),
-        new PartitionArchiver.Limits(1000, 1 << 24, Duration.ofMinutes(1), 4));
+        new PartitionArchiver.Limits(1000, 1 << 24, Duration.ofMinutes(1), 4),
+        runtime.cutExecutor());
   }
 
   private void publish(int count) {
