@@ -17,18 +17,39 @@ import org.apache.avro.specific.SpecificDatumReader;
  * objects keeps the archiver's memory close to the input size, and lets segments be written without
  * serializing each record again.
  *
- * @param body Avro binary encoding of the record with {@link ChangeRecord#getClassSchema()}
+ * <p>The body may sit at an offset of a larger array (a Kafka record value after its single-object
+ * header), so that the archiver keeps the array it was given instead of copying it.
+ *
+ * @param bytes the array holding the body from {@code bodyOffset} to its end: the Avro binary
+ *     encoding of the record with {@link ChangeRecord#getClassSchema()}
+ * @param bodyOffset where the body starts in {@code bytes}
  * @param lsn the record's lsn
  * @param txIndex the record's txIndex
  * @param commitTimeMicros the record's commit time
  */
-public record EncodedRecord(byte[] body, long lsn, int txIndex, long commitTimeMicros) {
+public record EncodedRecord(
+    byte[] bytes, int bodyOffset, long lsn, int txIndex, long commitTimeMicros) {
   private static final ThreadLocal<SpecificDatumReader<ChangeRecord>> READER =
       ThreadLocal.withInitial(
           () -> {
             AvroTrust.install();
             return new SpecificDatumReader<>(ChangeRecord.class);
           });
+
+  public EncodedRecord {
+    if (bytes == null || bodyOffset < 0 || bodyOffset > bytes.length) {
+      throw new IllegalArgumentException(
+          "Cannot hold encoded record: body offset "
+              + bodyOffset
+              + " outside "
+              + (bytes == null ? "a missing array" : "an array of " + bytes.length + " bytes"));
+    }
+  }
+
+  /** The body's length in bytes. */
+  public int bodyLength() {
+    return bytes.length - bodyOffset;
+  }
 
   /** Encodes {@code record}. */
   public static EncodedRecord of(ChangeRecord record) {
@@ -45,13 +66,15 @@ public record EncodedRecord(byte[] body, long lsn, int txIndex, long commitTimeM
   /** Wraps {@code body}, which must be {@code record} encoded with the current schema. */
   public static EncodedRecord of(ChangeRecord record, byte[] body) {
     return new EncodedRecord(
-        body, record.getLsn(), record.getTxIndex(), Values.toMicros(record.getCommitTime()));
+        body, 0, record.getLsn(), record.getTxIndex(), Values.toMicros(record.getCommitTime()));
   }
 
   /** Decodes the body. */
   public ChangeRecord decode() {
     try {
-      return READER.get().read(null, DecoderFactory.get().binaryDecoder(body, null));
+      return READER
+          .get()
+          .read(null, DecoderFactory.get().binaryDecoder(bytes, bodyOffset, bodyLength(), null));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot decode buffered change record", e);
     }

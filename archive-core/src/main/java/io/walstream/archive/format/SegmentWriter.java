@@ -144,7 +144,7 @@ public final class SegmentWriter implements Closeable {
               "Cannot append record (lsn %d, txIndex %d) to segment: not after (lsn %d, txIndex %d)",
               record.lsn(), record.txIndex(), lastLsn, lastTxIndex));
     }
-    chunk.writeBytes(record.body());
+    chunk.write(record.bytes(), record.bodyOffset(), record.bodyLength());
     chunk.endRecord();
     track(record.lsn(), record.txIndex(), record.commitTimeMicros());
     if (chunk.size() >= CHUNK_SIZE) {

@@ -14,7 +14,6 @@ import io.walstream.schemas.codec.SingleObjectCodec;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,12 +112,18 @@ final class PartitionArchiver {
       if (CODEC.isCurrentSchema(value)) {
         // The common case: read what is needed from the bytes, keep the body as it is.
         probe = prober.probe(value, SingleObjectCodec.HEADER_SIZE);
-        byte[] body = Arrays.copyOfRange(value, SingleObjectCodec.HEADER_SIZE, value.length);
-        encoded = new EncodedRecord(body, probe.lsn, probe.txIndex, probe.commitTimeMicros);
+        // Kept as given (no copy): the consumer hands each record its own array.
+        encoded =
+            new EncodedRecord(
+                value,
+                SingleObjectCodec.HEADER_SIZE,
+                probe.lsn,
+                probe.txIndex,
+                probe.commitTimeMicros);
       } else {
         // Another schema version (or not a record at all): resolve it, then re-encode.
         encoded = EncodedRecord.of(CODEC.decode(value));
-        probe = prober.probe(encoded.body(), 0);
+        probe = prober.probe(encoded.bytes(), encoded.bodyOffset());
       }
     } catch (DecodeException e) {
       return new Decision.DeadLetter(DeadLetterReason.UNDECODABLE, e.getMessage());

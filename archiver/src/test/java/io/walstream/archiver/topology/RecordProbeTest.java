@@ -55,7 +55,8 @@ class RecordProbeTest {
     assertThat(probe.txLast).isEqualTo(record.getTxLast());
     assertThat(probe.commitTimeMicros).isEqualTo(Values.toMicros(record.getCommitTime()));
     byte[] body = Arrays.copyOfRange(bytes, SingleObjectCodec.HEADER_SIZE, bytes.length);
-    assertThat(new EncodedRecord(body, probe.lsn, probe.txIndex, probe.commitTimeMicros).decode())
+    assertThat(
+            new EncodedRecord(body, 0, probe.lsn, probe.txIndex, probe.commitTimeMicros).decode())
         .isEqualTo(record);
   }
 
