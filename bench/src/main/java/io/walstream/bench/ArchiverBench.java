@@ -230,7 +230,7 @@ final class ArchiverBench implements Bench.Scenario {
       System.out.println("where the stream thread's time went:");
       archiver
           .metricLines(
-              "cut_latency_seconds_(sum|count)|stream_thread_(poll|process|commit|punctuate)_ratio")
+              "(cut_latency|commit_wait)_seconds_(sum|count)|stream_thread_(poll|process|commit|punctuate)_ratio")
           .forEach(line -> System.out.println("  " + line));
     }
   }

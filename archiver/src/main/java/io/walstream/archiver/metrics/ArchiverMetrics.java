@@ -92,6 +92,17 @@ public final class ArchiverMetrics {
         .record(elapsed);
   }
 
+  /**
+   * Time an offset commit waited for the archive: the cuts of its partitions still in flight and
+   * the cut of what was buffered (the commit cannot proceed before they land).
+   */
+  public void commitWait(Duration elapsed) {
+    Timer.builder("walstream.archiver.commit.wait")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)
+        .record(elapsed);
+  }
+
   public void storageRetry(String operation) {
     registry.counter("walstream.archiver.storage.retries", "operation", operation).increment();
   }

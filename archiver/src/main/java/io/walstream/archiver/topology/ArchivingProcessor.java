@@ -94,7 +94,13 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
         .reconcile(partition, watermark, firstOffset)
         .forEach(this::forwardOne);
     partitions.put(source, partition);
-    CommitCoordinator.PartitionCut cut = () -> manifestRecords(partition.cut("commit"));
+    CommitCoordinator.PartitionCut cut =
+        () -> {
+          long start = System.nanoTime();
+          List<ProducerRecord<byte[], byte[]>> manifests = manifestRecords(partition.cut("commit"));
+          runtime.metrics().commitWait(Duration.ofNanos(System.nanoTime() - start));
+          return manifests;
+        };
     cuts.put(source, cut);
     runtime.coordinator().register(source, cut);
     return partition;

@@ -171,6 +171,8 @@ class ArchiverTopologyTest {
         .isEqualTo(SHOP.toString());
     assertThat(published.get(0).topic()).isEqualTo("walstream.manifests");
     assertThat(commit()).isEmpty();
+    assertThat(metrics.registry().find("walstream.archiver.commit.wait").timer().count())
+        .isEqualTo(2);
   }
 
   @Test
