@@ -40,8 +40,9 @@ final class ArchiverBench implements Bench.Scenario {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     Path jar = Path.of(args.length > 1 ? args[1] : "cli/target/walstream.jar");
     int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    Path work = Files.createTempDirectory("walstream-bench");
-    try (EmbeddedKafka kafka = new EmbeddedKafka()) {
+    try (WorkDir workDir = new WorkDir("walstream-bench");
+        EmbeddedKafka kafka = new EmbeddedKafka()) {
+      Path work = workDir.path();
       String topic = "bench.changes";
       kafka.createTopic(topic, 1);
       long inputBytes = preload(kafka.bootstrapServers(), topic, records);

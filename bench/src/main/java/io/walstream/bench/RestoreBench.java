@@ -53,58 +53,65 @@ final class RestoreBench implements Bench.Scenario {
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (String size : sizes) {
       int records = Integer.parseInt(size.trim());
-      Path work = Files.createTempDirectory("walstream-restore-bench");
-      Path archive = work.resolve("archive");
-      writeArchive(archive, records);
-      PlainJdbcLimit sqliteLimit = limit(PlainJdbcLimit.Dialect.SQLITE, records);
-      compare(
-          "SQLite",
-          records,
-          (n, tuned) -> {
-            try (Connection c =
-                DriverManager.getConnection("jdbc:sqlite:" + work.resolve("plain-" + n + ".db"))) {
-              if (tuned) {
-                try (Statement s = c.createStatement()) {
-                  for (String pragma : SqliteSink.PRAGMAS) {
-                    s.execute(pragma);
-                  }
-                }
-              }
-              return sqliteLimit.apply(c, "", commitEvery(tuned));
-            }
-          },
-          n -> SqliteSink.open(work.resolve("restored-" + n + ".db"), false),
-          archive);
-      if (!postgres.equals("none") && answers(postgres)) {
-        PlainJdbcLimit pgLimit = limit(PlainJdbcLimit.Dialect.POSTGRES, records);
-        compare(
-            "PostgreSQL",
-            records,
-            (n, tuned) -> {
-              try (Connection c = DriverManager.getConnection(postgres)) {
-                String schema = "bench_plain_" + n;
-                try (Statement s = c.createStatement()) {
-                  s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-                  s.execute("CREATE SCHEMA " + schema);
-                }
-                double rate = pgLimit.apply(c, schema + ".", commitEvery(tuned));
-                try (Statement s = c.createStatement()) {
-                  s.execute("DROP SCHEMA " + schema + " CASCADE");
-                }
-                c.commit();
-                return rate;
-              }
-            },
-            n -> PostgresSink.open(postgres, "bench_restored", true),
-            archive);
-      }
-      if (!jar.equals("none")) {
-        memory.add(records + ": " + restoreProcessHeap(Path.of(jar), archive, work) + " MiB");
+      try (WorkDir workDir = new WorkDir("walstream-restore-bench")) {
+        measure(records, workDir.path(), postgres, jar, memory);
       }
     }
     if (!memory.isEmpty()) {
       System.out.println(
           "max heap after GC of `walstream restore` under -Xmx256m (SQLite, --latest): " + memory);
+    }
+  }
+
+  /** Measures one archive size; appends the restore process's heap to {@code memory}. */
+  private void measure(int records, Path work, String postgres, String jar, List<String> memory)
+      throws Exception {
+    Path archive = work.resolve("archive");
+    writeArchive(archive, records);
+    PlainJdbcLimit sqliteLimit = limit(PlainJdbcLimit.Dialect.SQLITE, records);
+    compare(
+        "SQLite",
+        records,
+        (n, tuned) -> {
+          try (Connection c =
+              DriverManager.getConnection("jdbc:sqlite:" + work.resolve("plain-" + n + ".db"))) {
+            if (tuned) {
+              try (Statement s = c.createStatement()) {
+                for (String pragma : SqliteSink.PRAGMAS) {
+                  s.execute(pragma);
+                }
+              }
+            }
+            return sqliteLimit.apply(c, "", commitEvery(tuned));
+          }
+        },
+        n -> SqliteSink.open(work.resolve("restored-" + n + ".db"), false),
+        archive);
+    if (!postgres.equals("none") && answers(postgres)) {
+      PlainJdbcLimit pgLimit = limit(PlainJdbcLimit.Dialect.POSTGRES, records);
+      compare(
+          "PostgreSQL",
+          records,
+          (n, tuned) -> {
+            try (Connection c = DriverManager.getConnection(postgres)) {
+              String schema = "bench_plain_" + n;
+              try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                s.execute("CREATE SCHEMA " + schema);
+              }
+              double rate = pgLimit.apply(c, schema + ".", commitEvery(tuned));
+              try (Statement s = c.createStatement()) {
+                s.execute("DROP SCHEMA " + schema + " CASCADE");
+              }
+              c.commit();
+              return rate;
+            }
+          },
+          n -> PostgresSink.open(postgres, "bench_restored", true),
+          archive);
+    }
+    if (!jar.equals("none")) {
+      memory.add(records + ": " + restoreProcessHeap(Path.of(jar), archive, work) + " MiB");
     }
   }
 
