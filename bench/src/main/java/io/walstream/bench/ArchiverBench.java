@@ -58,7 +58,15 @@ final class ArchiverBench implements Bench.Scenario {
       System.out.printf(
           "raw consumer: %.0f records/s, %.1f MB/s%n",
           records / rawSeconds, inputBytes / 1e6 / rawSeconds);
-      throughput(kafka, jar, work, topic, records, inputBytes, rawSeconds);
+      double streamsSeconds =
+          Math.min(
+              StreamsNoOpLimit.drain(kafka.bootstrapServers(), topic, records, work),
+              StreamsNoOpLimit.drain(kafka.bootstrapServers(), topic, records, work));
+      System.out.printf(
+          "Kafka Streams, counting only (exactly_once_v2): %.0f records/s, %.1f MB/s (%.2f × raw"
+              + " consumer)%n",
+          records / streamsSeconds, inputBytes / 1e6 / streamsSeconds, rawSeconds / streamsSeconds);
+      throughput(kafka, jar, work, topic, records, inputBytes, rawSeconds, streamsSeconds);
       latency(kafka, jar, work, latencySeconds);
     }
   }
@@ -165,7 +173,8 @@ final class ArchiverBench implements Bench.Scenario {
       String topic,
       int records,
       long inputBytes,
-      double rawSeconds)
+      double rawSeconds,
+      double streamsSeconds)
       throws Exception {
     Path dir = Files.createDirectories(work.resolve("throughput"));
     try (ArchiverProcessHandle archiver =
@@ -223,6 +232,9 @@ final class ArchiverBench implements Bench.Scenario {
       System.out.printf(
           "| throughput ratio archiver ÷ raw consumer, steady state | %.2f | goal ≥ 0.70 |%n",
           steadyRate * rawSeconds / records);
+      System.out.printf(
+          "| throughput ratio archiver ÷ counting Kafka Streams app, steady state | %.2f | |%n",
+          steadyRate * streamsSeconds / records);
       System.out.printf(
           "| write amplification (bytes to Kafka ÷ input bytes) | %.5f | goal ≤ 0.02 |%n",
           (double) written / inputBytes);

@@ -1,0 +1,62 @@
+package io.walstream.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The limit of Kafka Streams itself on this machine: a topology that only counts, under the
+ * archiver's guarantees (exactly_once_v2, read_committed, commits every second), draining the same
+ * topic in the harness's warm JVM. What the archiver adds is everything above this.
+ */
+final class StreamsNoOpLimit {
+  private StreamsNoOpLimit() {}
+
+  /** Seconds from the first record counted to the last. */
+  static double drain(String bootstrap, String topic, int records, Path stateDir)
+      throws InterruptedException {
+    AtomicLong count = new AtomicLong();
+    AtomicLong first = new AtomicLong();
+    AtomicLong last = new AtomicLong();
+    Topology topology = new Topology();
+    topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+    topology.addProcessor(
+        "count",
+        () ->
+            new Processor<byte[], byte[], Void, Void>() {
+              @Override
+              public void process(Record<byte[], byte[]> record) {
+                long now = System.nanoTime();
+                if (count.getAndIncrement() == 0) {
+                  first.set(now);
+                }
+                last.set(now);
+              }
+            },
+        "in");
+    Properties properties = new Properties();
+    properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-noop-" + System.nanoTime());
+    properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    properties.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    try (KafkaStreams streams = new KafkaStreams(topology, properties)) {
+      streams.start();
+      while (count.get() < records) {
+        Thread.sleep(20);
+      }
+      streams.close(Duration.ofSeconds(30));
+    }
+    return (last.get() - first.get()) / 1e9;
+  }
+}
