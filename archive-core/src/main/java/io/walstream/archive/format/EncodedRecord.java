@@ -17,18 +17,19 @@ import org.apache.avro.specific.SpecificDatumReader;
  * objects keeps the archiver's memory close to the input size, and lets segments be written without
  * serializing each record again.
  *
- * <p>The body may sit at an offset of a larger array (a Kafka record value after its single-object
- * header), so that the archiver keeps the array it was given instead of copying it.
+ * <p>The body may sit inside a larger array (a slab shared by many buffered records), so that the
+ * archiver's buffers are a few large arrays rather than one small array per record.
  *
- * @param bytes the array holding the body from {@code bodyOffset} to its end: the Avro binary
- *     encoding of the record with {@link ChangeRecord#getClassSchema()}
+ * @param bytes the array holding the body: the Avro binary encoding of the record with {@link
+ *     ChangeRecord#getClassSchema()}
  * @param bodyOffset where the body starts in {@code bytes}
+ * @param bodyLength the body's length in bytes
  * @param lsn the record's lsn
  * @param txIndex the record's txIndex
  * @param commitTimeMicros the record's commit time
  */
 public record EncodedRecord(
-    byte[] bytes, int bodyOffset, long lsn, int txIndex, long commitTimeMicros) {
+    byte[] bytes, int bodyOffset, int bodyLength, long lsn, int txIndex, long commitTimeMicros) {
   private static final ThreadLocal<SpecificDatumReader<ChangeRecord>> READER =
       ThreadLocal.withInitial(
           () -> {
@@ -37,18 +38,18 @@ public record EncodedRecord(
           });
 
   public EncodedRecord {
-    if (bytes == null || bodyOffset < 0 || bodyOffset > bytes.length) {
+    if (bytes == null
+        || bodyOffset < 0
+        || bodyLength < 0
+        || bodyOffset > bytes.length - bodyLength) {
       throw new IllegalArgumentException(
-          "Cannot hold encoded record: body offset "
+          "Cannot hold encoded record: body of "
+              + bodyLength
+              + " bytes at "
               + bodyOffset
               + " outside "
               + (bytes == null ? "a missing array" : "an array of " + bytes.length + " bytes"));
     }
-  }
-
-  /** The body's length in bytes. */
-  public int bodyLength() {
-    return bytes.length - bodyOffset;
   }
 
   /** Encodes {@code record}. */
@@ -66,7 +67,12 @@ public record EncodedRecord(
   /** Wraps {@code body}, which must be {@code record} encoded with the current schema. */
   public static EncodedRecord of(ChangeRecord record, byte[] body) {
     return new EncodedRecord(
-        body, 0, record.getLsn(), record.getTxIndex(), Values.toMicros(record.getCommitTime()));
+        body,
+        0,
+        body.length,
+        record.getLsn(),
+        record.getTxIndex(),
+        Values.toMicros(record.getCommitTime()));
   }
 
   /** Decodes the body. */

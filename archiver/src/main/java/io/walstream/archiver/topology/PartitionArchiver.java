@@ -49,6 +49,7 @@ final class PartitionArchiver {
   private final Map<String, StreamBuffer> streams = new LinkedHashMap<>();
   private final java.util.Set<String> validNames = new java.util.HashSet<>();
   private final RecordProbe prober = new RecordProbe();
+  private final BodyArena arena = new BodyArena();
   private long lastHandledOffset = -1;
   private long bufferedRecords;
   private long bufferedBytes;
@@ -112,11 +113,11 @@ final class PartitionArchiver {
       if (CODEC.isCurrentSchema(value)) {
         // The common case: read what is needed from the bytes, keep the body as it is.
         probe = prober.probe(value, SingleObjectCodec.HEADER_SIZE);
-        // Kept as given (no copy): the consumer hands each record its own array.
         encoded =
-            new EncodedRecord(
+            arena.copy(
                 value,
                 SingleObjectCodec.HEADER_SIZE,
+                value.length - SingleObjectCodec.HEADER_SIZE,
                 probe.lsn,
                 probe.txIndex,
                 probe.commitTimeMicros);
@@ -327,6 +328,7 @@ final class PartitionArchiver {
     bufferedRecords = 0;
     bufferedBytes = 0;
     oldestBufferedAtMillis = -1;
+    arena.reset();
     if (batches.isEmpty()) {
       return;
     }

@@ -56,7 +56,9 @@ class RecordProbeTest {
     assertThat(probe.commitTimeMicros).isEqualTo(Values.toMicros(record.getCommitTime()));
     byte[] body = Arrays.copyOfRange(bytes, SingleObjectCodec.HEADER_SIZE, bytes.length);
     assertThat(
-            new EncodedRecord(body, 0, probe.lsn, probe.txIndex, probe.commitTimeMicros).decode())
+            new EncodedRecord(
+                    body, 0, body.length, probe.lsn, probe.txIndex, probe.commitTimeMicros)
+                .decode())
         .isEqualTo(record);
   }
 
