@@ -190,6 +190,8 @@ final class ArchiverBench implements Bench.Scenario {
       // The steady state starts once a third of the input was taken in: by then the fresh JVM's
       // compiler, which takes a third of the CPU of the first seconds on 2 cores, has settled.
       long steadyStart = 0;
+      // (seconds since start, records taken in) each time another tenth of the input is in.
+      List<double[]> tenths = new ArrayList<>();
       double steadyIn = 0;
       while (true) {
         double in = archiver.counter("walstream_archiver_records_in_total");
@@ -200,6 +202,9 @@ final class ArchiverBench implements Bench.Scenario {
         if (steadyStart == 0 && in >= records / 3.0) {
           steadyStart = System.nanoTime();
           steadyIn = in;
+        }
+        if (start != 0 && in >= (tenths.size() + 1) * records / 10.0) {
+          tenths.add(new double[] {(System.nanoTime() - start) / 1e9, in});
         }
         double archived = archiver.counter("walstream_archiver_records_archived_total");
         if (archived >= records) {
@@ -223,6 +228,14 @@ final class ArchiverBench implements Bench.Scenario {
       System.out.printf(
           "archiver: %.0f records/s, %.1f MB/s, %.0f segments%n",
           records / seconds, inputBytes / 1e6 / seconds, segments);
+      StringBuilder timeline = new StringBuilder("archiver records/s taken in, by tenth of input:");
+      double[] previous = {0, 0};
+      for (double[] tenth : tenths) {
+        timeline.append(
+            String.format(" %.0fk", (tenth[1] - previous[1]) / (tenth[0] - previous[0]) / 1e3));
+        previous = tenth;
+      }
+      System.out.println(timeline);
       System.out.printf(
           "archiver, steady state (last two thirds): %.0f records/s, %.1f MB/s%n",
           steadyRate, steadyRate * inputBytes / records / 1e6);
