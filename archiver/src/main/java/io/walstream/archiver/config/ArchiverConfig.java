@@ -114,7 +114,7 @@ public record ArchiverConfig(
               16L * 1024 * 1024,
               ConfigDef.Range.atLeast(1024),
               Importance.MEDIUM,
-              "Cut a partition's segments once this many bytes of input are buffered; bounds the archiver's memory per partition.")
+              "Cut a partition's segments once this many bytes of input are buffered. A partition holds about two segments in memory: the one filling and the one being committed in the background.")
           .define(
               SEGMENT_MAX_AGE_MS,
               Type.LONG,
