@@ -120,13 +120,17 @@ public final class SegmentWriter implements Closeable {
     }
   }
 
-  /** Encodes records already held as Avro bodies into one segment held in memory. */
+  /**
+   * Encodes records already held as Avro bodies into one segment held in memory, compressing on the
+   * calling thread: with nothing to serialize, handing blocks to another thread would only add the
+   * hand-off (the archiver calls this off its stream threads, one cut per partition).
+   */
   public static EncodedSegment encodeBodies(
       StreamId stream, long seq, List<EncodedRecord> records) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     try (SegmentWriter writer = open(out, stream, seq)) {
       for (EncodedRecord record : records) {
-        writer.appendEncoded(record);
+        writer.appendInPlace(record);
       }
       SegmentSummary summary = writer.finish();
       return new EncodedSegment(out.toByteArray(), summary);
@@ -138,17 +142,32 @@ public final class SegmentWriter implements Closeable {
    * records must be in strictly increasing (lsn, txIndex) order.
    */
   public void appendEncoded(EncodedRecord record) {
-    if (count > 0 && !after(record.lsn(), record.txIndex(), lastLsn, lastTxIndex)) {
-      throw new IllegalArgumentException(
-          String.format(
-              "Cannot append record (lsn %d, txIndex %d) to segment: not after (lsn %d, txIndex %d)",
-              record.lsn(), record.txIndex(), lastLsn, lastTxIndex));
-    }
+    requireAfter(record);
     chunk.write(record.bytes(), record.bodyOffset(), record.bodyLength());
     chunk.endRecord();
     track(record.lsn(), record.txIndex(), record.commitTimeMicros());
     if (chunk.size() >= CHUNK_SIZE) {
       handOff();
+    }
+  }
+
+  private void appendInPlace(EncodedRecord record) {
+    requireAfter(record);
+    try {
+      writer.appendEncoded(
+          ByteBuffer.wrap(record.bytes(), record.bodyOffset(), record.bodyLength()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write segment block", e);
+    }
+    track(record.lsn(), record.txIndex(), record.commitTimeMicros());
+  }
+
+  private void requireAfter(EncodedRecord record) {
+    if (count > 0 && !after(record.lsn(), record.txIndex(), lastLsn, lastTxIndex)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot append record (lsn %d, txIndex %d) to segment: not after (lsn %d, txIndex %d)",
+              record.lsn(), record.txIndex(), lastLsn, lastTxIndex));
     }
   }
 

@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestAvro;
-import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
-import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.InMemoryObjectStore;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.StreamReport;
@@ -19,12 +17,12 @@ import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
+import io.walstream.archiver.testing.ArchiveContents;
 import io.walstream.archiver.testing.MutableClock;
 import io.walstream.archiver.testing.NoReadBack;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.codec.SingleObjectCodec;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,22 +118,7 @@ class ArchiverTopologyTest {
   }
 
   private List<ChangeRecord> archived(StreamId stream) {
-    List<ChangeRecord> records = new ArrayList<>();
-    ArchiveReader reader = new ArchiveReader(store);
-    for (long seq = 0; ; seq++) {
-      StoredManifest m = reader.readManifest(stream, seq).orElse(null);
-      if (m == null) {
-        return records;
-      }
-      if (m.manifest().kind() == Manifest.Kind.SEGMENT) {
-        try (SegmentReader segment =
-            SegmentReader.open(store.readAll(m.manifest().segmentKey()).orElseThrow(), "k")) {
-          segment.forEachRemaining(records::add);
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
+    return ArchiveContents.records(store, stream);
   }
 
   private long manifestCount(StreamId stream) {

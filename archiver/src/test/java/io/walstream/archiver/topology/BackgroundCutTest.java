@@ -7,21 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.walstream.archive.error.PermanentStorageException;
-import io.walstream.archive.format.Manifest;
-import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
-import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.FaultyObjectStore;
 import io.walstream.archive.store.InMemoryObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archiver.metrics.ArchiverMetrics;
+import io.walstream.archiver.testing.ArchiveContents;
 import io.walstream.schemas.avro.ChangeRecord;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -84,22 +80,7 @@ class BackgroundCutTest {
   }
 
   private List<ChangeRecord> archived() {
-    List<ChangeRecord> records = new ArrayList<>();
-    ArchiveReader reader = new ArchiveReader(memory);
-    for (long seq = 0; ; seq++) {
-      StoredManifest m = reader.readManifest(SHOP, seq).orElse(null);
-      if (m == null) {
-        return records;
-      }
-      if (m.manifest().kind() == Manifest.Kind.SEGMENT) {
-        try (SegmentReader segment =
-            SegmentReader.open(memory.readAll(m.manifest().segmentKey()).orElseThrow(), "k")) {
-          segment.forEachRemaining(records::add);
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
+    return ArchiveContents.records(memory, SHOP);
   }
 
   @Test
