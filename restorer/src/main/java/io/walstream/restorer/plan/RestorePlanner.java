@@ -44,29 +44,11 @@ public final class RestorePlanner {
 
   /** The LSN and time ranges of every record of the chains. */
   public static RestoreWindow window(List<StreamChain> chains) {
-    Long firstLsn = null;
-    Long lastLsn = null;
-    Long firstTime = null;
-    Long lastTime = null;
-    for (StreamChain chain : chains) {
-      for (StoredManifest stored : chain.manifests()) {
-        Manifest m = stored.manifest();
-        if (m.kind() != Manifest.Kind.SEGMENT) {
-          continue;
-        }
-        firstLsn = firstLsn == null ? m.firstLsn() : Math.min(firstLsn, m.firstLsn());
-        lastLsn = lastLsn == null ? m.lastLsn() : Math.max(lastLsn, m.lastLsn());
-        firstTime =
-            firstTime == null
-                ? m.minCommitTimeMicros()
-                : Math.min(firstTime, m.minCommitTimeMicros());
-        lastTime =
-            lastTime == null
-                ? m.maxCommitTimeMicros()
-                : Math.max(lastTime, m.maxCommitTimeMicros());
-      }
-    }
-    return new RestoreWindow(firstLsn, lastLsn, firstTime, lastTime);
+    return RestoreWindow.spanning(
+        chains.stream()
+            .flatMap(chain -> chain.manifests().stream())
+            .map(StoredManifest::manifest)
+            .toList());
   }
 
   private static void requireWithin(String database, RestoreWindow window, RestoreTarget target) {

@@ -1,6 +1,5 @@
 package io.walstream.restorer.service;
 
-import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.ChainVerifier;
@@ -8,6 +7,7 @@ import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestorePlan;
+import io.walstream.restorer.plan.RestoreWindow;
 import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
@@ -223,32 +223,19 @@ final class RestoreJob implements Runnable {
   }
 
   private static RestoreStatus.Builder planned(RestorePlan plan, RestoreStatus.Builder status) {
-    Long firstLsn = null;
-    Long lastLsn = null;
-    Long firstTime = null;
-    Long lastTime = null;
-    for (RestorePlan.StreamPlan stream : plan.streams()) {
-      for (StoredManifest stored : stream.manifests()) {
-        Manifest m = stored.manifest();
-        if (m.firstLsn() != null) {
-          firstLsn = firstLsn == null ? m.firstLsn() : Math.min(firstLsn, m.firstLsn());
-          lastLsn = lastLsn == null ? m.lastLsn() : Math.max(lastLsn, m.lastLsn());
-          firstTime =
-              firstTime == null
-                  ? m.minCommitTimeMicros()
-                  : Math.min(firstTime, m.minCommitTimeMicros());
-          lastTime =
-              lastTime == null
-                  ? m.maxCommitTimeMicros()
-                  : Math.max(lastTime, m.maxCommitTimeMicros());
-        }
-      }
-    }
+    RestoreWindow window =
+        RestoreWindow.spanning(
+            plan.streams().stream()
+                .flatMap(stream -> stream.manifests().stream())
+                .map(StoredManifest::manifest)
+                .toList());
+    Long firstTime = window.earliestCommitMicros();
+    Long lastTime = window.latestCommitMicros();
     return status
         .setPlanSegments(plan.segments())
         .setPlanBytes(plan.bytes())
-        .setPlanFirstLsn(firstLsn)
-        .setPlanLastLsn(lastLsn)
+        .setPlanFirstLsn(window.earliestLsn())
+        .setPlanLastLsn(window.latestLsn())
         .setPlanFirstTime(firstTime == null ? null : Values.fromMicros(firstTime))
         .setPlanLastTime(lastTime == null ? null : Values.fromMicros(lastTime));
   }
