@@ -10,6 +10,7 @@ import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
+import io.walstream.archive.testing.ManifestEdits;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.writer.ArchiveWriter;
@@ -206,32 +207,7 @@ class TamperingTest {
     String key = ArchiveLayout.segmentKey(stream, seq, sha);
     Files.write(archive.resolve(key), bytes);
     Files.delete(old);
-    Manifest edited =
-        new Manifest(
-            m.formatVersion(),
-            m.kind(),
-            m.stream(),
-            m.topicId(),
-            m.seq(),
-            m.firstLsn(),
-            m.firstTxIndex(),
-            m.lastLsn(),
-            m.lastTxIndex(),
-            m.minCommitTimeMicros(),
-            m.maxCommitTimeMicros(),
-            m.recordCount(),
-            m.firstSourceOffset(),
-            m.lastSourceOffset(),
-            m.handledThroughOffset(),
-            key,
-            bytes.length,
-            m.codec(),
-            m.encryption(),
-            m.schemaFingerprints(),
-            sha,
-            m.prevManifestSha256(),
-            m.writerVersion(),
-            m.writerId());
+    Manifest edited = ManifestEdits.withSegment(m, key, bytes.length, sha);
     Files.write(manifest(archive, stream, seq), ManifestCodec.encode(edited));
   }
 }

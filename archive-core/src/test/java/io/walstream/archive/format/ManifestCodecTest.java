@@ -115,31 +115,8 @@ class ManifestCodecTest {
             "w");
     Manifest m = manifest(1);
     Manifest encrypted =
-        new Manifest(
-            m.formatVersion(),
-            m.kind(),
-            m.stream(),
-            m.topicId(),
-            m.seq(),
-            m.firstLsn(),
-            m.firstTxIndex(),
-            m.lastLsn(),
-            m.lastTxIndex(),
-            m.minCommitTimeMicros(),
-            m.maxCommitTimeMicros(),
-            m.recordCount(),
-            m.firstSourceOffset(),
-            m.lastSourceOffset(),
-            m.handledThroughOffset(),
-            m.segmentKey(),
-            m.byteSize(),
-            m.codec(),
-            new Manifest.Encryption("tink-aes256-gcm-hkdf-1mb", "kek-2026", "d3JhcHBlZA=="),
-            m.schemaFingerprints(),
-            m.segmentSha256(),
-            m.prevManifestSha256(),
-            m.writerVersion(),
-            m.writerId());
+        io.walstream.archive.testing.ManifestEdits.withEncryption(
+            m, new Manifest.Encryption("tink-aes256-gcm-hkdf-1mb", "kek-2026", "d3JhcHBlZA=="));
 
     assertThat(ManifestCodec.decode(ManifestCodec.encode(gap), "k")).isEqualTo(gap);
     assertThat(ManifestCodec.decode(ManifestCodec.encode(encrypted), "k")).isEqualTo(encrypted);
