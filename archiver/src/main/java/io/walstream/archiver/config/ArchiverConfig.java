@@ -3,6 +3,7 @@ package io.walstream.archiver.config;
 import io.walstream.archive.error.InvalidConfigException;
 import io.walstream.archive.retry.RetryPolicy;
 import io.walstream.archive.store.ArchiveUri;
+import io.walstream.schemas.kafka.ServiceKeys;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -52,10 +53,10 @@ public record ArchiverConfig(
   public static final String RETRY_MAX_BACKOFF_MS = "storage.retry.max-backoff.ms";
   public static final String RETRY_MAX_ELAPSED_MS = "storage.retry.max-elapsed.ms";
   public static final String GAP_POLICY = "gap.policy";
-  public static final String TOPICS_CREATE = "topics.create";
-  public static final String TOPICS_PARTITIONS = "topics.partitions";
-  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
-  public static final String METRICS_PORT = "metrics.port";
+  public static final String TOPICS_CREATE = ServiceKeys.TOPICS_CREATE;
+  public static final String TOPICS_PARTITIONS = ServiceKeys.TOPICS_PARTITIONS;
+  public static final String TOPICS_REPLICATION_FACTOR = ServiceKeys.TOPICS_REPLICATION_FACTOR;
+  public static final String METRICS_PORT = ServiceKeys.METRICS_PORT;
   public static final String WRITER_ID = "writer.id";
   public static final String DUPLICATE_LOOKBACK_SEGMENTS = "duplicate.lookback-segments";
 
@@ -72,130 +73,108 @@ public record ArchiverConfig(
 
   /** Every walstream key, with its type, default, validator and documentation. */
   public static final ConfigDef DEFINITION =
-      new ConfigDef()
-          .define(
-              ARCHIVE_URI,
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              new ConfigDef.NonEmptyString(),
-              Importance.HIGH,
-              "Where the archive lives: file:///absolute/path or s3://bucket/prefix?endpoint=...&region=...&path-style=true.")
-          .define(
-              INPUT_TOPICS,
-              Type.LIST,
-              List.of("walstream.changes"),
-              ArchiverConfig::requireTopics,
-              Importance.HIGH,
-              "Topics of change records to archive (Avro single-object encoded ChangeRecord, keyed by database).")
-          .define(
-              MANIFESTS_TOPIC,
-              Type.STRING,
-              "walstream.manifests",
-              new ConfigDef.NonEmptyString(),
-              Importance.MEDIUM,
-              "Topic the archiver publishes every committed manifest to (an index for followers; the archive is the truth).")
-          .define(
-              DLQ_TOPIC,
-              Type.STRING,
-              "walstream.dlq",
-              new ConfigDef.NonEmptyString(),
-              Importance.MEDIUM,
-              "Dead-letter topic for records that cannot be archived, with the reason in headers.")
-          .define(
-              SEGMENT_MAX_RECORDS,
-              Type.INT,
-              100_000,
-              ConfigDef.Range.atLeast(1),
-              Importance.MEDIUM,
-              "Cut a partition's segments once this many records are buffered.")
-          .define(
-              SEGMENT_MAX_BYTES,
-              Type.LONG,
-              16L * 1024 * 1024,
-              ConfigDef.Range.atLeast(1024),
-              Importance.MEDIUM,
-              "Cut a partition's segments once this many bytes of input are buffered. A partition holds about two segments in memory: the one filling and the one being committed in the background.")
-          .define(
-              SEGMENT_MAX_AGE_MS,
-              Type.LONG,
-              10_000L,
-              ConfigDef.Range.atLeast(10),
-              Importance.MEDIUM,
-              "Cut a partition's segments once its oldest buffered record has waited this long (wall clock), even between commits.")
-          .define(
-              RETRY_MAX_ATTEMPTS,
-              Type.INT,
-              8,
-              ConfigDef.Range.atLeast(1),
-              Importance.LOW,
-              "Attempts of a storage call before a transient failure becomes a task failure.")
-          .define(
-              RETRY_INITIAL_BACKOFF_MS,
-              Type.LONG,
-              100L,
-              ConfigDef.Range.atLeast(0),
-              Importance.LOW,
-              "Wait after the first failed storage attempt; doubles per attempt, with jitter.")
-          .define(
-              RETRY_MAX_BACKOFF_MS,
-              Type.LONG,
-              2_000L,
-              ConfigDef.Range.atLeast(0),
-              Importance.LOW,
-              "Longest wait between storage attempts.")
-          .define(
-              RETRY_MAX_ELAPSED_MS,
-              Type.LONG,
-              20_000L,
-              ConfigDef.Range.atLeast(0),
-              Importance.LOW,
-              "Longest time spent retrying one storage call. Must be under half of transaction.timeout.ms, because a cut at commit time blocks the commit.")
-          .define(
-              GAP_POLICY,
-              Type.STRING,
-              "fail",
-              ValidString.in("fail", "mark"),
-              Importance.MEDIUM,
-              "When offsets the archive needs were removed from the topic: 'fail' stops with the exact offsets, 'mark' writes an explicit gap marker that verify and restore report.")
-          .define(
-              TOPICS_CREATE,
-              Type.BOOLEAN,
-              true,
-              Importance.LOW,
-              "Create missing input, manifests and dead-letter topics at startup; when false, a missing topic is a startup error naming it.")
-          .define(
-              TOPICS_PARTITIONS,
-              Type.INT,
-              3,
-              ConfigDef.Range.atLeast(1),
-              Importance.LOW,
-              "Partitions of topics created at startup.")
-          .define(
-              TOPICS_REPLICATION_FACTOR,
-              Type.SHORT,
-              (short) -1,
-              Importance.LOW,
-              "Replication factor of topics created at startup; -1 uses the broker's default.")
-          .define(
-              METRICS_PORT,
-              Type.INT,
-              9464,
-              ConfigDef.Range.between(-1, 65535),
-              Importance.LOW,
-              "Port of the HTTP endpoint serving /metrics (Prometheus) and /health; 0 picks a free port, -1 disables it.")
-          .define(
-              WRITER_ID,
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "Identity recorded in every manifest this instance writes; empty generates application-id/host/random.")
-          .define(
-              DUPLICATE_LOOKBACK_SEGMENTS,
-              Type.INT,
-              16,
-              ConfigDef.Range.atLeast(0),
-              Importance.LOW,
-              "How many recent segments of a stream are read back to recognise a re-sent record as an exact duplicate.");
+      ServiceKeys.define(
+          new ConfigDef()
+              .define(
+                  ARCHIVE_URI,
+                  Type.STRING,
+                  ConfigDef.NO_DEFAULT_VALUE,
+                  new ConfigDef.NonEmptyString(),
+                  Importance.HIGH,
+                  "Where the archive lives: file:///absolute/path or s3://bucket/prefix?endpoint=...&region=...&path-style=true.")
+              .define(
+                  INPUT_TOPICS,
+                  Type.LIST,
+                  List.of("walstream.changes"),
+                  ArchiverConfig::requireTopics,
+                  Importance.HIGH,
+                  "Topics of change records to archive (Avro single-object encoded ChangeRecord, keyed by database).")
+              .define(
+                  MANIFESTS_TOPIC,
+                  Type.STRING,
+                  "walstream.manifests",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "Topic the archiver publishes every committed manifest to (an index for followers; the archive is the truth).")
+              .define(
+                  DLQ_TOPIC,
+                  Type.STRING,
+                  "walstream.dlq",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "Dead-letter topic for records that cannot be archived, with the reason in headers.")
+              .define(
+                  SEGMENT_MAX_RECORDS,
+                  Type.INT,
+                  100_000,
+                  ConfigDef.Range.atLeast(1),
+                  Importance.MEDIUM,
+                  "Cut a partition's segments once this many records are buffered.")
+              .define(
+                  SEGMENT_MAX_BYTES,
+                  Type.LONG,
+                  16L * 1024 * 1024,
+                  ConfigDef.Range.atLeast(1024),
+                  Importance.MEDIUM,
+                  "Cut a partition's segments once this many bytes of input are buffered. A partition holds about two segments in memory: the one filling and the one being committed in the background.")
+              .define(
+                  SEGMENT_MAX_AGE_MS,
+                  Type.LONG,
+                  10_000L,
+                  ConfigDef.Range.atLeast(10),
+                  Importance.MEDIUM,
+                  "Cut a partition's segments once its oldest buffered record has waited this long (wall clock), even between commits.")
+              .define(
+                  RETRY_MAX_ATTEMPTS,
+                  Type.INT,
+                  8,
+                  ConfigDef.Range.atLeast(1),
+                  Importance.LOW,
+                  "Attempts of a storage call before a transient failure becomes a task failure.")
+              .define(
+                  RETRY_INITIAL_BACKOFF_MS,
+                  Type.LONG,
+                  100L,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.LOW,
+                  "Wait after the first failed storage attempt; doubles per attempt, with jitter.")
+              .define(
+                  RETRY_MAX_BACKOFF_MS,
+                  Type.LONG,
+                  2_000L,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.LOW,
+                  "Longest wait between storage attempts.")
+              .define(
+                  RETRY_MAX_ELAPSED_MS,
+                  Type.LONG,
+                  20_000L,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.LOW,
+                  "Longest time spent retrying one storage call. Must be under half of transaction.timeout.ms, because a cut at commit time blocks the commit.")
+              .define(
+                  GAP_POLICY,
+                  Type.STRING,
+                  "fail",
+                  ValidString.in("fail", "mark"),
+                  Importance.MEDIUM,
+                  "When offsets the archive needs were removed from the topic: 'fail' stops with the exact offsets, 'mark' writes an explicit gap marker that verify and restore report.")
+              .define(
+                  WRITER_ID,
+                  Type.STRING,
+                  "",
+                  Importance.LOW,
+                  "Identity recorded in every manifest this instance writes; empty generates application-id/host/random.")
+              .define(
+                  DUPLICATE_LOOKBACK_SEGMENTS,
+                  Type.INT,
+                  16,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.LOW,
+                  "How many recent segments of a stream are read back to recognise a re-sent record as an exact duplicate."),
+          "input, manifests and dead-letter topics",
+          3,
+          9464);
 
   private static void requireTopics(String name, Object value) {
     if (!(value instanceof List<?> topics) || topics.isEmpty()) {

@@ -2,6 +2,7 @@ package io.walstream.restorer.service;
 
 import io.walstream.archive.error.InvalidConfigException;
 import io.walstream.archive.store.ArchiveUri;
+import io.walstream.schemas.kafka.ServiceKeys;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -50,121 +51,99 @@ public record RestoreServiceConfig(
   public static final String JDBC_ALLOWED_URL_PREFIXES = "restorer.sink.jdbc.allowed-url-prefixes";
   public static final String ALLOW_OVERWRITE = "restorer.sink.allow-overwrite";
   public static final String SIGNATURE_KEY = "restorer.signature.key";
-  public static final String TOPICS_CREATE = "topics.create";
-  public static final String TOPICS_PARTITIONS = "topics.partitions";
-  public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
-  public static final String METRICS_PORT = "metrics.port";
+  public static final String TOPICS_CREATE = ServiceKeys.TOPICS_CREATE;
+  public static final String TOPICS_PARTITIONS = ServiceKeys.TOPICS_PARTITIONS;
+  public static final String TOPICS_REPLICATION_FACTOR = ServiceKeys.TOPICS_REPLICATION_FACTOR;
+  public static final String METRICS_PORT = ServiceKeys.METRICS_PORT;
 
   /** The directory allowed for SQLite outputs when no allow-list is configured. */
   public static final String DEFAULT_SQLITE_DIR = "restores";
 
   public static final ConfigDef DEFINITION =
-      new ConfigDef()
-          .define(
-              ARCHIVE_URI,
-              Type.STRING,
-              ConfigDef.NO_DEFAULT_VALUE,
-              new ConfigDef.NonEmptyString(),
-              Importance.HIGH,
-              "Archive to restore from: file:///absolute/path or s3://bucket/prefix.")
-          .define(
-              COMMANDS_TOPIC,
-              Type.STRING,
-              "walstream.restore.commands",
-              new ConfigDef.NonEmptyString(),
-              Importance.MEDIUM,
-              "Topic of restore commands (Avro single-object encoded RestoreCommand, keyed by commandId).")
-          .define(
-              STATUS_TOPIC,
-              Type.STRING,
-              "walstream.restore.status",
-              new ConfigDef.NonEmptyString(),
-              Importance.MEDIUM,
-              "Compacted topic of job statuses (RestoreStatus keyed by commandId); the service rebuilds its job table from it on start.")
-          .define(
-              GROUP_ID,
-              Type.STRING,
-              "walstream-restorer",
-              new ConfigDef.NonEmptyString(),
-              Importance.MEDIUM,
-              "Consumer group of the service instances; each command partition is served by one instance.")
-          .define(
-              INSTANCE_ID,
-              Type.STRING,
-              "",
-              Importance.LOW,
-              "Identity published in every status; empty generates host/random.")
-          .define(
-              MAX_CONCURRENT_JOBS,
-              Type.INT,
-              2,
-              ConfigDef.Range.between(1, 64),
-              Importance.MEDIUM,
-              "Jobs run at the same time by one instance; further accepted jobs wait their turn.")
-          .define(
-              PARALLELISM,
-              Type.INT,
-              4,
-              ConfigDef.Range.between(1, 64),
-              Importance.LOW,
-              "Segments fetched and verified ahead per job, unless a command asks for another number.")
-          .define(
-              PROGRESS_INTERVAL_MS,
-              Type.LONG,
-              1000L,
-              ConfigDef.Range.atLeast(100),
-              Importance.LOW,
-              "Least time between two progress statuses of one job.")
-          .define(
-              SQLITE_ALLOWED_DIRS,
-              Type.LIST,
-              "",
-              Importance.HIGH,
-              "Directories SQLite outputs may be written to (checked after resolving .. and symlinks); empty allows only restores/ under the working directory.")
-          .define(
-              JDBC_ALLOWED_URL_PREFIXES,
-              Type.LIST,
-              "",
-              Importance.HIGH,
-              "JDBC URL prefixes a command may restore into; empty allows no JDBC target.")
-          .define(
-              ALLOW_OVERWRITE,
-              Type.BOOLEAN,
-              false,
-              Importance.HIGH,
-              "Whether a command that asks to overwrite an existing output (file or schema) may do so.")
-          .define(
-              SIGNATURE_KEY,
-              Type.PASSWORD,
-              null,
-              Importance.HIGH,
-              "Shared key for HMAC-SHA256 command signatures; when set, unsigned or wrongly signed commands are rejected.")
-          .define(
-              TOPICS_CREATE,
-              Type.BOOLEAN,
-              true,
-              Importance.LOW,
-              "Create missing command and status topics at startup; when false, a missing topic is a startup error naming it.")
-          .define(
-              TOPICS_PARTITIONS,
-              Type.INT,
-              1,
-              ConfigDef.Range.atLeast(1),
-              Importance.LOW,
-              "Partitions of the command and status topics created at startup.")
-          .define(
-              TOPICS_REPLICATION_FACTOR,
-              Type.SHORT,
-              (short) -1,
-              Importance.LOW,
-              "Replication factor of topics created at startup; -1 uses the broker's default.")
-          .define(
-              METRICS_PORT,
-              Type.INT,
-              9465,
-              ConfigDef.Range.between(-1, 65535),
-              Importance.LOW,
-              "Port of the HTTP endpoint serving /metrics (Prometheus) and /health; 0 picks a free port, -1 disables it.");
+      ServiceKeys.define(
+          new ConfigDef()
+              .define(
+                  ARCHIVE_URI,
+                  Type.STRING,
+                  ConfigDef.NO_DEFAULT_VALUE,
+                  new ConfigDef.NonEmptyString(),
+                  Importance.HIGH,
+                  "Archive to restore from: file:///absolute/path or s3://bucket/prefix.")
+              .define(
+                  COMMANDS_TOPIC,
+                  Type.STRING,
+                  "walstream.restore.commands",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "Topic of restore commands (Avro single-object encoded RestoreCommand, keyed by commandId).")
+              .define(
+                  STATUS_TOPIC,
+                  Type.STRING,
+                  "walstream.restore.status",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "Compacted topic of job statuses (RestoreStatus keyed by commandId); the service rebuilds its job table from it on start.")
+              .define(
+                  GROUP_ID,
+                  Type.STRING,
+                  "walstream-restorer",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "Consumer group of the service instances; each command partition is served by one instance.")
+              .define(
+                  INSTANCE_ID,
+                  Type.STRING,
+                  "",
+                  Importance.LOW,
+                  "Identity published in every status; empty generates host/random.")
+              .define(
+                  MAX_CONCURRENT_JOBS,
+                  Type.INT,
+                  2,
+                  ConfigDef.Range.between(1, 64),
+                  Importance.MEDIUM,
+                  "Jobs run at the same time by one instance; further accepted jobs wait their turn.")
+              .define(
+                  PARALLELISM,
+                  Type.INT,
+                  4,
+                  ConfigDef.Range.between(1, 64),
+                  Importance.LOW,
+                  "Segments fetched and verified ahead per job, unless a command asks for another number.")
+              .define(
+                  PROGRESS_INTERVAL_MS,
+                  Type.LONG,
+                  1000L,
+                  ConfigDef.Range.atLeast(100),
+                  Importance.LOW,
+                  "Least time between two progress statuses of one job.")
+              .define(
+                  SQLITE_ALLOWED_DIRS,
+                  Type.LIST,
+                  "",
+                  Importance.HIGH,
+                  "Directories SQLite outputs may be written to (checked after resolving .. and symlinks); empty allows only restores/ under the working directory.")
+              .define(
+                  JDBC_ALLOWED_URL_PREFIXES,
+                  Type.LIST,
+                  "",
+                  Importance.HIGH,
+                  "JDBC URL prefixes a command may restore into; empty allows no JDBC target.")
+              .define(
+                  ALLOW_OVERWRITE,
+                  Type.BOOLEAN,
+                  false,
+                  Importance.HIGH,
+                  "Whether a command that asks to overwrite an existing output (file or schema) may do so.")
+              .define(
+                  SIGNATURE_KEY,
+                  Type.PASSWORD,
+                  null,
+                  Importance.HIGH,
+                  "Shared key for HMAC-SHA256 command signatures; when set, unsigned or wrongly signed commands are rejected."),
+          "command and status topics",
+          1,
+          9465);
 
   /** Parses {@code properties}; throws {@link InvalidConfigException} naming the bad key. */
   public static RestoreServiceConfig parse(Map<String, ?> properties) {
