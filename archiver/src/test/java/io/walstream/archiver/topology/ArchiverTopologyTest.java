@@ -176,6 +176,34 @@ class ArchiverTopologyTest {
   }
 
   @Test
+  void shouldForwardTheManifestOfABackgroundCutOnceItHasLanded() {
+    java.util.concurrent.ExecutorService background =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    cutExecutor = background;
+    settings.put(ArchiverConfig.SEGMENT_MAX_RECORDS, 3);
+    try {
+      start();
+      for (int i = 0; i < 3; i++) {
+        pipe(insert("shop", "orders", i, 100 + i, 0, true));
+      }
+      org.awaitility.Awaitility.await().until(() -> manifestCount(SHOP) == 1);
+      // Noticed on the stream thread with the next record (or punctuation), then forwarded.
+      pipe(insert("shop", "orders", 3, 103, 0, true));
+
+      List<TestRecord<byte[], byte[]>> published = manifests.readRecordsToList();
+      assertThat(published).hasSize(1);
+      Manifest first =
+          ManifestAvro.fromAvro(
+              SingleObjectCodec.of(SegmentManifest.class).decode(published.get(0).value()));
+      assertThat(first.recordCount()).isEqualTo(3);
+      assertThat(commit()).hasSize(1);
+      assertThat(archived(SHOP)).hasSize(4);
+    } finally {
+      background.shutdownNow();
+    }
+  }
+
+  @Test
   void shouldCutWhenMaxBytesIsReached() {
     settings.put(ArchiverConfig.SEGMENT_MAX_BYTES, 1024L);
     start();
