@@ -23,7 +23,10 @@ public final class ArchiveLayout {
   public static final String PARTITION_INDEX = "_partitions/";
 
   private static final String MANIFEST_SUFFIX = ".manifest.json";
-  private static final String SEGMENT_SUFFIX = ".seg";
+
+  /** How every segment key ends. */
+  public static final String SEGMENT_SUFFIX = ".seg";
+
   private static final String SEG = "[0-9a-f]{16}";
   private static final String PART = "[0-9a-f]{8}";
   private static final String NAME = "[A-Za-z0-9%._-]+";
