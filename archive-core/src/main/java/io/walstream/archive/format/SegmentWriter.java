@@ -130,28 +130,14 @@ public final class SegmentWriter implements Closeable {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     try (SegmentWriter writer = open(out, stream, seq)) {
       for (EncodedRecord record : records) {
-        writer.appendInPlace(record);
+        writer.appendEncoded(record);
       }
       SegmentSummary summary = writer.finish();
       return new EncodedSegment(out.toByteArray(), summary);
     }
   }
 
-  /**
-   * Appends a record given as its Avro body in the current schema, without serializing it again;
-   * records must be in strictly increasing (lsn, txIndex) order.
-   */
-  public void appendEncoded(EncodedRecord record) {
-    requireAfter(record);
-    chunk.write(record.bytes(), record.bodyOffset(), record.bodyLength());
-    chunk.endRecord();
-    track(record.lsn(), record.txIndex(), record.commitTimeMicros());
-    if (chunk.size() >= CHUNK_SIZE) {
-      handOff();
-    }
-  }
-
-  private void appendInPlace(EncodedRecord record) {
+  private void appendEncoded(EncodedRecord record) {
     requireAfter(record);
     try {
       writer.appendEncoded(

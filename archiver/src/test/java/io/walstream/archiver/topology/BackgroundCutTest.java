@@ -95,8 +95,12 @@ class BackgroundCutTest {
     assertThat(partition.handle(bytes(record(3)), 3, 0)).isEqualTo(Decision.BUFFERED);
     assertThat(partition.handle(bytes(record(4)), 4, 0)).isEqualTo(Decision.BUFFERED);
     assertThat(archived()).isEmpty();
+    CompletableFuture<List<CommittedManifest>> commit =
+        CompletableFuture.supplyAsync(() -> partition.cut("commit"));
+    await().during(Duration.ofMillis(300)).until(() -> !commit.isDone());
+    assertThat(archived()).as("nothing lands while the gate is shut").isEmpty();
     gate.countDown();
-    List<CommittedManifest> manifests = partition.cut("commit");
+    List<CommittedManifest> manifests = commit.join();
 
     assertThat(manifests)
         .extracting(m -> m.manifest().seq(), m -> m.manifest().recordCount())
