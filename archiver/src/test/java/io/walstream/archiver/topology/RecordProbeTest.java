@@ -78,6 +78,86 @@ class RecordProbeTest {
     }
   }
 
+  /**
+   * The archiver keeps the bytes of every record the probe accepts, and restores decode them with
+   * the full decoder: a body the probe accepts but the decoder refuses would be archived and then
+   * break every restore through it. The probe must accept exactly what the decoder reads.
+   */
+  @Property(tries = 3000)
+  void shouldAcceptExactlyWhatTheFullDecoderReadsWhenBytesAreMutated(
+      @ForAll("records") ChangeRecord record,
+      @ForAll int position,
+      @ForAll byte value,
+      @ForAll int cut) {
+    byte[] bytes = CODEC.encode(record);
+    int body = bytes.length - SingleObjectCodec.HEADER_SIZE;
+    bytes[SingleObjectCodec.HEADER_SIZE + Math.floorMod(position, body)] = value;
+    if (cut % 8 == 0) {
+      bytes = Arrays.copyOf(bytes, SingleObjectCodec.HEADER_SIZE + Math.floorMod(cut, body));
+    }
+    ChangeRecord decoded = decodeOrNull(bytes);
+
+    RecordProbe.Result probe;
+    try {
+      probe = new RecordProbe().probe(bytes, SingleObjectCodec.HEADER_SIZE);
+    } catch (DecodeException refused) {
+      assertThat(decoded).as("the full decoder reads what the probe refused: " + refused).isNull();
+      return;
+    }
+
+    assertThat(decoded).as("the full decoder refuses what the probe accepted").isNotNull();
+    assertThat(probe.database).isEqualTo(decoded.getDatabase());
+    assertThat(probe.table).isEqualTo(decoded.getTable());
+    assertThat(probe.lsn).isEqualTo(decoded.getLsn());
+    assertThat(probe.txIndex).isEqualTo(decoded.getTxIndex());
+    assertThat(probe.commitTimeMicros).isEqualTo(Values.toMicros(decoded.getCommitTime()));
+  }
+
+  private static ChangeRecord decodeOrNull(byte[] bytes) {
+    try {
+      return CODEC.decode(bytes);
+    } catch (DecodeException refused) {
+      return null;
+    }
+  }
+
+  @Test
+  void shouldRefuseANegativeLengthInTheBeforeImageAsTheFullDecoderDoes() {
+    ChangeRecord record =
+        ChangeRecord.newBuilder()
+            .setDatabase("db")
+            .setTable("t")
+            .setOp(Op.UPDATE)
+            .setKey(Map.of("id", 1L))
+            .setAfter(Map.of("id", 1L))
+            .setBefore(Map.of("c", "xy"))
+            .setLsn(1)
+            .setTxIndex(0)
+            .setTxLast(true)
+            .setCommitTime(java.time.Instant.EPOCH)
+            .build();
+    byte[] bytes = CODEC.encode(record);
+    // The before image's only column: name "c", union branch 6 (string), length 2, "xy".
+    int at = indexOf(bytes, new byte[] {2, 'c', 12, 4, 'x', 'y'}) + 3;
+    bytes[at] = 3; // zig-zag -2
+
+    assertThat(decodeOrNull(bytes)).isNull();
+    assertThatThrownBy(() -> new RecordProbe().probe(bytes, SingleObjectCodec.HEADER_SIZE))
+        .isInstanceOfSatisfying(
+            DecodeException.class,
+            e -> assertThat(e.reason()).isEqualTo(DecodeException.Reason.MALFORMED))
+        .hasMessageContaining("negative length -2");
+  }
+
+  private static int indexOf(byte[] bytes, byte[] part) {
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found: " + Arrays.toString(part));
+  }
+
   @Test
   void shouldSeeControlCharactersInColumnNamesIncludingC1() {
     Map<String, Object> key = new LinkedHashMap<>();
