@@ -32,7 +32,7 @@ final class ArchiverBench implements Bench.Scenario {
 
   @Override
   public String description() {
-    return "archiver vs raw consumer [records=1000000] [jar=cli/target/walstream.jar] [latencySeconds=20]";
+    return "archiver vs raw consumer [records=1000000] [jar=cli/target/walstream.jar] [latencySeconds=20] [partitions=1]";
   }
 
   @Override
@@ -40,21 +40,22 @@ final class ArchiverBench implements Bench.Scenario {
     int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     Path jar = Path.of(args.length > 1 ? args[1] : "cli/target/walstream.jar");
     int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    int partitions = args.length > 3 ? Integer.parseInt(args[3]) : 1;
     try (WorkDir workDir = new WorkDir("walstream-bench");
         EmbeddedKafka kafka = new EmbeddedKafka()) {
       Path work = workDir.path();
       String topic = "bench.changes";
-      kafka.createTopic(topic, 1);
-      long inputBytes = preload(kafka.bootstrapServers(), topic, records);
+      kafka.createTopic(topic, partitions);
+      long inputBytes = preload(kafka.bootstrapServers(), topic, partitions, records);
       // Twice, keeping the faster pass: the second runs with the client code compiled, as the
       // archiver's steady state below does.
       double rawSeconds =
           Math.min(
-              rawConsume(kafka.bootstrapServers(), topic, records)[0],
-              rawConsume(kafka.bootstrapServers(), topic, records)[0]);
+              rawConsume(kafka.bootstrapServers(), topic, partitions, records),
+              rawConsume(kafka.bootstrapServers(), topic, partitions, records));
       System.out.printf(
-          "input: %d records, %.1f MB (%.0f B/record)%n",
-          records, inputBytes / 1e6, (double) inputBytes / records);
+          "input: %d records, %.1f MB (%.0f B/record), %d partition(s)%n",
+          records, inputBytes / 1e6, (double) inputBytes / records, partitions);
       System.out.printf(
           "raw consumer: %.0f records/s, %.1f MB/s%n",
           records / rawSeconds, inputBytes / 1e6 / rawSeconds);
@@ -87,7 +88,8 @@ final class ArchiverBench implements Bench.Scenario {
         "lz4");
   }
 
-  private static long preload(String bootstrap, String topic, int records) {
+  /** Preloads the topic; with several partitions, records go round-robin (one stream each). */
+  private static long preload(String bootstrap, String topic, int partitions, int records) {
     long bytes = 0;
     Workload workload = new Workload(7);
     byte[] key = "shop".getBytes(StandardCharsets.UTF_8);
@@ -97,7 +99,7 @@ final class ArchiverBench implements Bench.Scenario {
       for (int done = 0; done < records; ) {
         for (ChangeRecord record : workload.next("shop", Math.min(10_000, records - done))) {
           byte[] value = CODEC.encode(record);
-          producer.send(new ProducerRecord<>(topic, 0, key, value));
+          producer.send(new ProducerRecord<>(topic, done % partitions, key, value));
           bytes += key.length + value.length;
           done++;
         }
@@ -108,7 +110,7 @@ final class ArchiverBench implements Bench.Scenario {
   }
 
   /** Seconds the raw consumer needs to drain the topic, from its first record to its last. */
-  private static double[] rawConsume(String bootstrap, String topic, int records) {
+  private static double rawConsume(String bootstrap, String topic, int partitions, int records) {
     Map<String, Object> config =
         Map.of(
             "bootstrap.servers",
@@ -119,9 +121,12 @@ final class ArchiverBench implements Bench.Scenario {
             false);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      TopicPartition tp = new TopicPartition(topic, 0);
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
+      List<TopicPartition> all = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        all.add(new TopicPartition(topic, p));
+      }
+      consumer.assign(all);
+      consumer.seekToBeginning(all);
       long count = 0;
       long start = 0;
       long sink = 0;
@@ -134,7 +139,10 @@ final class ArchiverBench implements Bench.Scenario {
           count++;
         }
       }
-      return new double[] {(System.nanoTime() - start) / 1e9, sink};
+      if (sink == 0) {
+        throw new IllegalStateException("raw consumer read no bytes");
+      }
+      return (System.nanoTime() - start) / 1e9;
     }
   }
 
@@ -222,12 +230,18 @@ final class ArchiverBench implements Bench.Scenario {
           "archiver CPU: %.1f s over %.1f s of wall time (%.0f%% of one core)%n",
           cpuSeconds, seconds, 100 * cpuSeconds / seconds);
       double segments = archiver.counter("walstream_archiver_segments_written_total");
+      double stored = archiver.counter("walstream_archiver_segment_bytes_written_total");
       long written =
           topicBytes(kafka.bootstrapServers(), "bench-throughput.manifests")
               + topicBytes(kafka.bootstrapServers(), "bench-throughput.dlq");
       System.out.printf(
-          "archiver: %.0f records/s, %.1f MB/s, %.0f segments%n",
-          records / seconds, inputBytes / 1e6 / seconds, segments);
+          "archiver: %.0f records/s, %.1f MB/s, %.0f segments, %.1f MB stored (%.1f%% of the"
+              + " input)%n",
+          records / seconds,
+          inputBytes / 1e6 / seconds,
+          segments,
+          stored / 1e6,
+          100 * stored / inputBytes);
       StringBuilder timeline = new StringBuilder("archiver records/s taken in, by tenth of input:");
       double[] previous = {0, 0};
       for (double[] tenth : tenths) {

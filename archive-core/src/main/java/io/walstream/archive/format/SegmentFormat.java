@@ -14,6 +14,15 @@ public final class SegmentFormat {
   /** zstd level: 3 is zstd's default, a good balance of speed and ratio for row data. */
   public static final int ZSTD_LEVEL = 3;
 
+  /**
+   * The fastest level writers accept: zstd's negative levels trade ratio for speed. Readers need no
+   * level: frames of every level decode the same way.
+   */
+  public static final int MIN_ZSTD_LEVEL = -7;
+
+  /** The strongest level writers accept (zstd's "ultra" levels above it need large windows). */
+  public static final int MAX_ZSTD_LEVEL = 19;
+
   /** Uncompressed bytes per Avro block; memory of writer and reader is bounded by about this. */
   public static final int BLOCK_SIZE = 256 * 1024;
 

@@ -62,10 +62,11 @@ public final class SegmentWriter implements Closeable {
   private long maxCommit = Long.MIN_VALUE;
   private boolean finished;
 
-  private SegmentWriter(OutputStream out, StreamId stream, long seq) throws IOException {
+  private SegmentWriter(OutputStream out, StreamId stream, long seq, int zstdLevel)
+      throws IOException {
     this.counter = new CountingOutputStream(new DigestOutputStream(out, digest));
     this.writer = new DataFileWriter<>(new ChangeRecordDatumWriter());
-    writer.setCodec(ZstdBlockCodec.factory(SegmentFormat.ZSTD_LEVEL));
+    writer.setCodec(ZstdBlockCodec.factory(zstdLevel));
     writer.setSyncInterval(SegmentFormat.BLOCK_SIZE);
     writer.setMeta(SegmentFormat.META_FORMAT_VERSION, Integer.toString(SegmentFormat.VERSION));
     writer.setMeta(SegmentFormat.META_DATABASE, stream.database());
@@ -77,8 +78,12 @@ public final class SegmentWriter implements Closeable {
 
   /** Starts a segment of {@code stream} at {@code seq}, written to {@code out}. */
   public static SegmentWriter open(OutputStream out, StreamId stream, long seq) {
+    return open(out, stream, seq, SegmentFormat.ZSTD_LEVEL);
+  }
+
+  private static SegmentWriter open(OutputStream out, StreamId stream, long seq, int zstdLevel) {
     try {
-      return new SegmentWriter(out, stream, seq);
+      return new SegmentWriter(out, stream, seq, zstdLevel);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start segment " + seq + " of " + stream, e);
     }
@@ -127,14 +132,37 @@ public final class SegmentWriter implements Closeable {
    */
   public static EncodedSegment encodeBodies(
       StreamId stream, long seq, List<EncodedRecord> records) {
+    return encodeBodies(stream, seq, records, SegmentFormat.ZSTD_LEVEL);
+  }
+
+  /**
+   * As {@link #encodeBodies(StreamId, long, List)}, compressing at {@code zstdLevel}.
+   *
+   * @throws IllegalArgumentException when the level is outside {@link
+   *     SegmentFormat#MIN_ZSTD_LEVEL}..{@link SegmentFormat#MAX_ZSTD_LEVEL}
+   */
+  public static EncodedSegment encodeBodies(
+      StreamId stream, long seq, List<EncodedRecord> records, int zstdLevel) {
+    requireLevel(zstdLevel);
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-    try (SegmentWriter writer = open(out, stream, seq)) {
+    try (SegmentWriter writer = open(out, stream, seq, zstdLevel)) {
       for (EncodedRecord record : records) {
         writer.appendEncoded(record);
       }
       SegmentSummary summary = writer.finish();
       return new EncodedSegment(out.toByteArray(), summary);
     }
+  }
+
+  /** Rejects a zstd level writers do not accept. */
+  public static int requireLevel(int zstdLevel) {
+    if (zstdLevel < SegmentFormat.MIN_ZSTD_LEVEL || zstdLevel > SegmentFormat.MAX_ZSTD_LEVEL) {
+      throw new IllegalArgumentException(
+          String.format(
+              "Cannot write segment at zstd level %d: not in %d..%d",
+              zstdLevel, SegmentFormat.MIN_ZSTD_LEVEL, SegmentFormat.MAX_ZSTD_LEVEL));
+    }
+    return zstdLevel;
   }
 
   private void appendEncoded(EncodedRecord record) {

@@ -36,14 +36,25 @@ public final class ArchiveWriter {
   private final ObjectStore store;
   private final ArchiveReader reader;
   private final String writerId;
+  private final int zstdLevel;
 
+  /** A writer compressing segments at the default level, {@link SegmentFormat#ZSTD_LEVEL}. */
   public ArchiveWriter(ObjectStore store, String writerId) {
+    this(store, writerId, SegmentFormat.ZSTD_LEVEL);
+  }
+
+  /**
+   * A writer compressing segments at {@code zstdLevel}: any level the format accepts ({@link
+   * SegmentFormat#MIN_ZSTD_LEVEL}..{@link SegmentFormat#MAX_ZSTD_LEVEL}); readers need not know it.
+   */
+  public ArchiveWriter(ObjectStore store, String writerId, int zstdLevel) {
     if (writerId == null || writerId.isBlank()) {
       throw new IllegalArgumentException("Cannot create archive writer: empty writer id");
     }
     this.store = store;
     this.reader = new ArchiveReader(store);
     this.writerId = writerId;
+    this.zstdLevel = SegmentWriter.requireLevel(zstdLevel);
   }
 
   public String writerId() {
@@ -66,7 +77,7 @@ public final class ArchiveWriter {
     StreamId stream = head.stream();
     long seq = head.nextSeq();
     ensureIndexed(head);
-    EncodedSegment segment = SegmentWriter.encodeBodies(stream, seq, batch.records());
+    EncodedSegment segment = SegmentWriter.encodeBodies(stream, seq, batch.records(), zstdLevel);
     SegmentSummary s = segment.summary();
     String segmentKey = ArchiveLayout.segmentKey(stream, seq, s.sha256());
     // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.

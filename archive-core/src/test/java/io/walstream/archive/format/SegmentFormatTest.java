@@ -107,6 +107,36 @@ class SegmentFormatTest {
   }
 
   @Test
+  void shouldReadBackTheSameRecordsAtEveryAcceptedLevel() {
+    List<ChangeRecord> records = sample(200);
+    List<EncodedRecord> bodies = records.stream().map(EncodedRecord::of).toList();
+
+    for (int level : new int[] {SegmentFormat.MIN_ZSTD_LEVEL, 1, 3, SegmentFormat.MAX_ZSTD_LEVEL}) {
+      EncodedSegment segment = SegmentWriter.encodeBodies(STREAM, 7, bodies, level);
+
+      assertThat(readAll(segment.bytes())).as("level %d", level).isEqualTo(records);
+    }
+    assertThat(SegmentWriter.encodeBodies(STREAM, 7, bodies, SegmentFormat.MIN_ZSTD_LEVEL).bytes())
+        .as("the fastest level stores more than the strongest")
+        .hasSizeGreaterThan(
+            SegmentWriter.encodeBodies(STREAM, 7, bodies, SegmentFormat.MAX_ZSTD_LEVEL)
+                .bytes()
+                .length);
+  }
+
+  @Test
+  void shouldRefuseALevelOutsideTheAcceptedRange() {
+    List<EncodedRecord> bodies = List.of(EncodedRecord.of(sample(1).get(0)));
+
+    assertThatThrownBy(() -> SegmentWriter.encodeBodies(STREAM, 0, bodies, 20))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot write segment at zstd level 20: not in -7..19");
+    assertThatThrownBy(() -> SegmentWriter.encodeBodies(STREAM, 0, bodies, -8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("zstd level -8");
+  }
+
+  @Test
   void shouldRefuseBodiesOutOfOrder() {
     List<ChangeRecord> records = sample(3);
     List<EncodedRecord> reversed =

@@ -86,7 +86,7 @@ public final class ArchiverApp implements AutoCloseable {
     ArchiverRuntime runtime =
         new ArchiverRuntime(
             config,
-            new ArchiveWriter(store, writerId(config)),
+            new ArchiveWriter(store, writerId(config), config.segmentCompressionLevel()),
             new ArchiveReader(store),
             new CommitCoordinator(),
             new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),

@@ -1,6 +1,7 @@
 package io.walstream.archiver.config;
 
 import io.walstream.archive.error.InvalidConfigException;
+import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.retry.RetryPolicy;
 import io.walstream.archive.store.ArchiveUri;
 import io.walstream.schemas.kafka.ServiceKeys;
@@ -31,6 +32,7 @@ public record ArchiverConfig(
     int segmentMaxRecords,
     long segmentMaxBytes,
     Duration segmentMaxAge,
+    int segmentCompressionLevel,
     RetryPolicy storageRetry,
     GapPolicy gapPolicy,
     boolean createTopics,
@@ -48,6 +50,7 @@ public record ArchiverConfig(
   public static final String SEGMENT_MAX_RECORDS = "segment.max-records";
   public static final String SEGMENT_MAX_BYTES = "segment.max-bytes";
   public static final String SEGMENT_MAX_AGE_MS = "segment.max-age.ms";
+  public static final String SEGMENT_COMPRESSION_LEVEL = "segment.compression.level";
   public static final String RETRY_MAX_ATTEMPTS = "storage.retry.max-attempts";
   public static final String RETRY_INITIAL_BACKOFF_MS = "storage.retry.initial-backoff.ms";
   public static final String RETRY_MAX_BACKOFF_MS = "storage.retry.max-backoff.ms";
@@ -124,6 +127,14 @@ public record ArchiverConfig(
                   ConfigDef.Range.atLeast(10),
                   Importance.MEDIUM,
                   "Cut a partition's segments once its oldest buffered record has waited this long (wall clock), even between commits.")
+              .define(
+                  SEGMENT_COMPRESSION_LEVEL,
+                  Type.INT,
+                  SegmentFormat.ZSTD_LEVEL,
+                  ConfigDef.Range.between(
+                      SegmentFormat.MIN_ZSTD_LEVEL, SegmentFormat.MAX_ZSTD_LEVEL),
+                  Importance.LOW,
+                  "zstd level segments are compressed at: negative levels are faster and store more bytes, higher levels the reverse (docs/BENCHMARKS.md measures both on change records). Restores read every level alike, so it can be changed at any time.")
               .define(
                   RETRY_MAX_ATTEMPTS,
                   Type.INT,
@@ -213,6 +224,7 @@ public record ArchiverConfig(
         c.getInt(SEGMENT_MAX_RECORDS),
         c.getLong(SEGMENT_MAX_BYTES),
         Duration.ofMillis(c.getLong(SEGMENT_MAX_AGE_MS)),
+        c.getInt(SEGMENT_COMPRESSION_LEVEL),
         retry,
         GapPolicy.valueOf(c.getString(GAP_POLICY).toUpperCase(java.util.Locale.ROOT)),
         c.getBoolean(TOPICS_CREATE),

@@ -44,14 +44,32 @@ final class SegmentCommitter {
    * @param knownHead the head the stream thread knew when it took the cut; used only for a stream
    *     this committer has not committed to yet
    * @param records the records, in stream order
-   * @param offsets their source offsets, increasing
+   * @param offsets their source offsets, increasing, one per record (unboxed: the stream thread
+   *     adds one per record); never changed after the cut is taken
    * @param handledThroughOffset the partition's handled-through offset at the cut
    */
   record StreamBatch(
       StreamHead knownHead,
       List<EncodedRecord> records,
-      List<Long> offsets,
-      long handledThroughOffset) {}
+      long[] offsets,
+      long handledThroughOffset) {
+    StreamBatch {
+      if (offsets.length != records.size()) {
+        throw new IllegalArgumentException(
+            "Cannot take a cut of "
+                + knownHead.stream()
+                + ": "
+                + records.size()
+                + " records but "
+                + offsets.length
+                + " offsets");
+      }
+    }
+
+    long lastOffset() {
+      return offsets[offsets.length - 1];
+    }
+  }
 
   /** What a cut left behind: each stream's head after it, and the manifests it committed. */
   record Result(Map<StreamId, StreamHead> heads, List<CommittedManifest> manifests) {}
@@ -99,8 +117,8 @@ final class SegmentCommitter {
       Batch toCommit =
           new Batch(
               records,
-              batch.offsets().get(from),
-              batch.offsets().get(batch.offsets().size() - 1),
+              batch.offsets()[from],
+              batch.lastOffset(),
               batch.handledThroughOffset(),
               null);
       CommitResult result = writer.commit(current, toCommit);
@@ -133,9 +151,9 @@ final class SegmentCommitter {
 
   /** Index of the first record whose source offset the head does not hold yet. */
   private static int firstNotHeld(StreamHead head, StreamBatch batch) {
-    List<Long> offsets = batch.offsets();
+    long[] offsets = batch.offsets();
     int i = 0;
-    while (i < offsets.size() && offsets.get(i) <= head.lastSourceOffset()) {
+    while (i < offsets.length && offsets[i] <= head.lastSourceOffset()) {
       i++;
     }
     return i;

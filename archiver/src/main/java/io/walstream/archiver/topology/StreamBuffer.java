@@ -7,6 +7,7 @@ import io.walstream.archive.read.StreamHead;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -21,7 +22,8 @@ final class StreamBuffer {
   private final StreamId stream;
   private StreamHead head;
   private List<EncodedRecord> records = new ArrayList<>();
-  private List<Long> offsets = new ArrayList<>();
+  // Source offsets of the open segment's records, unboxed; records.size() of them are in use.
+  private long[] offsets = new long[1024];
   // Oldest first: the batches of this stream's cuts that are still being committed.
   private final ArrayDeque<SegmentCommitter.StreamBatch> inFlight = new ArrayDeque<>();
 
@@ -56,12 +58,11 @@ final class StreamBuffer {
   }
 
   private long lastAcceptedOffset() {
-    if (!offsets.isEmpty()) {
-      return offsets.get(offsets.size() - 1);
+    if (!records.isEmpty()) {
+      return offsets[records.size() - 1];
     }
     if (!inFlight.isEmpty()) {
-      List<Long> newest = inFlight.peekLast().offsets();
-      return newest.get(newest.size() - 1);
+      return inFlight.peekLast().lastOffset();
     }
     return -1;
   }
@@ -111,8 +112,12 @@ final class StreamBuffer {
   }
 
   void add(EncodedRecord record, long offset) {
+    int at = records.size();
+    if (at == offsets.length) {
+      offsets = Arrays.copyOf(offsets, at * 2);
+    }
+    offsets[at] = offset;
     records.add(record);
-    offsets.add(offset);
   }
 
   /**
@@ -121,10 +126,10 @@ final class StreamBuffer {
    */
   SegmentCommitter.StreamBatch detach(long handledThroughOffset) {
     SegmentCommitter.StreamBatch batch =
-        new SegmentCommitter.StreamBatch(head, records, offsets, handledThroughOffset);
+        new SegmentCommitter.StreamBatch(
+            head, records, Arrays.copyOf(offsets, records.size()), handledThroughOffset);
     inFlight.addLast(batch);
     records = new ArrayList<>();
-    offsets = new ArrayList<>();
     return batch;
   }
 

@@ -35,6 +35,7 @@ class ArchiverConfigTest {
     assertThat(config.manifestsTopic()).isEqualTo("walstream.manifests");
     assertThat(config.dlqTopic()).isEqualTo("walstream.dlq");
     assertThat(config.segmentMaxAge()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.segmentCompressionLevel()).isEqualTo(3);
     assertThat(config.gapPolicy()).isEqualTo(ArchiverConfig.GapPolicy.FAIL);
     assertThat(config.applicationId()).isEqualTo("walstream-archiver");
     assertThat(config.streamsProperties())
@@ -75,6 +76,19 @@ class ArchiverConfigTest {
     assertThatThrownBy(() -> ArchiverConfig.parse(settings))
         .isInstanceOf(InvalidConfigException.class)
         .hasMessageContaining("segment.max-records");
+  }
+
+  @Test
+  void shouldAcceptZstdLevelsFromFastToStrongAndNameTheKeyOutsideThem() {
+    Map<String, Object> settings = minimal();
+    settings.put("segment.compression.level", "-5");
+    assertThat(ArchiverConfig.parse(settings).segmentCompressionLevel()).isEqualTo(-5);
+
+    settings.put("segment.compression.level", "20");
+    assertThatThrownBy(() -> ArchiverConfig.parse(settings))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("segment.compression.level")
+        .hasMessageContaining("20");
   }
 
   @Test
