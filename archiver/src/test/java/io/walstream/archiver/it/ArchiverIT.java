@@ -5,6 +5,7 @@ import static io.walstream.archiver.testing.ChangeRecords.insert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
@@ -128,13 +129,15 @@ class ArchiverIT {
     return records;
   }
 
-  void archiveAndCheck(String archiveUri, String prefix) {
+  void archiveAndCheck(String archiveUri, String prefix, int compressionLevel) {
     String topic = prefix + ".changes";
     KafkaBroker.createTopics(3, topic);
     Workload workload = publish(topic, 5, 120, 37);
     long total = workload.expected().values().stream().mapToLong(List::size).sum();
+    Map<String, Object> settings = settings(archiveUri, prefix);
+    settings.put(ArchiverConfig.SEGMENT_COMPRESSION_LEVEL, compressionLevel);
 
-    try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings(archiveUri, prefix)));
+    try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings));
         ObjectStore store = ObjectStores.open(archiveUri)) {
       await().atMost(Duration.ofSeconds(90)).until(() -> ArchiveContents.count(store) >= total);
       assertThat(app.state()).isIn(KafkaStreams.State.RUNNING, KafkaStreams.State.REBALANCING);
@@ -166,13 +169,15 @@ class ArchiverIT {
 
   @Test
   void shouldArchiveExactlyTheValidRecordsIntoAFilesystemArchive() {
-    archiveAndCheck(dir.toUri().toString(), "fs" + UUID.randomUUID().toString().substring(0, 6));
+    archiveAndCheck(dir.toUri().toString(), "fs" + UUID.randomUUID().toString().substring(0, 6), 3);
   }
 
   @Test
   void shouldArchiveExactlyTheValidRecordsIntoAnS3Archive() {
     archiveAndCheck(
         S3ProxyFixture.newArchiveUri("archive"),
-        "s3" + UUID.randomUUID().toString().substring(0, 6));
+        "s3" + UUID.randomUUID().toString().substring(0, 6),
+        // A level other than the default: its segments must read back and verify alike.
+        SegmentFormat.MIN_ZSTD_LEVEL);
   }
 }
