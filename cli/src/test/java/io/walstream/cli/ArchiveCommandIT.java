@@ -8,6 +8,7 @@ import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
 import io.walstream.archive.verify.ChainVerifier;
+import io.walstream.schemas.testing.ChildJvm;
 import io.walstream.schemas.testing.KafkaBroker;
 import java.io.IOException;
 import java.net.URI;
@@ -33,12 +34,7 @@ class ArchiveCommandIT {
   @TempDir Path dir;
 
   private ProcessBuilder walstream(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command);
+    return new ProcessBuilder(ChildJvm.jar(JAR, List.of(args)));
   }
 
   private static String line(String database, long lsn) {

@@ -3,6 +3,7 @@ package io.walstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.walstream.schemas.testing.ChildJvm;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,16 +42,16 @@ class BrokerCommandIT {
   private Process start(int port, Path out) throws Exception {
     Process p =
         new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "broker",
-                "--data-dir",
-                dir.resolve("kafka").toString(),
-                "--port",
-                Integer.toString(port),
-                "--controller-port",
-                Integer.toString(freePort()))
+                ChildJvm.jar(
+                    JAR,
+                    List.of(
+                        "broker",
+                        "--data-dir",
+                        dir.resolve("kafka").toString(),
+                        "--port",
+                        Integer.toString(port),
+                        "--controller-port",
+                        Integer.toString(freePort()))))
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .start();

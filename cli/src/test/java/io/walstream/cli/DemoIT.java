@@ -2,6 +2,7 @@ package io.walstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walstream.schemas.testing.ChildJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +23,7 @@ class DemoIT {
   private Run demo() throws Exception {
     Process p =
         new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar",
-                    JAR.toString(),
-                    "demo",
-                    "--data-dir",
-                    dir.resolve("demo").toString()))
+                ChildJvm.jar(JAR, List.of("demo", "--data-dir", dir.resolve("demo").toString())))
             .redirectErrorStream(true)
             .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

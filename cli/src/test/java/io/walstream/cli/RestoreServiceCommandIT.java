@@ -8,12 +8,12 @@ import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.schemas.testing.ChildJvm;
 import io.walstream.schemas.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +31,9 @@ class RestoreServiceCommandIT {
   @TempDir Path dir;
 
   private ProcessBuilder walstream(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(List.of(args));
-    return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    return new ProcessBuilder(ChildJvm.jar(JAR, List.of(args)))
+        .directory(dir.toFile())
+        .redirectErrorStream(true);
   }
 
   private record Run(int code, String output) {}

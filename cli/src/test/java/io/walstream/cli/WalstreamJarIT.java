@@ -2,11 +2,11 @@ package io.walstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walstream.schemas.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,11 +20,7 @@ class WalstreamJarIT {
 
   static Result runJar(String... args) throws IOException, InterruptedException {
     assertThat(JAR).as("packaged jar").exists();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(JAR.toString());
-    command.addAll(List.of(args));
+    List<String> command = ChildJvm.jar(JAR, List.of(args));
     Path stdout = Files.createTempFile("walstream-out", ".txt");
     Path stderr = Files.createTempFile("walstream-err", ".txt");
     try {

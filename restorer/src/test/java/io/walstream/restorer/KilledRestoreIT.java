@@ -11,6 +11,7 @@ import io.walstream.archive.writer.CommitResult;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.restorer.testing.RestoreProcess;
+import io.walstream.schemas.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,14 +77,10 @@ class KilledRestoreIT {
     Files.createDirectories(output.getParent());
     Process process =
         new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    RestoreProcess.class.getName(),
-                    archive.toString(),
-                    output.toString(),
-                    Integer.toString(transactions)))
+                ChildJvm.main(
+                    List.of(),
+                    RestoreProcess.class,
+                    List.of(archive.toString(), output.toString(), Integer.toString(transactions))))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("restore-big.log").toFile())
             .start();

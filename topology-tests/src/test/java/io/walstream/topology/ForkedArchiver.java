@@ -3,6 +3,7 @@ package io.walstream.topology;
 import static org.awaitility.Awaitility.await;
 
 import io.walstream.archiver.testing.ArchiverProcess;
+import io.walstream.schemas.testing.ChildJvm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -34,13 +35,8 @@ final class ForkedArchiver implements AutoCloseable {
     Path log = dir.resolve(name + ".log");
     Process process =
         new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    ArchiverProcess.class.getName(),
-                    config.toString()))
+                ChildJvm.main(
+                    List.of("-Xmx256m"), ArchiverProcess.class, List.of(config.toString())))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

@@ -3,6 +3,7 @@ package io.walstream.archive.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walstream.archive.format.Sha256;
+import io.walstream.schemas.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,17 +26,8 @@ class FileSystemCrashIT {
   @TempDir Path root;
 
   private Process child(String... args) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
-        Stream.concat(
-                Stream.of(
-                    java,
-                    "-Xmx256m",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    FileSystemCrashChild.class.getName()),
-                Stream.of(args))
-            .toList();
+        ChildJvm.main(List.of("-Xmx256m"), FileSystemCrashChild.class, List.of(args));
     return new ProcessBuilder(command).redirectErrorStream(true).start();
   }
 

@@ -15,6 +15,7 @@ import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.testing.ArchiveContents;
 import io.walstream.archiver.testing.ArchiverProcess;
 import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.testing.ChildJvm;
 import io.walstream.schemas.testing.KafkaBroker;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -102,16 +103,9 @@ class CrashIT {
     try (OutputStream out = Files.newOutputStream(config)) {
       properties.store(out, null);
     }
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ArchiverProcess.class.getName(),
-                config.toString()));
-    command.addAll(List.of(crash));
+    List<String> arguments = new ArrayList<>(List.of(config.toString()));
+    arguments.addAll(List.of(crash));
+    List<String> command = ChildJvm.main(List.of("-Xmx256m"), ArchiverProcess.class, arguments);
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

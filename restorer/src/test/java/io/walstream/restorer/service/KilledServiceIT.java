@@ -7,6 +7,7 @@ import io.walstream.restorer.testing.ServiceProcess;
 import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.avro.TargetKind;
+import io.walstream.schemas.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +30,9 @@ class KilledServiceIT {
   void shouldFinishAJobExactlyOnceWhenTheServiceIsKilledMidJobAndRestarted() throws Exception {
     ServiceFixture f = new ServiceFixture(dir, 60_000, 2);
     Map<String, Object> settings = f.settings();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(ServiceProcess.class.getName());
-    settings.forEach((k, v) -> command.add(k + "=" + v));
+    List<String> arguments = new ArrayList<>();
+    settings.forEach((k, v) -> arguments.add(k + "=" + v));
+    List<String> command = ChildJvm.main(List.of(), ServiceProcess.class, arguments);
     Process child =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
