@@ -133,7 +133,7 @@ final class PartitionArchiver {
     if (invalidName != null) {
       return new Decision.DeadLetter(DeadLetterReason.INVALID_NAME, invalidName);
     }
-    String invalidRecord = invalidRecord(probe);
+    String invalidRecord = RecordContract.violation(probe, encoded);
     if (invalidRecord != null) {
       return new Decision.DeadLetter(DeadLetterReason.INVALID_RECORD, invalidRecord);
     }
@@ -224,19 +224,6 @@ final class PartitionArchiver {
       }
     }
     return true;
-  }
-
-  private static String invalidRecord(RecordProbe.Result probe) {
-    if (RecordProbe.needsAfter(probe) && !probe.hasAfter) {
-      return RecordProbe.opName(probe) + " without an after image";
-    }
-    if (!RecordProbe.isTruncate(probe) && probe.keyColumns == 0) {
-      return RecordProbe.opName(probe) + " without key columns";
-    }
-    if (probe.txIndex < 0) {
-      return "negative txIndex " + probe.txIndex;
-    }
-    return null;
   }
 
   /** Whether a size cap is reached. */

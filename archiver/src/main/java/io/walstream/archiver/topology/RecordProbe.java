@@ -28,6 +28,9 @@ final class RecordProbe {
     long keyColumns;
     boolean hasAfter;
     boolean columnsPlain;
+    // A decimal whose unscaled value has no bytes: Avro reads it, but it is no number
+    // (BigInteger#toByteArray never writes it), so no restore could apply it.
+    boolean emptyDecimal;
     long lsn;
     int txIndex;
     boolean txLast;
@@ -61,6 +64,7 @@ final class RecordProbe {
       throw malformed("op index " + r.op);
     }
     r.columnsPlain = true;
+    r.emptyDecimal = false;
     r.keyColumns = row();
     r.hasAfter = optionalRow();
     skipOptionalRow();
@@ -160,7 +164,11 @@ final class RecordProbe {
       case 5 -> skip(8);
       case 6, 7 -> skipLengthPrefixed();
       case 8 -> {
-        skipLengthPrefixed();
+        int unscaled = length();
+        if (unscaled == 0) {
+          result.emptyDecimal = true;
+        }
+        pos += unscaled;
         readInt();
       }
       default -> throw malformed("value union index " + branch);

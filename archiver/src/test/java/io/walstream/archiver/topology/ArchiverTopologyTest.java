@@ -21,12 +21,15 @@ import io.walstream.archiver.testing.ArchiveContents;
 import io.walstream.archiver.testing.MutableClock;
 import io.walstream.archiver.testing.NoReadBack;
 import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.avro.DecimalValue;
 import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.codec.SingleObjectCodec;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -307,6 +310,27 @@ class ArchiverTopologyTest {
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("invalid-record");
     assertThat(DeadLetters.header(dead.headers(), DeadLetters.DETAIL))
         .isEqualTo("INSERT without an after image");
+  }
+
+  @Test
+  void shouldDeadLetterADecimalWithoutUnscaledBytesWhichNoRestoreCouldApply() {
+    start();
+    ChangeRecord empty = insert("shop", "orders", 1, 100, 0, true);
+    Map<String, Object> after = new LinkedHashMap<>(empty.getAfter());
+    after.put("total", new DecimalValue(ByteBuffer.allocate(0), 2));
+    empty.setAfter(after);
+    ChangeRecord next = insert("shop", "orders", 2, 101, 0, true);
+    pipe(empty);
+    pipe(next);
+    commit();
+
+    TestRecord<byte[], byte[]> dead = dlq.readRecord();
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).isEqualTo("invalid-record");
+    assertThat(DeadLetters.header(dead.headers(), DeadLetters.DETAIL))
+        .startsWith("decimal after.total has an empty unscaled value");
+    assertThat(dead.value()).isEqualTo(bytes(empty));
+    assertThat(dlq.isEmpty()).isTrue();
+    assertThat(archived(SHOP)).containsExactly(next);
   }
 
   @Test

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walstream.archive.format.EncodedRecord;
 import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.avro.DecimalValue;
 import io.walstream.schemas.avro.Op;
 import io.walstream.schemas.codec.DecodeException;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.testing.ChangeRecordArbitraries;
 import io.walstream.schemas.testing.ChangeRecordArbitraries.Profile;
 import io.walstream.schemas.value.Values;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -156,6 +158,30 @@ class RecordProbeTest {
       }
     }
     throw new AssertionError("not found: " + Arrays.toString(part));
+  }
+
+  @Test
+  void shouldFlagADecimalWithoutUnscaledBytesWhereverItIs() {
+    ChangeRecord record =
+        ChangeRecord.newBuilder()
+            .setDatabase("db")
+            .setTable("t")
+            .setOp(Op.DELETE)
+            .setKey(Map.of("id", 1L))
+            .setBefore(Map.of("total", new DecimalValue(ByteBuffer.allocate(0), 2)))
+            .setLsn(1)
+            .setTxIndex(0)
+            .setTxLast(true)
+            .setCommitTime(java.time.Instant.EPOCH)
+            .build();
+    RecordProbe probe = new RecordProbe();
+
+    assertThat(probe.probe(CODEC.encode(record), SingleObjectCodec.HEADER_SIZE).emptyDecimal)
+        .isTrue();
+    record.setBefore(Map.of("total", new DecimalValue(ByteBuffer.wrap(new byte[] {0}), 2)));
+    assertThat(probe.probe(CODEC.encode(record), SingleObjectCodec.HEADER_SIZE).emptyDecimal)
+        .as("reset for the next record")
+        .isFalse();
   }
 
   @Test
