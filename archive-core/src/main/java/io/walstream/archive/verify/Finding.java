@@ -35,6 +35,10 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
     SEGMENT_MANIFEST_MISMATCH(Severity.ERROR),
     LSN_REGRESSION(Severity.ERROR),
     OFFSET_REGRESSION(Severity.ERROR),
+    /** A manifest published outside the archive (the manifests topic) is not in the archive. */
+    ROLLED_BACK(Severity.ERROR),
+    /** The archive's manifest at a published position is not the one that was published. */
+    ANCHOR_MISMATCH(Severity.ERROR),
     GAP(Severity.WARNING),
     UNCOMMITTED_SEGMENT(Severity.INFO),
     UNKNOWN_OBJECT(Severity.INFO);

@@ -34,6 +34,29 @@ public record StreamReport(
     findings = List.copyOf(findings);
   }
 
+  /** An empty report of a stream the archive holds nothing of. */
+  public static StreamReport empty(StreamId stream) {
+    return new StreamReport(stream, 0, 0, 0, 0, -1, null, null, null, null, List.of());
+  }
+
+  /** This report with {@code more} findings after its own. */
+  public StreamReport withFindings(List<Finding> more) {
+    List<Finding> all = new java.util.ArrayList<>(findings);
+    all.addAll(more);
+    return new StreamReport(
+        stream,
+        manifests,
+        segments,
+        records,
+        bytes,
+        lastSeq,
+        firstLsn,
+        lastLsn,
+        minCommitTimeMicros,
+        maxCommitTimeMicros,
+        all);
+  }
+
   /** Whether no finding is an error. */
   public boolean clean() {
     return findings.stream().noneMatch(Finding::isError);

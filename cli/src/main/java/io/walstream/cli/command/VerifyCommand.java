@@ -1,18 +1,25 @@
 package io.walstream.cli.command;
 
+import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.verify.Anchor;
+import io.walstream.archive.verify.AnchorCheck;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
+import io.walstream.restorer.verify.PublishedManifests;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code walstream verify}: checks every chain, segment hash and order; needs no keys. */
 @Command(
@@ -21,12 +28,14 @@ import picocli.CommandLine.Option;
     description = {
       "Verify the archive: every chain (no holes, hash links), every segment (size, SHA-256,",
       "record order and count), LSN and offset order. Uncommitted leftovers are reported but are",
-      "not errors. Needs no decryption keys."
+      "not errors. Needs no decryption keys. With --bootstrap-servers, also checks that every",
+      "stream's newest manifest published to the manifests topic is in the archive, byte for byte:",
+      "the archive alone cannot show that its newest manifests were removed or rolled back."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:clean",
-      "1:could not read the archive",
+      "1:could not read the archive (or, with --bootstrap-servers, the manifests topic)",
       "2:usage error",
       "4:integrity findings"
     })
@@ -39,20 +48,82 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
+  @Option(
+      names = "--bootstrap-servers",
+      description =
+          "Kafka bootstrap servers, HOST:PORT[,...]: check the archive against the manifests"
+              + " topic as well.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--manifests-topic",
+      defaultValue = "walstream.manifests",
+      description = "The archiver's manifests topic (default: ${DEFAULT-VALUE}).")
+  String manifestsTopic;
+
+  @Option(
+      names = "--kafka-timeout",
+      defaultValue = "60s",
+      description =
+          "How long reading the manifests topic to its end may take, e.g. 30s or PT1M (default:"
+              + " ${DEFAULT-VALUE}).")
+  String kafkaTimeout;
+
+  @Spec CommandSpec spec;
+
+  private int anchoredStreams = -1;
+
   @Override
   public Integer call() {
     try (ObjectStore store = archive.open()) {
       ChainVerifier verifier = new ChainVerifier(store);
       List<StreamReport> reports =
           database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
+      if (bootstrapServers != null) {
+        reports = anchored(reports, new ArchiveReader(store));
+      }
       boolean clean = reports.stream().allMatch(StreamReport::clean);
       if (json) {
-        System.out.println(Json.write(toJson(reports, clean)));
+        Map<String, Object> out = toJson(reports, clean);
+        if (anchoredStreams >= 0) {
+          out.put("anchoredStreams", anchoredStreams);
+        }
+        System.out.println(Json.write(out));
       } else {
         print(reports, clean, new ArchiveReader(store).allStreams().size());
+        if (anchoredStreams >= 0) {
+          System.out.printf(
+              "checked against the newest manifests of %d streams on topic %s%n",
+              anchoredStreams, manifestsTopic);
+        }
       }
       return clean ? 0 : 4;
     }
+  }
+
+  /**
+   * The reports with the anchor check of every stream published to the manifests topic; a stream
+   * published but absent from the archive gets a report of its own.
+   */
+  private List<StreamReport> anchored(List<StreamReport> reports, ArchiveReader reader) {
+    Map<StreamId, StreamReport> byStream = new LinkedHashMap<>();
+    reports.forEach(r -> byStream.put(r.stream(), r));
+    AnchorCheck check = new AnchorCheck(reader);
+    Collection<Anchor> anchors =
+        PublishedManifests.read(
+            Map.of("bootstrap.servers", bootstrapServers),
+            manifestsTopic,
+            Durations.parse(spec.commandLine(), "--kafka-timeout", kafkaTimeout));
+    for (Anchor anchor : anchors) {
+      if (database != null && !database.equals(anchor.stream().database())) {
+        continue;
+      }
+      StreamReport report =
+          byStream.getOrDefault(anchor.stream(), StreamReport.empty(anchor.stream()));
+      byStream.put(anchor.stream(), report.withFindings(check.check(anchor)));
+    }
+    anchoredStreams = anchors.size();
+    return List.copyOf(byStream.values());
   }
 
   private static void print(List<StreamReport> reports, boolean clean, int streams) {

@@ -1,0 +1,182 @@
+package io.walstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walstream.archive.format.ManifestAvro;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.store.FileSystemObjectStore;
+import io.walstream.archive.testing.Records;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.CommitResult;
+import io.walstream.schemas.avro.SegmentManifest;
+import io.walstream.schemas.codec.SingleObjectCodec;
+import io.walstream.schemas.testing.KafkaBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code walstream verify --bootstrap-servers}: the archive checked against the manifests topic.
+ */
+class VerifyCommandIT {
+  private static final StreamId SHOP = new StreamId("shop", "walstream.changes", 0);
+  private static final SingleObjectCodec<SegmentManifest> MANIFESTS =
+      SingleObjectCodec.of(SegmentManifest.class);
+
+  @TempDir Path dir;
+  private Path archive;
+  private String uri;
+  private String topic;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  /** Three segments in the archive, each manifest published as the archiver publishes it. */
+  @BeforeEach
+  void archiveAndPublish() throws Exception {
+    archive = dir.resolve("archive");
+    uri = archive.toUri().toString();
+    topic = "verify-" + UUID.randomUUID().toString().substring(0, 8) + ".manifests";
+    KafkaBroker.createTopics(1, topic);
+    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
+    StreamHead head = writer.loadHead(SHOP);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 3; i++) {
+        CommitResult.Committed c =
+            (CommitResult.Committed)
+                writer.commit(
+                    head, Records.batch(Records.transactions("shop", 100 + 2L * i, 2, 2), 4L * i));
+        head = c.head();
+        byte[] value =
+            MANIFESTS.encode(ManifestAvro.toAvro(c.manifest(), c.head().manifestSha256()));
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topic, SHOP.toString().getBytes(StandardCharsets.UTF_8), value))
+            .get();
+      }
+    }
+  }
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    PrintStream stdout = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      var cli = WalstreamCommand.commandLine();
+      cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+      return cli.execute(args);
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  private int verifyAnchored() {
+    return run(
+        "verify",
+        "--archive",
+        uri,
+        "--bootstrap-servers",
+        KafkaBroker.bootstrapServers(),
+        "--manifests-topic",
+        topic);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldBeCleanWhenTheArchiveHoldsEveryPublishedManifest() {
+    assertThat(verifyAnchored()).isZero();
+    assertThat(stdout())
+        .contains("CLEAN: 1 streams, 3 segments")
+        .contains("checked against the newest manifests of 1 streams on topic " + topic);
+  }
+
+  @Test
+  void shouldFindARollbackThatTheArchiveAloneCannotShowWhenTheNewestSegmentIsRemoved()
+      throws Exception {
+    String manifestKey = ArchiveLayout.manifestKey(SHOP, 2);
+    String segmentKey =
+        new ArchiveReader(new FileSystemObjectStore(archive))
+            .readManifest(SHOP, 2)
+            .orElseThrow()
+            .manifest()
+            .segmentKey();
+    Files.delete(archive.resolve(segmentKey));
+    Files.delete(archive.resolve(manifestKey));
+
+    assertThat(run("verify", "--archive", uri)).as("the archive alone").isZero();
+    assertThat(verifyAnchored()).isEqualTo(4);
+    assertThat(stdout()).contains("ROLLED_BACK " + manifestKey).contains("FAILED");
+  }
+
+  @Test
+  void shouldNameTheRecordWhenTheTopicHoldsSomethingElseThanManifests() throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, new byte[] {1}, new byte[] {1, 2, 3})).get();
+    }
+
+    assertThat(verifyAnchored()).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(
+            "Cannot read manifests topic "
+                + topic
+                + ": the record at partition 0 offset 3 is not"
+                + " a manifest");
+  }
+
+  @Test
+  void shouldReportTheAnchorCountInJson() {
+    assertThat(
+            run(
+                "verify",
+                "--archive",
+                uri,
+                "--json",
+                "--bootstrap-servers",
+                KafkaBroker.bootstrapServers(),
+                "--manifests-topic",
+                topic))
+        .isZero();
+    assertThat(stdout()).contains("\"anchoredStreams\" : 1").contains("\"clean\" : true");
+  }
+
+  @Test
+  void shouldNameTheTopicWhenItDoesNotExist() {
+    int code =
+        run(
+            "verify",
+            "--archive",
+            uri,
+            "--bootstrap-servers",
+            KafkaBroker.bootstrapServers(),
+            "--manifests-topic",
+            "no-such.manifests",
+            "--kafka-timeout",
+            "10s");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("Cannot read manifests topic no-such.manifests: it does not exist");
+  }
+}
