@@ -3,15 +3,20 @@ package io.walstream.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.verify.Anchor;
+import io.walstream.archive.verify.AnchorCheck;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.StreamReport;
 import io.walstream.archiver.config.ArchiverConfig;
+import io.walstream.restorer.verify.PublishedManifests;
 import io.walstream.schemas.testing.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +56,21 @@ class CrashTortureIT {
     return m;
   }
 
+  /**
+   * Every manifest a committed Kafka transaction published is in the archive, byte for byte: no
+   * crash may publish a manifest the archive does not keep.
+   */
+  private void assertHoldsEveryPublishedManifest(ObjectStore store) {
+    Collection<Anchor> anchors =
+        PublishedManifests.read(
+            Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()),
+            "manifests-" + suffix,
+            Duration.ofSeconds(60));
+    assertThat(anchors).isNotEmpty();
+    AnchorCheck check = new AnchorCheck(new ArchiveReader(store));
+    assertThat(anchors).allSatisfy(a -> assertThat(check.check(a)).as(a.toString()).isEmpty());
+  }
+
   @Test
   void shouldLoseNothingAndDuplicateNothingWhenArchiversAreKilledAtRandom() throws Exception {
     int kills = Report.soak(20);
@@ -74,6 +94,7 @@ class CrashTortureIT {
     List<StreamReport> reports;
     try (ObjectStore store = new FileSystemObjectStore(dir.resolve("archive"))) {
       reports = new ChainVerifier(store).verifyAll();
+      assertHoldsEveryPublishedManifest(store);
       int mismatches = Oracle.mismatches(store, ledger.validRecords(), dir, 3, 11);
       assertThat(mismatches).as("restores that differ from the model").isZero();
     }
@@ -126,6 +147,7 @@ class CrashTortureIT {
     try (ObjectStore store = new FileSystemObjectStore(dir.resolve("archive"))) {
       assertThat(new ChainVerifier(store).verifyAll())
           .allSatisfy(r -> assertThat(r.clean()).isTrue());
+      assertHoldsEveryPublishedManifest(store);
     }
     Report.row(
         "two archivers racing, SIGKILLed in turn",
