@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
-import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
-import io.walstream.archive.writer.CommitResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,17 +29,13 @@ class RestoreCommandTest {
   void buildArchive() {
     archive = dir.resolve("archive");
     uri = archive.toUri().toString();
-    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
-    StreamId stream = new StreamId("shop", "walstream.changes", 0);
-    StreamHead head = writer.loadHead(stream);
-    for (int i = 0; i < 4; i++) {
-      head =
-          ((CommitResult.Committed)
-                  writer.commit(
-                      head,
-                      Records.batch(Records.transactions("shop", 100 + 3L * i, 3, 2), 6L * i)))
-              .head();
-    }
+    Records.archive(
+        new ArchiveWriter(new FileSystemObjectStore(archive), "test"),
+        new StreamId("shop", "walstream.changes", 0),
+        100,
+        4,
+        3,
+        2);
   }
 
   private int run(String... args) {

@@ -6,7 +6,6 @@ import io.walstream.archive.format.ManifestAvro;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
-import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
@@ -21,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -51,17 +51,13 @@ class VerifyCommandIT {
     uri = archive.toUri().toString();
     topic = "verify-" + UUID.randomUUID().toString().substring(0, 8) + ".manifests";
     KafkaBroker.createTopics(1, topic);
-    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
-    StreamHead head = writer.loadHead(SHOP);
+    List<CommitResult.Committed> committed =
+        Records.archive(
+            new ArchiveWriter(new FileSystemObjectStore(archive), "test"), SHOP, 100, 3, 2, 2);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < 3; i++) {
-        CommitResult.Committed c =
-            (CommitResult.Committed)
-                writer.commit(
-                    head, Records.batch(Records.transactions("shop", 100 + 2L * i, 2, 2), 4L * i));
-        head = c.head();
+      for (CommitResult.Committed c : committed) {
         byte[] value =
             MANIFESTS.encode(ManifestAvro.toAvro(c.manifest(), c.head().manifestSha256()));
         producer

@@ -3,11 +3,9 @@ package io.walstream.restorer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walstream.archive.layout.StreamId;
-import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
-import io.walstream.archive.writer.CommitResult;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.restorer.testing.RestoreProcess;
@@ -30,17 +28,13 @@ class KilledRestoreIT {
   @Test
   void shouldLeaveNoOutputWhenKilledMidwayAndSucceedWhenRerun() throws Exception {
     Path archive = dir.resolve("archive");
-    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
-    StreamId stream = new StreamId("shop", "walstream.changes", 0);
-    StreamHead head = writer.loadHead(stream);
-    for (int i = 0; i < 20; i++) {
-      head =
-          ((CommitResult.Committed)
-                  writer.commit(
-                      head,
-                      Records.batch(Records.transactions("shop", 1000 + 50L * i, 50, 2), 100L * i)))
-              .head();
-    }
+    Records.archive(
+        new ArchiveWriter(new FileSystemObjectStore(archive), "test"),
+        new StreamId("shop", "walstream.changes", 0),
+        1000,
+        20,
+        50,
+        2);
     Path output = dir.resolve("out").resolve("shop.db");
     killAfter(archive, output, 600);
 
@@ -59,17 +53,13 @@ class KilledRestoreIT {
   /** 80 000 records: 40 000 transactions of an order and a customer, lsn 1000 to 40999. */
   private Path bigArchive() {
     Path archive = dir.resolve("big-archive");
-    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
-    StreamHead head = writer.loadHead(new StreamId("shop", "walstream.changes", 0));
-    for (int i = 0; i < 40; i++) {
-      head =
-          ((CommitResult.Committed)
-                  writer.commit(
-                      head,
-                      Records.batch(
-                          Records.transactions("shop", 1000 + 1000L * i, 1000, 2), 2000L * i)))
-              .head();
-    }
+    Records.archive(
+        new ArchiveWriter(new FileSystemObjectStore(archive), "test"),
+        new StreamId("shop", "walstream.changes", 0),
+        1000,
+        40,
+        1000,
+        2);
     return archive;
   }
 

@@ -1,6 +1,10 @@
 package io.walstream.archive.testing;
 
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archive.writer.Batch;
+import io.walstream.archive.writer.CommitResult;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
 import java.time.Instant;
@@ -44,6 +48,39 @@ public final class Records {
       }
     }
     return records;
+  }
+
+  /**
+   * Commits {@code segments} segments to {@code stream}, each of {@code transactionsPerSegment}
+   * {@link #transactions} of {@code perTx} records; lsns run on from {@code firstLsn} and source
+   * offsets from 0, without gaps.
+   *
+   * @return what each commit returned, in chain order
+   */
+  public static List<CommitResult.Committed> archive(
+      ArchiveWriter writer,
+      StreamId stream,
+      long firstLsn,
+      int segments,
+      int transactionsPerSegment,
+      int perTx) {
+    List<CommitResult.Committed> committed = new ArrayList<>();
+    StreamHead head = writer.loadHead(stream);
+    for (int i = 0; i < segments; i++) {
+      List<ChangeRecord> records =
+          transactions(
+              stream.database(),
+              firstLsn + (long) transactionsPerSegment * i,
+              transactionsPerSegment,
+              perTx);
+      CommitResult result = writer.commit(head, batch(records, (long) i * records.size()));
+      if (!(result instanceof CommitResult.Committed c)) {
+        throw new IllegalStateException("Cannot archive test segment " + i + ": " + result);
+      }
+      committed.add(c);
+      head = c.head();
+    }
+    return committed;
   }
 
   /** A batch of {@code records} read from consecutive offsets starting at {@code firstOffset}. */

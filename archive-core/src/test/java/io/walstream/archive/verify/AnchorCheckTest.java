@@ -7,11 +7,9 @@ import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
-import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.InMemoryObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
-import io.walstream.archive.writer.CommitResult;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,16 +20,7 @@ class AnchorCheckTest {
 
   @BeforeEach
   void archiveThreeSegments() {
-    ArchiveWriter writer = new ArchiveWriter(store, "test");
-    StreamHead head = writer.loadHead(SHOP);
-    for (int i = 0; i < 3; i++) {
-      head =
-          ((CommitResult.Committed)
-                  writer.commit(
-                      head,
-                      Records.batch(Records.transactions("shop", 100 + 2L * i, 2, 2), 4L * i)))
-              .head();
-    }
+    Records.archive(new ArchiveWriter(store, "test"), SHOP, 100, 3, 2, 2);
   }
 
   private Anchor published(long seq) {

@@ -6,11 +6,9 @@ import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
-import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
-import io.walstream.archive.writer.CommitResult;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -182,13 +180,13 @@ public final class CorruptionFixtures {
 
   /** Builds a clean archive of {@link #SEGMENTS} segments in {@code directory}. */
   public static void writeCleanArchive(Path directory) {
-    ArchiveWriter writer =
-        new ArchiveWriter(new FileSystemObjectStore(directory), "fixture-writer");
-    StreamHead head = writer.loadHead(STREAM);
-    for (int i = 0; i < SEGMENTS; i++) {
-      var batch = Records.batch(Records.transactions("shop", 100 + 2L * i, 2, 3), 6L * i);
-      head = ((CommitResult.Committed) writer.commit(head, batch)).head();
-    }
+    Records.archive(
+        new ArchiveWriter(new FileSystemObjectStore(directory), "fixture-writer"),
+        STREAM,
+        100,
+        SEGMENTS,
+        2,
+        3);
   }
 
   public static void main(String[] args) throws IOException {
