@@ -15,6 +15,7 @@ import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.testing.Postgres;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
+import io.walstream.schemas.error.WalstreamException;
 import io.walstream.schemas.value.Values;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -147,6 +148,35 @@ class PostgresRestoreIT {
                     .restore(
                         "shop", new RestoreTarget.Latest(), PostgresSink.open(URL, schema, true)))
         .isInstanceOf(IntegrityException.class);
+
+    assertThat(count("SELECT count(*) FROM \"" + schema + "\".orders")).isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name LIKE '\\_walstream\\_staging\\_%'"))
+        .isZero();
+  }
+
+  @Test
+  void shouldFailCleanlyWhenPostgresCannotHoldAValueTheArchiveKeeps() throws Exception {
+    archive();
+    new Restorer(store)
+        .restore("shop", new RestoreTarget.AtLsn(1), PostgresSink.open(URL, schema, false));
+    Map<String, Object> after = new LinkedHashMap<>();
+    after.put("id", 9L);
+    after.put("note", "nul \u0000 inside");
+    ArchiveWriter writer = new ArchiveWriter(store, "pg-test");
+    StreamId stream = new StreamId("shop", "walstream.changes", 0);
+    writer.commit(
+        writer.loadHead(stream),
+        Batch.of(List.of(record(Op.INSERT, 9, after, 5, true)), 4, 4, 4, null));
+
+    assertThatThrownBy(
+            () ->
+                new Restorer(store)
+                    .restore(
+                        "shop", new RestoreTarget.Latest(), PostgresSink.open(URL, schema, true)))
+        .isInstanceOf(WalstreamException.class)
+        .hasMessageContaining("0x00");
 
     assertThat(count("SELECT count(*) FROM \"" + schema + "\".orders")).isEqualTo(1);
     assertThat(
