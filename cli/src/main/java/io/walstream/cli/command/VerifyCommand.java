@@ -9,6 +9,7 @@ import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
 import io.walstream.restorer.verify.PublishedManifests;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -75,12 +76,14 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    // Parsed before the archive is read, so that a typo does not cost a whole verification.
+    Duration timeout = Durations.parse(spec.commandLine(), "--kafka-timeout", kafkaTimeout);
     try (ObjectStore store = archive.open()) {
       ChainVerifier verifier = new ChainVerifier(store);
       List<StreamReport> reports =
           database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
       if (bootstrapServers != null) {
-        reports = anchored(reports, new ArchiveReader(store));
+        reports = anchored(reports, new ArchiveReader(store), timeout);
       }
       boolean clean = reports.stream().allMatch(StreamReport::clean);
       if (json) {
@@ -105,15 +108,15 @@ public final class VerifyCommand implements Callable<Integer> {
    * The reports with the anchor check of every stream published to the manifests topic; a stream
    * published but absent from the archive gets a report of its own.
    */
-  private List<StreamReport> anchored(List<StreamReport> reports, ArchiveReader reader) {
+  private List<StreamReport> anchored(
+      List<StreamReport> reports, ArchiveReader reader, Duration timeout) {
     Map<StreamId, StreamReport> byStream = new LinkedHashMap<>();
     reports.forEach(r -> byStream.put(r.stream(), r));
     AnchorCheck check = new AnchorCheck(reader);
     Collection<Anchor> anchors =
         PublishedManifests.read(
-            Map.of("bootstrap.servers", bootstrapServers),
-            manifestsTopic,
-            Durations.parse(spec.commandLine(), "--kafka-timeout", kafkaTimeout));
+            Map.of("bootstrap.servers", bootstrapServers), manifestsTopic, timeout);
+    anchoredStreams = 0;
     for (Anchor anchor : anchors) {
       if (database != null && !database.equals(anchor.stream().database())) {
         continue;
@@ -121,8 +124,8 @@ public final class VerifyCommand implements Callable<Integer> {
       StreamReport report =
           byStream.getOrDefault(anchor.stream(), StreamReport.empty(anchor.stream()));
       byStream.put(anchor.stream(), report.withFindings(check.check(anchor)));
+      anchoredStreams++;
     }
-    anchoredStreams = anchors.size();
     return List.copyOf(byStream.values());
   }
 
