@@ -3,7 +3,10 @@ package io.walstream.cli.demo;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
+import io.walstream.archive.verify.Anchor;
+import io.walstream.archive.verify.AnchorCheck;
 import io.walstream.archive.verify.ChainVerifier;
+import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
 import io.walstream.archiver.app.ArchiverApp;
 import io.walstream.archiver.config.ArchiverConfig;
@@ -11,6 +14,7 @@ import io.walstream.cli.local.LocalBroker;
 import io.walstream.restorer.service.RestoreClient;
 import io.walstream.restorer.service.RestoreService;
 import io.walstream.restorer.service.RestoreServiceConfig;
+import io.walstream.restorer.verify.PublishedManifests;
 import io.walstream.restorer.verify.VerifiedArchive;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.error.WalstreamException;
@@ -19,6 +23,7 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +37,7 @@ import java.util.Map;
 public final class Demo implements AutoCloseable {
   static final String CHANGES = "walstream.changes";
   static final String DLQ = "walstream.dlq";
+  static final String MANIFESTS = "walstream.manifests";
 
   private final DemoDirectory dir;
   private final PrintStream out;
@@ -74,6 +80,7 @@ public final class Demo implements AutoCloseable {
     List<StreamReport> verified;
     try (ObjectStore store = ObjectStores.open(dir.archive().toUri().toString())) {
       verified = new ChainVerifier(store).verifyAll();
+      checkAgainstManifestsTopic(new ArchiveReader(store));
     }
     if (!verified.stream().allMatch(StreamReport::clean)) {
       failures.add("verify found problems: " + verified);
@@ -90,6 +97,32 @@ public final class Demo implements AutoCloseable {
             failures,
             (System.nanoTime() - started) / 1e9);
     return failures.isEmpty();
+  }
+
+  /**
+   * What {@code verify --bootstrap-servers} checks: every stream's newest manifest on the manifests
+   * topic is in the archive, byte for byte.
+   */
+  private void checkAgainstManifestsTopic(ArchiveReader reader) {
+    step("Checking the archive against the manifests topic");
+    Collection<Anchor> anchors =
+        PublishedManifests.read(
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            MANIFESTS,
+            Duration.ofSeconds(30));
+    AnchorCheck check = new AnchorCheck(reader);
+    List<Finding> findings = new ArrayList<>();
+    anchors.forEach(anchor -> findings.addAll(check.check(anchor)));
+    if (findings.isEmpty() && !anchors.isEmpty()) {
+      done("the newest published manifest of each of " + anchors.size() + " streams is there");
+    } else {
+      done("problems");
+      failures.add(
+          "the archive differs from the manifests topic ("
+              + anchors.size()
+              + " streams published): "
+              + findings);
+    }
   }
 
   private List<DemoRestore.Outcome> restore(List<ChangeRecord> shop) throws Exception {
@@ -151,6 +184,7 @@ public final class Demo implements AutoCloseable {
     m.put(ArchiverConfig.SEGMENT_MAX_RECORDS, "500");
     m.put(ArchiverConfig.SEGMENT_MAX_AGE_MS, "500");
     m.put(ArchiverConfig.METRICS_PORT, "-1");
+    m.put(ArchiverConfig.MANIFESTS_TOPIC, MANIFESTS);
     m.put("application.id", "walstream-demo-archiver");
     m.put("state.dir", dir.root().resolve("state").toString());
     return m;
