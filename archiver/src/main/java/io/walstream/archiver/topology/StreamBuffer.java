@@ -22,8 +22,9 @@ final class StreamBuffer {
   private final StreamId stream;
   private StreamHead head;
   private List<EncodedRecord> records = new ArrayList<>();
+  private static final int INITIAL_OFFSETS = 1024;
   // Source offsets of the open segment's records, unboxed; records.size() of them are in use.
-  private long[] offsets = new long[1024];
+  private long[] offsets = new long[INITIAL_OFFSETS];
   // Oldest first: the batches of this stream's cuts that are still being committed.
   private final ArrayDeque<SegmentCommitter.StreamBatch> inFlight = new ArrayDeque<>();
 
@@ -130,6 +131,9 @@ final class StreamBuffer {
             head, records, Arrays.copyOf(offsets, records.size()), handledThroughOffset);
     inFlight.addLast(batch);
     records = new ArrayList<>();
+    // Started small again: keeping each stream's largest segment ever would hold memory for every
+    // database that was once busy.
+    offsets = new long[INITIAL_OFFSETS];
     return batch;
   }
 
