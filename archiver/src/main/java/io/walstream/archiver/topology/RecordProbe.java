@@ -226,34 +226,31 @@ final class RecordProbe {
 
   /** A zig-zag varint of at most 5 bytes, as Avro's decoder reads an int. */
   private int readInt() {
-    int n = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      if (pos >= limit) {
-        throw truncated();
-      }
-      int b = buf[pos++] & 0xFF;
-      n |= (b & 0x7F) << shift;
-      if (b < 0x80) {
-        return (n >>> 1) ^ -(n & 1);
-      }
-    }
-    throw malformed("invalid int encoding");
+    // Bits beyond 32 of a fifth byte are dropped, as Avro drops them.
+    int n = (int) varint(5, "int");
+    return (n >>> 1) ^ -(n & 1);
   }
 
   /** A zig-zag varint of at most 10 bytes, as Avro's decoder reads a long. */
   private long readLong() {
+    long n = varint(10, "long");
+    return (n >>> 1) ^ -(n & 1);
+  }
+
+  /** The bits of a varint of at most {@code maxBytes} bytes; Avro refuses a longer one. */
+  private long varint(int maxBytes, String type) {
     long n = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
+    for (int i = 0; i < maxBytes; i++) {
       if (pos >= limit) {
         throw truncated();
       }
       int b = buf[pos++] & 0xFF;
-      n |= (long) (b & 0x7F) << shift;
+      n |= (long) (b & 0x7F) << (7 * i);
       if (b < 0x80) {
-        return (n >>> 1) ^ -(n & 1);
+        return n;
       }
     }
-    throw malformed("invalid long encoding");
+    throw malformed("invalid " + type + " encoding");
   }
 
   /** Not empty and free of control characters (C0, DEL, and C1 as UTF-8 {@code C2 80..9F}). */
