@@ -1,6 +1,7 @@
 package io.walstream.archive.verify;
 
 import io.walstream.archive.layout.StreamId;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,7 +42,7 @@ public record StreamReport(
 
   /** This report with {@code more} findings after its own. */
   public StreamReport withFindings(List<Finding> more) {
-    List<Finding> all = new java.util.ArrayList<>(findings);
+    List<Finding> all = new ArrayList<>(findings);
     all.addAll(more);
     return new StreamReport(
         stream,

@@ -72,7 +72,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  private int anchoredStreams = -1;
+  /** The reports after the anchor check, and how many published streams were checked. */
+  private record Anchored(List<StreamReport> reports, int streams) {}
 
   @Override
   public Integer call() {
@@ -82,8 +83,11 @@ public final class VerifyCommand implements Callable<Integer> {
       ChainVerifier verifier = new ChainVerifier(store);
       List<StreamReport> reports =
           database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
+      int anchoredStreams = -1;
       if (bootstrapServers != null) {
-        reports = anchored(reports, new ArchiveReader(store), timeout);
+        Anchored anchored = anchored(reports, new ArchiveReader(store), timeout);
+        reports = anchored.reports();
+        anchoredStreams = anchored.streams();
       }
       boolean clean = reports.stream().allMatch(StreamReport::clean);
       if (json) {
@@ -93,7 +97,7 @@ public final class VerifyCommand implements Callable<Integer> {
         }
         System.out.println(Json.write(out));
       } else {
-        print(reports, clean, new ArchiveReader(store).allStreams().size());
+        print(reports, clean);
         if (anchoredStreams >= 0) {
           System.out.printf(
               "checked against the newest manifests of %d streams on topic %s%n",
@@ -108,15 +112,14 @@ public final class VerifyCommand implements Callable<Integer> {
    * The reports with the anchor check of every stream published to the manifests topic; a stream
    * published but absent from the archive gets a report of its own.
    */
-  private List<StreamReport> anchored(
-      List<StreamReport> reports, ArchiveReader reader, Duration timeout) {
+  private Anchored anchored(List<StreamReport> reports, ArchiveReader reader, Duration timeout) {
     Map<StreamId, StreamReport> byStream = new LinkedHashMap<>();
     reports.forEach(r -> byStream.put(r.stream(), r));
     AnchorCheck check = new AnchorCheck(reader);
     Collection<Anchor> anchors =
         PublishedManifests.read(
             Map.of("bootstrap.servers", bootstrapServers), manifestsTopic, timeout);
-    anchoredStreams = 0;
+    int checked = 0;
     for (Anchor anchor : anchors) {
       if (database != null && !database.equals(anchor.stream().database())) {
         continue;
@@ -124,12 +127,12 @@ public final class VerifyCommand implements Callable<Integer> {
       StreamReport report =
           byStream.getOrDefault(anchor.stream(), StreamReport.empty(anchor.stream()));
       byStream.put(anchor.stream(), report.withFindings(check.check(anchor)));
-      anchoredStreams++;
+      checked++;
     }
-    return List.copyOf(byStream.values());
+    return new Anchored(List.copyOf(byStream.values()), checked);
   }
 
-  private static void print(List<StreamReport> reports, boolean clean, int streams) {
+  private static void print(List<StreamReport> reports, boolean clean) {
     long segments = 0;
     long records = 0;
     long bytes = 0;
