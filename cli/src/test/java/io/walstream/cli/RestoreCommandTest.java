@@ -8,9 +8,6 @@ import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,8 +19,7 @@ class RestoreCommandTest {
   @TempDir Path dir;
   private Path archive;
   private String uri;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CapturedCli cli = new CapturedCli();
 
   @BeforeEach
   void buildArchive() {
@@ -39,28 +35,15 @@ class RestoreCommandTest {
   }
 
   private int run(String... args) {
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      var cli = WalstreamCommand.commandLine();
-      cli.setErr(
-          new java.io.PrintWriter(
-              new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-      return cli.execute(args);
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-    }
+    return cli.run(args);
   }
 
   private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
+    return cli.stdout();
   }
 
   private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+    return cli.stderr();
   }
 
   @Test

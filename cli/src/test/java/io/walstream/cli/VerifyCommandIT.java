@@ -13,10 +13,6 @@ import io.walstream.archive.writer.CommitResult;
 import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.testing.KafkaBroker;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStreamWriter;
-import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +37,7 @@ class VerifyCommandIT {
   private Path archive;
   private String uri;
   private String topic;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final CapturedCli cli = new CapturedCli();
 
   /** Three segments in the archive, each manifest published as the archiver publishes it. */
   @BeforeEach
@@ -54,9 +49,7 @@ class VerifyCommandIT {
     List<CommitResult.Committed> committed =
         Records.archive(
             new ArchiveWriter(new FileSystemObjectStore(archive), "test"), SHOP, 100, 3, 2, 2);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
       for (CommitResult.Committed c : committed) {
         byte[] value =
             MANIFESTS.encode(ManifestAvro.toAvro(c.manifest(), c.head().manifestSha256()));
@@ -69,22 +62,13 @@ class VerifyCommandIT {
     }
   }
 
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    PrintStream stdout = System.out;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      var cli = WalstreamCommand.commandLine();
-      cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-      return cli.execute(args);
-    } finally {
-      System.setOut(stdout);
-    }
+  private static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(
+        KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   private int verifyAnchored() {
-    return run(
+    return cli.run(
         "verify",
         "--archive",
         uri,
@@ -94,14 +78,10 @@ class VerifyCommandIT {
         topic);
   }
 
-  private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
   @Test
   void shouldBeCleanWhenTheArchiveHoldsEveryPublishedManifest() {
     assertThat(verifyAnchored()).isZero();
-    assertThat(stdout())
+    assertThat(cli.stdout())
         .contains("CLEAN: 1 streams, 3 segments")
         .contains("checked against the newest manifests of 1 streams on topic " + topic);
   }
@@ -119,21 +99,19 @@ class VerifyCommandIT {
     Files.delete(archive.resolve(segmentKey));
     Files.delete(archive.resolve(manifestKey));
 
-    assertThat(run("verify", "--archive", uri)).as("the archive alone").isZero();
+    assertThat(new CapturedCli().run("verify", "--archive", uri)).as("the archive alone").isZero();
     assertThat(verifyAnchored()).isEqualTo(4);
-    assertThat(stdout()).contains("ROLLED_BACK " + manifestKey).contains("FAILED");
+    assertThat(cli.stdout()).contains("ROLLED_BACK " + manifestKey).contains("FAILED");
   }
 
   @Test
   void shouldNameTheRecordWhenTheTopicHoldsSomethingElseThanManifests() throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
       producer.send(new ProducerRecord<>(topic, new byte[] {1}, new byte[] {1, 2, 3})).get();
     }
 
     assertThat(verifyAnchored()).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(cli.stderr())
         .contains(
             "Cannot read manifests topic "
                 + topic
@@ -144,7 +122,7 @@ class VerifyCommandIT {
   @Test
   void shouldReportTheAnchorCountInJson() {
     assertThat(
-            run(
+            cli.run(
                 "verify",
                 "--archive",
                 uri,
@@ -154,13 +132,13 @@ class VerifyCommandIT {
                 "--manifests-topic",
                 topic))
         .isZero();
-    assertThat(stdout()).contains("\"anchoredStreams\" : 1").contains("\"clean\" : true");
+    assertThat(cli.stdout()).contains("\"anchoredStreams\" : 1").contains("\"clean\" : true");
   }
 
   @Test
   void shouldNameTheTopicWhenItDoesNotExist() {
     int code =
-        run(
+        cli.run(
             "verify",
             "--archive",
             uri,
@@ -172,7 +150,7 @@ class VerifyCommandIT {
             "10s");
 
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(cli.stderr())
         .contains("Cannot read manifests topic no-such.manifests: it does not exist");
   }
 }

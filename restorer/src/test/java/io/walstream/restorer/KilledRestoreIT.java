@@ -27,14 +27,7 @@ class KilledRestoreIT {
 
   @Test
   void shouldLeaveNoOutputWhenKilledMidwayAndSucceedWhenRerun() throws Exception {
-    Path archive = dir.resolve("archive");
-    Records.archive(
-        new ArchiveWriter(new FileSystemObjectStore(archive), "test"),
-        new StreamId("shop", "walstream.changes", 0),
-        1000,
-        20,
-        50,
-        2);
+    Path archive = shopArchive("archive", 20, 50);
     Path output = dir.resolve("out").resolve("shop.db");
     killAfter(archive, output, 600);
 
@@ -52,13 +45,18 @@ class KilledRestoreIT {
 
   /** 80 000 records: 40 000 transactions of an order and a customer, lsn 1000 to 40999. */
   private Path bigArchive() {
-    Path archive = dir.resolve("big-archive");
+    return shopArchive("big-archive", 40, 1000);
+  }
+
+  /** Segments of transactions of two records each for shop, from lsn 1000, in {@code name}. */
+  private Path shopArchive(String name, int segments, int transactionsPerSegment) {
+    Path archive = dir.resolve(name);
     Records.archive(
         new ArchiveWriter(new FileSystemObjectStore(archive), "test"),
         new StreamId("shop", "walstream.changes", 0),
         1000,
-        40,
-        1000,
+        segments,
+        transactionsPerSegment,
         2);
     return archive;
   }

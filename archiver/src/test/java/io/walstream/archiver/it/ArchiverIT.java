@@ -169,7 +169,10 @@ class ArchiverIT {
 
   @Test
   void shouldArchiveExactlyTheValidRecordsIntoAFilesystemArchive() {
-    archiveAndCheck(dir.toUri().toString(), "fs" + UUID.randomUUID().toString().substring(0, 6), 3);
+    archiveAndCheck(
+        dir.toUri().toString(),
+        "fs" + UUID.randomUUID().toString().substring(0, 6),
+        SegmentFormat.ZSTD_LEVEL);
   }
 
   @Test
