@@ -4,6 +4,7 @@ import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.apply.Progress;
 import io.walstream.restorer.apply.TransactionMerger;
+import io.walstream.restorer.plan.GapPolicy;
 import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreTarget;
@@ -37,24 +38,33 @@ public final class Restorer {
     this.parallelism = parallelism;
   }
 
-  /** The plan for restoring {@code database} to {@code target}; reads manifests only. */
-  public RestorePlan plan(String database, RestoreTarget target) {
-    return RestorePlanner.plan(database, archive.chains(database), target);
+  /**
+   * The plan for restoring {@code database} to {@code target}; reads manifests only.
+   *
+   * @throws io.walstream.restorer.plan.TargetNotRestorableException when the target is outside the
+   *     window, or past a recorded gap under {@link GapPolicy#REFUSE}
+   */
+  public RestorePlan plan(String database, RestoreTarget target, GapPolicy gaps) {
+    return RestorePlanner.plan(database, archive.chains(database), target, gaps);
   }
 
   /**
-   * Restores {@code database} to {@code target} into {@code sink}; on any failure the sink is
-   * aborted, leaving its target untouched.
+   * Restores {@code database} to {@code target} into {@code sink}, refusing targets past a gap; on
+   * any failure the sink is aborted, leaving its target untouched.
    */
   public Result restore(String database, RestoreTarget target, Sink sink) {
-    return restore(database, target, sink, Progress.NONE);
+    return restore(database, target, GapPolicy.REFUSE, sink, Progress.NONE);
   }
 
-  /** As {@link #restore(String, RestoreTarget, Sink)}, reporting progress per verified segment. */
-  public Result restore(String database, RestoreTarget target, Sink sink, Progress progress) {
+  /**
+   * As {@link #restore(String, RestoreTarget, Sink)} under the given gap policy, reporting progress
+   * per verified segment.
+   */
+  public Result restore(
+      String database, RestoreTarget target, GapPolicy gaps, Sink sink, Progress progress) {
     RestorePlan plan;
     try {
-      plan = plan(database, target);
+      plan = plan(database, target, gaps);
     } catch (RuntimeException e) {
       sink.abort();
       throw e;

@@ -12,6 +12,7 @@ import io.walstream.archive.store.InMemoryObjectStore;
 import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archive.writer.Batch;
 import io.walstream.archive.writer.CommitResult;
+import io.walstream.restorer.plan.GapPolicy;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.plan.TargetNotRestorableException;
 import io.walstream.restorer.sink.SqliteRows;
@@ -234,7 +235,7 @@ class RestorerTest {
       expected.values().removeIf(java.util.Map::isEmpty);
       actual.values().removeIf(java.util.Map::isEmpty);
       assertThat(actual).as("restore to %s", target).isEqualTo(expected);
-      assertThat(result.outcome().incompleteRecords()).isZero();
+      assertThat(result.outcome().pendingRecords()).isZero();
     }
   }
 
@@ -284,6 +285,7 @@ class RestorerTest {
             .restore(
                 "shop",
                 new RestoreTarget.Latest(),
+                GapPolicy.REFUSE,
                 SqliteSink.open(dir.resolve("p.db"), false),
                 (done, total, bytes, totalBytes) ->
                     reports.add(new long[] {done, total, bytes, totalBytes}));
@@ -317,7 +319,7 @@ class RestorerTest {
     Restorer.Result result = restore(new RestoreTarget.Latest(), dir.resolve("tail.db"));
 
     assertThat(result.outcome().transactions()).isEqualTo(1);
-    assertThat(result.outcome().incompleteRecords()).isEqualTo(1);
+    assertThat(result.outcome().pendingRecords()).isEqualTo(1);
     assertThat(result.outcome().lastLsn()).isEqualTo(10);
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("tail.db"));
         Statement s = c.createStatement();

@@ -125,6 +125,7 @@ public final class RequestRestoreCommand implements Callable<Integer> {
             .setTarget(what.target.toSpec())
             .setSink(sink)
             .setDryRun(what.dryRun)
+            .setAcceptGaps(what.acceptGaps)
             .setParallelism(parallelism)
             .setRequestedBy(System.getProperty("user.name"))
             .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
       "0:restored (or planned, with --dry-run)",
       "1:other failure",
       "2:usage error",
-      "3:target not restorable (outside the window)",
+      "3:target not restorable (outside the window, or past a recorded gap without --accept-gaps)",
       "4:integrity failure in the archive"
     })
 public final class RestoreCommand implements Callable<Integer> {
@@ -64,7 +64,7 @@ public final class RestoreCommand implements Callable<Integer> {
       }
       Restorer restorer = new Restorer(store, parallelism);
       if (what.dryRun) {
-        printPlan(restorer.plan(what.database, restoreTarget));
+        printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy()));
         return 0;
       }
       what.requireOneDestination(spec.commandLine());
@@ -72,7 +72,8 @@ public final class RestoreCommand implements Callable<Integer> {
           what.output != null
               ? SqliteSink.open(what.output, what.force)
               : PostgresSink.open(what.jdbcUrl, what.schemaOrDatabase(), what.force);
-      Restorer.Result result = restorer.restore(what.database, restoreTarget, sink, progress());
+      Restorer.Result result =
+          restorer.restore(what.database, restoreTarget, what.gapPolicy(), sink, progress());
       printResult(result);
       return 0;
     }
@@ -86,6 +87,7 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("window", plan.window().toString());
       out.put("segments", plan.segments());
       out.put("bytes", plan.bytes());
+      out.put("gapsCrossed", plan.gapsCrossed().stream().map(Object::toString).toList());
       out.put(
           "streams",
           plan.streams().stream()
@@ -111,6 +113,9 @@ public final class RestoreCommand implements Callable<Integer> {
       System.out.printf("  %-40s %8d %12d%n", s.stream(), s.manifests().size(), bytes);
     }
     System.out.printf("  total: %d segments, %d bytes to fetch%n", plan.segments(), plan.bytes());
+    for (var gap : plan.gapsCrossed()) {
+      System.out.println("  crosses " + gap + " (accepted)");
+    }
   }
 
   /** A one-line progress bar on stderr when it is a terminal; nothing otherwise. */
@@ -157,7 +162,12 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("recoveredLsn", outcome.lastLsn());
       out.put("transactions", outcome.transactions());
       out.put("records", outcome.records());
-      out.put("incompleteRecordsLeftOut", outcome.incompleteRecords());
+      out.put("pendingRecordsLeftOut", outcome.pendingRecords());
+      out.put("pendingLsn", outcome.pendingLsn());
+      out.put("incompleteTransactions", outcome.incomplete().transactions());
+      out.put("incompleteRecords", outcome.incomplete().records());
+      out.put("incompleteLsns", outcome.incomplete().lsns());
+      out.put("gapsCrossed", result.plan().gapsCrossed().stream().map(Object::toString).toList());
       out.put("resumedAfterLsn", outcome.resumedAfterLsn());
       out.put("rows", result.rowsPerTable());
       out.put("durationMs", result.duration().toMillis());
@@ -179,10 +189,6 @@ public final class RestoreCommand implements Callable<Integer> {
           "Resumed an interrupted restore: transactions up to lsn %d were already applied.%n",
           outcome.resumedAfterLsn());
     }
-    if (outcome.incompleteRecords() > 0) {
-      System.out.printf(
-          "Left out %d records of a transaction whose last record is not archived yet.%n",
-          outcome.incompleteRecords());
-    }
+    io.walstream.restorer.Outcomes.notes(outcome, result.plan()).forEach(System.out::println);
   }
 }

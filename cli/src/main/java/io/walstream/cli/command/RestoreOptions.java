@@ -31,6 +31,20 @@ final class RestoreOptions {
   @Option(names = "--dry-run", description = "Plan only; write nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--accept-gaps",
+      description =
+          "Restore even when the target lies past a recorded gap (the result lists every gap"
+              + " crossed); without it such a restore fails with exit code 3.")
+  boolean acceptGaps;
+
+  /** The gap policy the options ask for. */
+  io.walstream.restorer.plan.GapPolicy gapPolicy() {
+    return acceptGaps
+        ? io.walstream.restorer.plan.GapPolicy.ACCEPT
+        : io.walstream.restorer.plan.GapPolicy.REFUSE;
+  }
+
   /** Exactly one of --output and --jdbc; --schema only with --jdbc. */
   void requireOneDestination(CommandLine cli) {
     if ((output == null) == (jdbcUrl == null)) {

@@ -56,6 +56,10 @@ final class StatusText {
         s.getRecoveredTime() == null ? null : Values.formatTimestamp(s.getRecoveredTime()));
     m.put("rowsPerTable", s.getRowsPerTable() == null ? null : new TreeMap<>(s.getRowsPerTable()));
     m.put("durationMs", s.getDurationMs());
+    m.put("gapsCrossed", s.getGapsCrossed() == null ? java.util.List.of() : s.getGapsCrossed());
+    m.put("incompleteTransactions", s.getIncompleteTransactions());
+    m.put("incompleteLsns", s.getIncompleteLsns());
+    m.put("anchorCheck", s.getAnchorCheck());
     m.put("errorClass", s.getErrorClass());
     m.put("errorMessage", s.getErrorMessage());
     m.put("updatedAt", Values.formatTimestamp(s.getUpdatedAt()));

@@ -1,6 +1,5 @@
 package io.walstream.restorer.apply;
 
-import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.restorer.plan.RestorePlan;
@@ -20,21 +19,73 @@ import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 
 /**
- * Merges the planned streams of a database by (lsn, txIndex), groups records into transactions
- * (complete once their {@code txLast} record is read), and hands each complete transaction within
- * the target to the consumer, in order; stops at the first one beyond the target. Holds, per
- * stream, the compressed bytes of the current and the next segment and two decoded chunks of
- * records, so memory is bounded whatever the archive's size.
+ * Merges the planned streams of a database by (lsn, txIndex), groups records into transactions, and
+ * hands each complete transaction within the target to the consumer, in order; stops at the first
+ * one beyond the target. Holds, per stream, the compressed bytes of the current and the next
+ * segment and two decoded chunks of records, so memory is bounded whatever the archive's size.
+ *
+ * <p>A transaction is <em>complete</em> when, in the merged order of all the database's streams,
+ * its records carry {@code txIndex} 0, 1, 2, … without a hole and end with the {@code txLast}
+ * record. Any other group of records sharing an lsn (no {@code txLast}, a skipped or repeated
+ * {@code txIndex}, not starting at 0, records after {@code txLast}) is <em>incomplete</em>: never
+ * applied, never fatal, and reported. The decision is made only from what is archived: while a
+ * stream that has not moved past the transaction's lsn (it ends at its head at or below it) could
+ * still deliver the missing records, the merge stops before the transaction instead, as it does for
+ * the newest transaction whose end is not archived yet.
  */
 public final class TransactionMerger {
-  /** What the merge did. */
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TransactionMerger.class);
+
+  /**
+   * What the merge did.
+   *
+   * @param transactions complete transactions applied
+   * @param records their records
+   * @param lastLsn lsn of the last applied transaction, null when none
+   * @param lastCommitMicros its commit time
+   * @param pendingRecords records of the transaction the merge stopped before because its end may
+   *     still be archived (0 when none)
+   * @param pendingLsn that transaction's lsn, null when none
+   * @param incomplete the incomplete transactions left out
+   * @param resumedAfterLsn the lsn a resumed restore skipped up to, null when not resumed
+   */
   public record Outcome(
       long transactions,
       long records,
       Long lastLsn,
       Long lastCommitMicros,
-      long incompleteRecords,
+      long pendingRecords,
+      Long pendingLsn,
+      Incomplete incomplete,
       Long resumedAfterLsn) {}
+
+  /**
+   * Incomplete transactions left out of a restore.
+   *
+   * @param transactions how many
+   * @param records their records
+   * @param lsns their lsns in order, the first {@link #LISTED} of them
+   */
+  public record Incomplete(long transactions, long records, List<Long> lsns) {
+    /** How many lsns are listed at most. */
+    public static final int LISTED = 100;
+
+    public static final Incomplete NONE = new Incomplete(0, 0, List.of());
+
+    public Incomplete {
+      lsns = List.copyOf(lsns);
+    }
+
+    /** These plus one more transaction of {@code size} records at {@code lsn}. */
+    Incomplete plus(long lsn, int size) {
+      List<Long> more = new ArrayList<>(lsns);
+      if (more.size() < LISTED) {
+        more.add(lsn);
+      }
+      return new Incomplete(transactions + 1, records + size, more);
+    }
+  }
 
   // Records decoded per task: large enough to amortize the hand-off, small enough that a few
   // chunks per stream stay a bounded, small part of the heap.
@@ -121,22 +172,24 @@ public final class TransactionMerger {
                   ? byLsn
                   : Integer.compare(a.current.getTxIndex(), b.current.getTxIndex());
             });
+    List<Cursor> cursors = new ArrayList<>();
     for (RestorePlan.StreamPlan stream : plan.streams()) {
-      Cursor cursor = new Cursor(stream.stream(), stream.manifests().iterator(), fetchers);
+      Cursor cursor = new Cursor(stream, fetchers);
+      cursors.add(cursor);
       if (cursor.advance()) {
         queue.add(cursor);
       }
     }
-    List<ChangeRecord> pending = new ArrayList<>();
+    Group group = new Group();
     long applied = 0;
     long records = 0;
     Long lastLsn = null;
     Long lastCommit = null;
-    Cursor pendingFrom = null;
-    while (!queue.isEmpty()) {
+    Incomplete incomplete = Incomplete.NONE;
+    while (true) {
       Cursor cursor = queue.peek();
-      ChangeRecord record = cursor.current;
-      if (record.getLsn() <= resumeAfter) {
+      ChangeRecord record = cursor == null ? null : cursor.current;
+      if (record != null && record.getLsn() <= resumeAfter) {
         // Applied by the interrupted restore this one resumes.
         queue.poll();
         if (cursor.advance()) {
@@ -144,39 +197,42 @@ public final class TransactionMerger {
         }
         continue;
       }
-      if (!pending.isEmpty() && pending.get(0).getLsn() != record.getLsn()) {
-        if (pendingFrom.current == null) {
-          // The pending transaction's stream ends before its txLast: its end is not archived yet.
-          // Everything after it would leave a hole, so the restore stops before it.
+      if (!group.isEmpty() && (record == null || record.getLsn() != group.lsn())) {
+        // Every planned record of the group's lsn has been read, and it is not a complete
+        // transaction.
+        if (mayStillArrive(cursors, group.lsn())) {
           break;
         }
-        throw new IntegrityException(
-            cursor.key,
-            "Cannot restore: transaction "
-                + pending.get(0).getLsn()
-                + " ends without its txLast record before lsn "
-                + record.getLsn());
+        incomplete = incomplete.plus(group.lsn(), group.size());
+        if (incomplete.transactions() <= Incomplete.LISTED) {
+          LOG.warn(
+              "Restore of {} leaves out incomplete transaction lsn {} ({} records: {})",
+              plan.database(),
+              group.lsn(),
+              group.size(),
+              group.flaw());
+        }
+        group.clear();
       }
-      if (!plan.target().admits(record.getLsn(), Values.toMicros(record.getCommitTime()))) {
+      if (record == null
+          || !plan.target().admits(record.getLsn(), Values.toMicros(record.getCommitTime()))) {
         // Records of a transaction share lsn and commit time: this one and all later are beyond.
-        pending.clear();
         break;
       }
       queue.poll();
       TransactionPosition position =
           new TransactionPosition(cursor.stream, cursor.seq, record.getLsn());
-      pending.add(record);
-      pendingFrom = cursor;
+      group.add(record);
       if (cursor.advance()) {
         queue.add(cursor);
       }
-      if (record.getTxLast()) {
-        transactions.accept(List.copyOf(pending), position);
+      if (group.complete()) {
+        transactions.accept(group.records(), position);
         applied++;
-        records += pending.size();
+        records += group.size();
         lastLsn = record.getLsn();
         lastCommit = Values.toMicros(record.getCommitTime());
-        pending.clear();
+        group.applied();
       }
     }
     return new Outcome(
@@ -184,8 +240,100 @@ public final class TransactionMerger {
         records,
         lastLsn,
         lastCommit,
-        pending.size(),
+        group.size(),
+        group.isEmpty() ? null : group.lsn(),
+        incomplete,
         resumeAfter == Long.MIN_VALUE ? null : resumeAfter);
+  }
+
+  /**
+   * Whether a stream could still deliver records of the transaction at {@code lsn}: one whose
+   * planned records are all read, and which either reaches its head at or below that lsn (later
+   * records may still be archived) or has a segment beyond the plan starting at or below it.
+   */
+  private static boolean mayStillArrive(List<Cursor> cursors, long lsn) {
+    for (Cursor cursor : cursors) {
+      if (cursor.current != null) {
+        continue;
+      }
+      Long beyond = cursor.plan.firstLsnBeyond();
+      boolean open =
+          beyond == null ? cursor.lastLsn == null || cursor.lastLsn <= lsn : beyond <= lsn;
+      if (open) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The records read so far of one lsn, in merged order, and whether they form a complete
+   * transaction: txIndex 0, 1, 2, … ending with txLast.
+   */
+  private static final class Group {
+    private final List<ChangeRecord> records = new ArrayList<>();
+    private long lsn;
+    private boolean complete;
+    private boolean broken;
+    private String flaw = "no txLast record";
+    // After a transaction is applied, further records of its lsn form a group of their own.
+    private Long appliedLsn;
+
+    boolean isEmpty() {
+      return records.isEmpty();
+    }
+
+    long lsn() {
+      return lsn;
+    }
+
+    int size() {
+      return records.size();
+    }
+
+    String flaw() {
+      return flaw;
+    }
+
+    List<ChangeRecord> records() {
+      return List.copyOf(records);
+    }
+
+    boolean complete() {
+      return complete;
+    }
+
+    void add(ChangeRecord record) {
+      if (records.isEmpty()) {
+        lsn = record.getLsn();
+        if (appliedLsn != null && appliedLsn == lsn) {
+          broken = true;
+          flaw = "records after the applied transaction's txLast";
+        }
+      }
+      int expected = records.size();
+      if (!broken && record.getTxIndex() != expected) {
+        broken = true;
+        flaw =
+            expected == 0
+                ? "txIndex starts at " + record.getTxIndex()
+                : "txIndex " + record.getTxIndex() + " follows " + (expected - 1);
+      }
+      records.add(record);
+      complete = !broken && record.getTxLast();
+    }
+
+    void applied() {
+      appliedLsn = lsn;
+      clear();
+    }
+
+    void clear() {
+      records.clear();
+      complete = false;
+      broken = false;
+      flaw = "no txLast record";
+    }
   }
 
   /** A verified segment being read, with its first chunk already decoded. */
@@ -198,9 +346,11 @@ public final class TransactionMerger {
    * deadlock.
    */
   private final class Cursor {
+    private final RestorePlan.StreamPlan plan;
     private final io.walstream.archive.layout.StreamId stream;
     private final Iterator<StoredManifest> manifests;
     private final ExecutorService fetchers;
+    private Long lastLsn;
     private Iterator<ChangeRecord> records = java.util.Collections.emptyIterator();
     private ChangeRecord current;
     private String key;
@@ -210,12 +360,10 @@ public final class TransactionMerger {
     private CompletableFuture<Opened> nextSegment;
     private boolean started;
 
-    Cursor(
-        io.walstream.archive.layout.StreamId stream,
-        Iterator<StoredManifest> manifests,
-        ExecutorService fetchers) {
-      this.stream = stream;
-      this.manifests = manifests;
+    Cursor(RestorePlan.StreamPlan plan, ExecutorService fetchers) {
+      this.plan = plan;
+      this.stream = plan.stream();
+      this.manifests = plan.manifests().iterator();
       this.fetchers = fetchers;
     }
 
@@ -274,6 +422,7 @@ public final class TransactionMerger {
         records = chunk.iterator();
       }
       current = records.next();
+      lastLsn = current.getLsn();
       return true;
     }
 

@@ -6,16 +6,30 @@ import java.util.List;
 
 /**
  * What a restore will read: per stream, the committed manifests from the start of the chain to the
- * first segment past the target, plus the totals to fetch.
+ * first segment past the target, plus the totals to fetch, and every recorded gap the restore
+ * crosses (only ever non-empty under {@link GapPolicy#ACCEPT}).
  */
 public record RestorePlan(
-    String database, RestoreTarget target, RestoreWindow window, List<StreamPlan> streams) {
+    String database,
+    RestoreTarget target,
+    RestoreWindow window,
+    List<StreamPlan> streams,
+    List<Gap> gapsCrossed) {
   public RestorePlan {
     streams = List.copyOf(streams);
+    gapsCrossed = List.copyOf(gapsCrossed);
   }
 
-  /** One stream's part of the plan. */
-  public record StreamPlan(StreamId stream, List<StoredManifest> manifests) {
+  /**
+   * One stream's part of the plan.
+   *
+   * @param stream the stream
+   * @param manifests its manifests to read, from seq 0
+   * @param firstLsnBeyond the first lsn of the stream's first segment left out of the plan (beyond
+   *     the target); null when the plan reaches the stream's head, where later records may still be
+   *     archived
+   */
+  public record StreamPlan(StreamId stream, List<StoredManifest> manifests, Long firstLsnBeyond) {
     public StreamPlan {
       manifests = List.copyOf(manifests);
     }

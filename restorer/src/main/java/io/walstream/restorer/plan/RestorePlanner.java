@@ -14,22 +14,76 @@ import java.util.List;
 public final class RestorePlanner {
   private RestorePlanner() {}
 
-  public static RestorePlan plan(String database, List<StreamChain> chains, RestoreTarget target) {
+  /**
+   * The plan for restoring {@code database} to {@code target}.
+   *
+   * @throws TargetNotRestorableException when the target is outside the window, or lies past a
+   *     recorded gap and {@code gaps} is {@link GapPolicy#REFUSE} (the message names every gap)
+   */
+  public static RestorePlan plan(
+      String database, List<StreamChain> chains, RestoreTarget target, GapPolicy gaps) {
     RestoreWindow window = window(chains);
     requireWithin(database, window, target);
+    List<Gap> crossed = gaps(chains).stream().filter(g -> g.crossedBy(target)).toList();
+    if (!crossed.isEmpty() && gaps == GapPolicy.REFUSE) {
+      throw new TargetNotRestorableException(
+          "Cannot restore database "
+              + database
+              + " to "
+              + describe(target)
+              + " exactly: it lies past "
+              + crossed.size()
+              + (crossed.size() == 1 ? " recorded gap" : " recorded gaps")
+              + " ("
+              + String.join("; ", crossed.stream().map(Gap::toString).toList())
+              + "); restore to a point before it, or accept the gaps (--accept-gaps) to restore"
+              + " without the missing records");
+    }
     List<RestorePlan.StreamPlan> streams = new ArrayList<>();
     for (StreamChain chain : chains) {
       List<StoredManifest> taken = new ArrayList<>();
+      Long beyond = null;
       for (StoredManifest stored : chain.manifests()) {
         Manifest m = stored.manifest();
         if (m.kind() == Manifest.Kind.SEGMENT && !mayHoldAdmitted(m, target)) {
+          beyond = m.firstLsn();
           break;
         }
         taken.add(stored);
       }
-      streams.add(new RestorePlan.StreamPlan(chain.stream(), taken));
+      streams.add(new RestorePlan.StreamPlan(chain.stream(), taken, beyond));
     }
-    return new RestorePlan(database, target, window, streams);
+    return new RestorePlan(database, target, window, streams, crossed);
+  }
+
+  /** Every recorded gap of the chains, each placed after its stream's records before it. */
+  public static List<Gap> gaps(List<StreamChain> chains) {
+    List<Gap> gaps = new ArrayList<>();
+    for (StreamChain chain : chains) {
+      Long lastLsn = null;
+      Long maxCommit = null;
+      for (StoredManifest stored : chain.manifests()) {
+        Manifest m = stored.manifest();
+        if (m.kind() == Manifest.Kind.SEGMENT) {
+          lastLsn = m.lastLsn();
+          maxCommit =
+              maxCommit == null
+                  ? m.maxCommitTimeMicros()
+                  : Math.max(maxCommit, m.maxCommitTimeMicros());
+        } else {
+          gaps.add(
+              new Gap(
+                  chain.stream(),
+                  m.seq(),
+                  stored.key(),
+                  m.firstSourceOffset(),
+                  m.lastSourceOffset(),
+                  lastLsn,
+                  maxCommit));
+        }
+      }
+    }
+    return gaps;
   }
 
   private static boolean mayHoldAdmitted(Manifest m, RestoreTarget target) {

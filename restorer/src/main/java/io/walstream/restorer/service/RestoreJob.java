@@ -5,7 +5,9 @@ import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
+import io.walstream.restorer.Outcomes;
 import io.walstream.restorer.Restorer;
+import io.walstream.restorer.plan.GapPolicy;
 import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestoreWindow;
 import io.walstream.restorer.sink.PostgresSink;
@@ -133,7 +135,11 @@ final class RestoreJob implements Runnable {
 
   private void restore(Instant started) {
     Restorer restorer = new Restorer(store, spec.parallelism());
-    RestorePlan plan = restorer.plan(spec.command().getDatabase(), spec.target());
+    RestorePlan plan =
+        restorer.plan(
+            spec.command().getDatabase(),
+            spec.target(),
+            spec.command().getAcceptGaps() ? GapPolicy.ACCEPT : GapPolicy.REFUSE);
     publish(planned(plan, status(JobState.PLANNED, started)));
     if (spec.command().getDryRun()) {
       publish(
@@ -162,12 +168,9 @@ final class RestoreJob implements Runnable {
             .setRows(rows)
             .setRowsPerTable(result.rowsPerTable())
             .setDurationMs(Duration.between(started, clock.instant()).toMillis())
-            .setMessage(
-                outcome.incompleteRecords() > 0
-                    ? "left out "
-                        + outcome.incompleteRecords()
-                        + " records of a transaction whose end is not archived yet"
-                    : null)
+            .setIncompleteTransactions(outcome.incomplete().transactions())
+            .setIncompleteLsns(outcome.incomplete().lsns())
+            .setMessage(Outcomes.leftOut(outcome, plan))
             .setFinishedAt(now()));
   }
 
@@ -232,6 +235,10 @@ final class RestoreJob implements Runnable {
     Long firstTime = window.earliestCommitMicros();
     Long lastTime = window.latestCommitMicros();
     return status
+        .setGapsCrossed(
+            plan.gapsCrossed().isEmpty()
+                ? null
+                : plan.gapsCrossed().stream().map(Object::toString).toList())
         .setPlanSegments(plan.segments())
         .setPlanBytes(plan.bytes())
         .setPlanFirstLsn(window.earliestLsn())
