@@ -4,11 +4,14 @@ import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.ObjectStore;
+import io.walstream.restorer.plan.Gap;
+import io.walstream.restorer.plan.RestorableWindow;
 import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreWindow;
 import io.walstream.restorer.plan.StreamChain;
 import io.walstream.restorer.verify.VerifiedArchive;
 import io.walstream.schemas.error.WalstreamException;
+import io.walstream.schemas.value.Values;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +25,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "restore-points",
     mixinStandardHelpOptions = true,
-    description =
-        "Show, per database, the restorable window (LSN and commit time), streams, segments, bytes, gaps and chain problems.",
+    description = {
+      "Show, per database, the restorable window (LSN and commit time), the windows between",
+      "recorded gaps (only the first restores exactly; later ones need --accept-gaps), each gap",
+      "(stream, seq, missing source offsets, where it falls), streams, segments, bytes and chain",
+      "problems."
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:could not read the archive", "2:usage error"})
 public final class RestorePointsCommand implements Callable<Integer> {
@@ -69,19 +76,12 @@ public final class RestorePointsCommand implements Callable<Integer> {
       problems.add(e.getMessage());
     }
     RestoreWindow window = RestorePlanner.window(chains);
+    List<Gap> gaps = RestorePlanner.gaps(chains);
     long segments = 0;
     long bytes = 0;
-    List<String> gaps = new ArrayList<>();
     for (StreamChain chain : chains) {
       for (StoredManifest m : chain.manifests()) {
-        if (m.manifest().kind() == Manifest.Kind.GAP) {
-          gaps.add(
-              chain.stream()
-                  + " offsets "
-                  + m.manifest().firstSourceOffset()
-                  + " to "
-                  + m.manifest().lastSourceOffset());
-        } else {
+        if (m.manifest().kind() == Manifest.Kind.SEGMENT) {
           segments++;
           bytes += m.manifest().byteSize();
         }
@@ -90,20 +90,57 @@ public final class RestorePointsCommand implements Callable<Integer> {
     d.put("window", window.toString());
     d.put("earliestLsn", window.earliestLsn());
     d.put("latestLsn", window.latestLsn());
+    d.put(
+        "windows",
+        RestorableWindow.between(window, gaps).stream()
+            .map(RestorePointsCommand::windowJson)
+            .toList());
     d.put("streams", chains.size());
     d.put("segments", segments);
     d.put("bytes", bytes);
-    d.put("gaps", gaps);
+    d.put("gaps", gaps.stream().map(RestorePointsCommand::gapJson).toList());
     d.put("problems", problems);
     return d;
+  }
+
+  private static Map<String, Object> windowJson(RestorableWindow w) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("afterLsn", w.afterLsn());
+    m.put("fromLsn", w.fromLsn());
+    m.put("toLsn", w.toLsn());
+    m.put("toCommitTime", Values.formatTimestamp(Values.fromMicros(w.toCommitMicros())));
+    m.put("exact", w.exact());
+    m.put("gapsCrossed", w.gapsBefore().size());
+    m.put("text", w.toString());
+    return m;
+  }
+
+  private static Map<String, Object> gapJson(Gap g) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("stream", g.stream().toString());
+    m.put("seq", g.seq());
+    m.put("key", g.key());
+    m.put("firstMissingOffset", g.firstMissingOffset());
+    m.put("lastMissingOffset", g.lastMissingOffset());
+    m.put("afterLsn", g.afterLsn());
+    m.put(
+        "afterCommitTime",
+        g.afterCommitMicros() == null
+            ? null
+            : Values.formatTimestamp(Values.fromMicros(g.afterCommitMicros())));
+    m.put("text", g.toString());
+    return m;
   }
 
   private static void print(Map<String, Object> d) {
     System.out.printf(
         "%s: %s; %s streams, %s segments, %s bytes%n",
         d.get("database"), d.get("window"), d.get("streams"), d.get("segments"), d.get("bytes"));
+    for (Object w : (List<?>) d.get("windows")) {
+      System.out.println("  window " + ((Map<?, ?>) w).get("text"));
+    }
     for (Object gap : (List<?>) d.get("gaps")) {
-      System.out.println("  GAP " + gap);
+      System.out.println("  GAP " + ((Map<?, ?>) gap).get("text"));
     }
     for (Object problem : (List<?>) d.get("problems")) {
       System.out.println("  PROBLEM " + problem);
