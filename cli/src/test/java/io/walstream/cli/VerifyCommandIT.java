@@ -153,4 +153,58 @@ class VerifyCommandIT {
     assertThat(cli.stderr())
         .contains("Cannot read manifests topic no-such.manifests: it does not exist");
   }
+
+  private int restoreAnchored(Path output, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "restore",
+                "--archive",
+                uri,
+                "--database",
+                "shop",
+                "--latest",
+                "--output",
+                output.toString(),
+                "--bootstrap-servers",
+                KafkaBroker.bootstrapServers(),
+                "--manifests-topic",
+                topic));
+    args.addAll(List.of(more));
+    return cli.run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void shouldRefuseToRestoreAnArchiveRolledBackBehindTheManifestsTopic() throws Exception {
+    String manifestKey = ArchiveLayout.manifestKey(SHOP, 2);
+    Files.delete(archive.resolve(manifestKey));
+    Path output = dir.resolve("rolled.db");
+
+    int code = restoreAnchored(output);
+
+    assertThat(code).isEqualTo(4);
+    assertThat(cli.stderr()).contains("ROLLED_BACK " + manifestKey);
+    assertThat(output).doesNotExist();
+  }
+
+  @Test
+  void shouldSayTheArchiveWasCheckedWhenItRestores() {
+    int code = restoreAnchored(dir.resolve("ok.db"));
+
+    assertThat(code).as(cli.stderr()).isZero();
+    assertThat(cli.stdout())
+        .contains("Archive checked against the newest manifests of 1 stream on topic " + topic);
+  }
+
+  @Test
+  void shouldRestoreARolledBackArchiveSayingTheCheckWasSkippedWhenAskedTo() throws Exception {
+    Files.delete(archive.resolve(ArchiveLayout.manifestKey(SHOP, 2)));
+
+    int code = restoreAnchored(dir.resolve("skipped.db"), "--no-anchor-check");
+
+    assertThat(code).as(cli.stderr()).isZero();
+    assertThat(cli.stdout())
+        .contains("Restored shop to lsn 103")
+        .contains("Archive not checked against the manifests topic: --no-anchor-check.");
+  }
 }

@@ -9,6 +9,7 @@ import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.Sink;
+import io.walstream.restorer.verify.Anchoring;
 import io.walstream.restorer.verify.VerifiedArchive;
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +26,7 @@ public final class Restorer {
   /** Segments fetched ahead in parallel by default. */
   public static final int DEFAULT_PARALLELISM = 4;
 
+  private final ArchiveReader reader;
   private final VerifiedArchive archive;
   private final int parallelism;
 
@@ -34,7 +36,8 @@ public final class Restorer {
 
   /** A restorer fetching and verifying up to {@code parallelism} segments ahead at once. */
   public Restorer(ObjectStore store, int parallelism) {
-    this.archive = new VerifiedArchive(new ArchiveReader(store));
+    this.reader = new ArchiveReader(store);
+    this.archive = new VerifiedArchive(reader);
     this.parallelism = parallelism;
   }
 
@@ -45,7 +48,21 @@ public final class Restorer {
    *     window, or past a recorded gap under {@link GapPolicy#REFUSE}
    */
   public RestorePlan plan(String database, RestoreTarget target, GapPolicy gaps) {
-    return RestorePlanner.plan(database, archive.chains(database), target, gaps);
+    return plan(database, target, gaps, new Anchoring.Skipped("no manifests topic given"));
+  }
+
+  /**
+   * As {@link #plan(String, RestoreTarget, GapPolicy)}, after checking the archive against the
+   * anchors (before the chains are read: the archive may be ahead of its anchors, never behind).
+   *
+   * @throws io.walstream.archive.error.IntegrityException when a published manifest of the database
+   *     is missing from the archive or differs from it
+   */
+  public RestorePlan plan(
+      String database, RestoreTarget target, GapPolicy gaps, Anchoring anchoring) {
+    String anchorCheck = anchoring.check(reader, database);
+    return RestorePlanner.plan(database, archive.chains(database), target, gaps)
+        .withAnchorCheck(anchorCheck);
   }
 
   /**
@@ -62,9 +79,24 @@ public final class Restorer {
    */
   public Result restore(
       String database, RestoreTarget target, GapPolicy gaps, Sink sink, Progress progress) {
+    return restore(
+        database, target, gaps, new Anchoring.Skipped("no manifests topic given"), sink, progress);
+  }
+
+  /**
+   * As {@link #restore(String, RestoreTarget, GapPolicy, Sink, Progress)}, checking the archive
+   * against {@code anchoring} first.
+   */
+  public Result restore(
+      String database,
+      RestoreTarget target,
+      GapPolicy gaps,
+      Anchoring anchoring,
+      Sink sink,
+      Progress progress) {
     RestorePlan plan;
     try {
-      plan = plan(database, target, gaps);
+      plan = plan(database, target, gaps, anchoring);
     } catch (RuntimeException e) {
       sink.abort();
       throw e;

@@ -2,9 +2,13 @@ package io.walstream.archive.verify;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +23,39 @@ public final class AnchorCheck {
 
   public AnchorCheck(ArchiveReader reader) {
     this.reader = reader;
+  }
+
+  /**
+   * Verification reports with the findings of the anchor check.
+   *
+   * @param reports one per stream: those given, each with its anchor's findings, then one for every
+   *     stream published but absent from the reports (the archive holds nothing of it)
+   * @param streams how many anchors were checked
+   */
+  public record Anchored(List<StreamReport> reports, int streams) {
+    public Anchored {
+      reports = List.copyOf(reports);
+    }
+  }
+
+  /**
+   * Adds to {@code reports} the check of every anchor (of {@code database}, or of every database
+   * when it is null).
+   */
+  public Anchored verify(List<StreamReport> reports, Collection<Anchor> anchors, String database) {
+    Map<StreamId, StreamReport> byStream = new LinkedHashMap<>();
+    reports.forEach(r -> byStream.put(r.stream(), r));
+    int checked = 0;
+    for (Anchor anchor : anchors) {
+      if (database != null && !database.equals(anchor.stream().database())) {
+        continue;
+      }
+      StreamReport report =
+          byStream.getOrDefault(anchor.stream(), StreamReport.empty(anchor.stream()));
+      byStream.put(anchor.stream(), report.withFindings(check(anchor)));
+      checked++;
+    }
+    return new Anchored(List.copyOf(byStream.values()), checked);
   }
 
   /** What is wrong with {@code anchor}'s manifest in the archive; empty when it is there intact. */

@@ -8,6 +8,7 @@ import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.restorer.verify.Anchoring;
 import io.walstream.schemas.value.Values;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,12 +32,22 @@ import picocli.CommandLine.Option;
       "1:other failure",
       "2:usage error",
       "3:target not restorable (outside the window, or past a recorded gap without --accept-gaps)",
-      "4:integrity failure in the archive"
+      "4:integrity failure in the archive (with --bootstrap-servers: also an archive rolled back"
+          + " behind, or differing from, the manifests topic)"
     })
 public final class RestoreCommand implements Callable<Integer> {
   @Mixin ArchiveOption archive;
 
   @Mixin RestoreOptions what;
+
+  @Mixin AnchorOptions anchors;
+
+  @Option(
+      names = "--no-anchor-check",
+      description =
+          "With --bootstrap-servers, skip the check against the manifests topic (for an archive"
+              + " whose topic is gone); the result says the check was skipped.")
+  boolean noAnchorCheck;
 
   @Option(names = "--json", description = "Print the plan or result as JSON.")
   boolean json;
@@ -57,23 +68,31 @@ public final class RestoreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (parallelism < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--parallelism must be at least 1");
+    }
+    if (!what.dryRun) {
+      what.requireOneDestination(spec.commandLine());
+    }
+    anchors.timeout(spec.commandLine());
     try (ObjectStore store = archive.open()) {
-      if (parallelism < 1) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "--parallelism must be at least 1");
-      }
       Restorer restorer = new Restorer(store, parallelism);
+      Anchoring anchoring =
+          noAnchorCheck
+              ? new Anchoring.Skipped("--no-anchor-check")
+              : anchors.anchoring(spec.commandLine(), "no --bootstrap-servers given");
       if (what.dryRun) {
-        printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy()));
+        printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy(), anchoring));
         return 0;
       }
-      what.requireOneDestination(spec.commandLine());
       Sink sink =
           what.output != null
               ? SqliteSink.open(what.output, what.force)
               : PostgresSink.open(what.jdbcUrl, what.schemaOrDatabase(), what.force);
       Restorer.Result result =
-          restorer.restore(what.database, restoreTarget, what.gapPolicy(), sink, progress());
+          restorer.restore(
+              what.database, restoreTarget, what.gapPolicy(), anchoring, sink, progress());
       printResult(result);
       return 0;
     }
@@ -88,6 +107,7 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("segments", plan.segments());
       out.put("bytes", plan.bytes());
       out.put("gapsCrossed", plan.gapsCrossed().stream().map(Object::toString).toList());
+      out.put("anchorCheck", plan.anchorCheck());
       out.put(
           "streams",
           plan.streams().stream()
@@ -113,6 +133,7 @@ public final class RestoreCommand implements Callable<Integer> {
       System.out.printf("  %-40s %8d %12d%n", s.stream(), s.manifests().size(), bytes);
     }
     System.out.printf("  total: %d segments, %d bytes to fetch%n", plan.segments(), plan.bytes());
+    System.out.println("  archive " + plan.anchorCheck());
     for (var gap : plan.gapsCrossed()) {
       System.out.println("  crosses " + gap + " (accepted)");
     }
@@ -190,5 +211,6 @@ public final class RestoreCommand implements Callable<Integer> {
           outcome.resumedAfterLsn());
     }
     io.walstream.restorer.Outcomes.notes(outcome, result.plan()).forEach(System.out::println);
+    System.out.println("Archive " + result.plan().anchorCheck() + ".");
   }
 }

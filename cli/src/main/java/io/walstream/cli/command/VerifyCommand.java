@@ -1,17 +1,13 @@
 package io.walstream.cli.command;
 
-import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
-import io.walstream.archive.verify.Anchor;
 import io.walstream.archive.verify.AnchorCheck;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
-import io.walstream.restorer.verify.PublishedManifests;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,43 +45,23 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
-  @Option(
-      names = "--bootstrap-servers",
-      description =
-          "Kafka bootstrap servers, HOST:PORT[,...]: check the archive against the manifests"
-              + " topic as well.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--manifests-topic",
-      defaultValue = "walstream.manifests",
-      description = "The archiver's manifests topic (default: ${DEFAULT-VALUE}).")
-  String manifestsTopic;
-
-  @Option(
-      names = "--kafka-timeout",
-      defaultValue = "60s",
-      description =
-          "How long reading the manifests topic to its end may take, e.g. 30s or PT1M (default:"
-              + " ${DEFAULT-VALUE}).")
-  String kafkaTimeout;
+  @Mixin AnchorOptions anchors;
 
   @Spec CommandSpec spec;
-
-  /** The reports after the anchor check, and how many published streams were checked. */
-  private record Anchored(List<StreamReport> reports, int streams) {}
 
   @Override
   public Integer call() {
     // Parsed before the archive is read, so that a typo does not cost a whole verification.
-    Duration timeout = Durations.parse(spec.commandLine(), "--kafka-timeout", kafkaTimeout);
+    Duration timeout = anchors.timeout(spec.commandLine());
     try (ObjectStore store = archive.open()) {
       ChainVerifier verifier = new ChainVerifier(store);
       List<StreamReport> reports =
           database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
       int anchoredStreams = -1;
-      if (bootstrapServers != null) {
-        Anchored anchored = anchored(reports, new ArchiveReader(store), timeout);
+      if (anchors.given()) {
+        AnchorCheck.Anchored anchored =
+            new AnchorCheck(new ArchiveReader(store))
+                .verify(reports, anchors.read(timeout), database);
         reports = anchored.reports();
         anchoredStreams = anchored.streams();
       }
@@ -101,35 +77,11 @@ public final class VerifyCommand implements Callable<Integer> {
         if (anchoredStreams >= 0) {
           System.out.printf(
               "checked against the newest manifests of %d streams on topic %s%n",
-              anchoredStreams, manifestsTopic);
+              anchoredStreams, anchors.manifestsTopic);
         }
       }
       return clean ? 0 : 4;
     }
-  }
-
-  /**
-   * The reports with the anchor check of every stream published to the manifests topic; a stream
-   * published but absent from the archive gets a report of its own.
-   */
-  private Anchored anchored(List<StreamReport> reports, ArchiveReader reader, Duration timeout) {
-    Map<StreamId, StreamReport> byStream = new LinkedHashMap<>();
-    reports.forEach(r -> byStream.put(r.stream(), r));
-    AnchorCheck check = new AnchorCheck(reader);
-    Collection<Anchor> anchors =
-        PublishedManifests.read(
-            Map.of("bootstrap.servers", bootstrapServers), manifestsTopic, timeout);
-    int checked = 0;
-    for (Anchor anchor : anchors) {
-      if (database != null && !database.equals(anchor.stream().database())) {
-        continue;
-      }
-      StreamReport report =
-          byStream.getOrDefault(anchor.stream(), StreamReport.empty(anchor.stream()));
-      byStream.put(anchor.stream(), report.withFindings(check.check(anchor)));
-      checked++;
-    }
-    return new Anchored(List.copyOf(byStream.values()), checked);
   }
 
   private static void print(List<StreamReport> reports, boolean clean) {

@@ -7,17 +7,24 @@ import java.util.List;
 /**
  * What a restore will read: per stream, the committed manifests from the start of the chain to the
  * first segment past the target, plus the totals to fetch, and every recorded gap the restore
- * crosses (only ever non-empty under {@link GapPolicy#ACCEPT}).
+ * crosses (only ever non-empty under {@link GapPolicy#ACCEPT}), and what the check of the archive
+ * against the manifests topic found (or why it was not made).
  */
 public record RestorePlan(
     String database,
     RestoreTarget target,
     RestoreWindow window,
     List<StreamPlan> streams,
-    List<Gap> gapsCrossed) {
+    List<Gap> gapsCrossed,
+    String anchorCheck) {
   public RestorePlan {
     streams = List.copyOf(streams);
     gapsCrossed = List.copyOf(gapsCrossed);
+  }
+
+  /** This plan, saying what the check against the manifests topic found (or why it was skipped). */
+  public RestorePlan withAnchorCheck(String check) {
+    return new RestorePlan(database, target, window, streams, gapsCrossed, check);
   }
 
   /**

@@ -53,7 +53,8 @@ public final class RestorePlanner {
       }
       streams.add(new RestorePlan.StreamPlan(chain.stream(), taken, beyond));
     }
-    return new RestorePlan(database, target, window, streams, crossed);
+    return new RestorePlan(
+        database, target, window, streams, crossed, "not checked against the manifests topic");
   }
 
   /** Every recorded gap of the chains, each placed after its stream's records before it. */

@@ -1,7 +1,9 @@
 package io.walstream.restorer.service;
 
+import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.verify.AnchorCheck;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
@@ -13,6 +15,7 @@ import io.walstream.restorer.plan.RestoreWindow;
 import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.restorer.verify.Anchoring;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreStatus;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,7 @@ final class RestoreJob implements Runnable {
   private final long progressIntervalMs;
   private final Clock clock;
   private final byte[] commandBytes;
+  private final Supplier<Anchoring> anchoring;
   private volatile Stop stop;
 
   RestoreJob(
@@ -66,7 +71,8 @@ final class RestoreJob implements Runnable {
       StatusPublisher publisher,
       ServiceMetrics metrics,
       long progressIntervalMs,
-      Clock clock) {
+      Clock clock,
+      Supplier<Anchoring> anchoring) {
     this.spec = spec;
     this.attempt = attempt;
     this.store = store;
@@ -75,6 +81,7 @@ final class RestoreJob implements Runnable {
     this.progressIntervalMs = progressIntervalMs;
     this.clock = clock;
     this.commandBytes = WalstreamSerdes.restoreCommand().codec().encode(spec.command());
+    this.anchoring = anchoring;
   }
 
   String commandId() {
@@ -139,7 +146,8 @@ final class RestoreJob implements Runnable {
         restorer.plan(
             spec.command().getDatabase(),
             spec.target(),
-            spec.command().getAcceptGaps() ? GapPolicy.ACCEPT : GapPolicy.REFUSE);
+            spec.command().getAcceptGaps() ? GapPolicy.ACCEPT : GapPolicy.REFUSE,
+            anchoring.get());
     publish(planned(plan, status(JobState.PLANNED, started)));
     if (spec.command().getDryRun()) {
       publish(
@@ -180,6 +188,20 @@ final class RestoreJob implements Runnable {
     String database = spec.command().getDatabase();
     List<StreamReport> reports =
         database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
+    Anchoring anchors = anchoring.get();
+    String anchorCheck;
+    if (anchors instanceof Anchoring.Published published) {
+      AnchorCheck.Anchored anchored =
+          new AnchorCheck(new ArchiveReader(store)).verify(reports, published.anchors(), database);
+      reports = anchored.reports();
+      anchorCheck =
+          "checked against the newest manifests of "
+              + anchored.streams()
+              + " streams on topic "
+              + published.topic();
+    } else {
+      anchorCheck = anchors.check(new ArchiveReader(store), database);
+    }
     long segments = reports.stream().mapToLong(StreamReport::segments).sum();
     long records = reports.stream().mapToLong(StreamReport::records).sum();
     long bytes = reports.stream().mapToLong(StreamReport::bytes).sum();
@@ -190,6 +212,7 @@ final class RestoreJob implements Runnable {
             .setRecordsDone(records)
             .setBytesDone(bytes)
             .setPercent(100.0)
+            .setAnchorCheck(anchorCheck)
             .setDurationMs(Duration.between(started, clock.instant()).toMillis())
             .setFinishedAt(now());
     if (errors.isEmpty()) {
@@ -235,6 +258,7 @@ final class RestoreJob implements Runnable {
     Long firstTime = window.earliestCommitMicros();
     Long lastTime = window.latestCommitMicros();
     return status
+        .setAnchorCheck(plan.anchorCheck())
         .setGapsCrossed(
             plan.gapsCrossed().isEmpty()
                 ? null

@@ -62,6 +62,7 @@ public final class RestoreService implements AutoCloseable {
 
   private final RestoreServiceConfig config;
   private final ObjectStore store;
+  private final ServiceAnchors anchors;
   private final String instanceId;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -84,6 +85,7 @@ public final class RestoreService implements AutoCloseable {
     this.config = config;
     this.instanceId = config.instanceId().isEmpty() ? generatedId() : config.instanceId();
     this.store = ObjectStores.open(config.archiveUri());
+    this.anchors = new ServiceAnchors(config);
     this.publisher = new StatusPublisher(config, instanceId, table, Clock.systemUTC());
     ArchiveReader reader = new ArchiveReader(store);
     this.check = new CommandCheck(config, () -> Set.copyOf(reader.databases()));
@@ -245,7 +247,8 @@ public final class RestoreService implements AutoCloseable {
             publisher,
             metrics,
             config.progressIntervalMs(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            anchors);
     job.accepted(message);
     active.put(id, job);
     jobs.execute(

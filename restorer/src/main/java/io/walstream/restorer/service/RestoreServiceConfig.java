@@ -33,6 +33,9 @@ public record RestoreServiceConfig(
     List<String> jdbcAllowedUrlPrefixes,
     boolean allowOverwrite,
     String signatureKey,
+    String manifestsTopic,
+    boolean anchorCheck,
+    long anchorTimeoutMs,
     boolean createTopics,
     int topicPartitions,
     short topicReplicationFactor,
@@ -51,6 +54,9 @@ public record RestoreServiceConfig(
   public static final String JDBC_ALLOWED_URL_PREFIXES = "restorer.sink.jdbc.allowed-url-prefixes";
   public static final String ALLOW_OVERWRITE = "restorer.sink.allow-overwrite";
   public static final String SIGNATURE_KEY = "restorer.signature.key";
+  public static final String MANIFESTS_TOPIC = "restorer.manifests.topic";
+  public static final String ANCHOR_CHECK = "restorer.anchor.check";
+  public static final String ANCHOR_TIMEOUT_MS = "restorer.anchor.timeout.ms";
   public static final String TOPICS_CREATE = ServiceKeys.TOPICS_CREATE;
   public static final String TOPICS_PARTITIONS = ServiceKeys.TOPICS_PARTITIONS;
   public static final String TOPICS_REPLICATION_FACTOR = ServiceKeys.TOPICS_REPLICATION_FACTOR;
@@ -140,7 +146,27 @@ public record RestoreServiceConfig(
                   Type.PASSWORD,
                   null,
                   Importance.HIGH,
-                  "Shared key for HMAC-SHA256 command signatures; when set, unsigned or wrongly signed commands are rejected."),
+                  "Shared key for HMAC-SHA256 command signatures; when set, unsigned or wrongly signed commands are rejected.")
+              .define(
+                  MANIFESTS_TOPIC,
+                  Type.STRING,
+                  "walstream.manifests",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "The archiver's manifests topic: every job checks the archive against the newest manifests published there before reading it.")
+              .define(
+                  ANCHOR_CHECK,
+                  Type.BOOLEAN,
+                  true,
+                  Importance.HIGH,
+                  "Whether jobs check the archive against the manifests topic (a rolled-back or replaced newest manifest fails the job); false only for an archive whose manifests topic is gone, and every status then says the check was skipped.")
+              .define(
+                  ANCHOR_TIMEOUT_MS,
+                  Type.LONG,
+                  60_000L,
+                  ConfigDef.Range.atLeast(1),
+                  Importance.LOW,
+                  "How long reading the manifests topic to its end may take per job."),
           "command and status topics",
           1,
           9465);
@@ -184,6 +210,9 @@ public record RestoreServiceConfig(
         c.getList(JDBC_ALLOWED_URL_PREFIXES).stream().filter(p -> !p.isBlank()).toList(),
         c.getBoolean(ALLOW_OVERWRITE),
         key == null || key.value().isEmpty() ? null : key.value(),
+        c.getString(MANIFESTS_TOPIC),
+        c.getBoolean(ANCHOR_CHECK),
+        c.getLong(ANCHOR_TIMEOUT_MS),
         c.getBoolean(TOPICS_CREATE),
         c.getInt(TOPICS_PARTITIONS),
         c.getShort(TOPICS_REPLICATION_FACTOR),
@@ -217,6 +246,8 @@ public record RestoreServiceConfig(
         + allowOverwrite
         + ", signed="
         + (signatureKey != null)
+        + ", anchorCheck="
+        + (anchorCheck ? manifestsTopic : "off")
         + "]";
   }
 }

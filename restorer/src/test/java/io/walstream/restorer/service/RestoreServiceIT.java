@@ -269,6 +269,73 @@ class RestoreServiceIT {
     assertThat(end.getMessage()).contains("1 streams verified clean");
   }
 
+  /** Rolls the fixture's archive back by deleting its newest manifest (seq 2 of 3). */
+  private static String rollBack(ServiceFixture f) throws Exception {
+    String key =
+        io.walstream.archive.layout.ArchiveLayout.manifestKey(
+            new io.walstream.archive.layout.StreamId(ServiceFixture.DB, "walstream.changes", 0), 2);
+    java.nio.file.Files.delete(f.archive.resolve(key));
+    return key;
+  }
+
+  @Test
+  void shouldRefuseARestoreAndAVerifyOfAnArchiveRolledBackBehindTheManifestsTopic()
+      throws Exception {
+    ServiceFixture f = new ServiceFixture(dir, 400, 3);
+    start(f, Map.of());
+    String key = rollBack(f);
+    Path output = f.outputs.resolve("rolled.db");
+
+    RestoreStatus restore =
+        finish(f, ServiceFixture.restore("rolled", TargetKind.LATEST, null, output).build());
+    RestoreStatus verify =
+        finish(
+            f,
+            ServiceFixture.restore("rolled-verify", TargetKind.LATEST, null, output)
+                .setType(CommandType.VERIFY)
+                .setSink(null)
+                .setTarget(null)
+                .build());
+
+    assertThat(restore.getState()).as(String.valueOf(restore)).isEqualTo(JobState.FAILED);
+    assertThat(restore.getErrorClass()).isEqualTo("IntegrityException");
+    assertThat(restore.getErrorMessage()).contains("ROLLED_BACK " + key);
+    assertThat(output).doesNotExist();
+    assertThat(verify.getState()).isEqualTo(JobState.FAILED);
+    assertThat(verify.getErrorMessage()).contains("ROLLED_BACK " + key);
+    assertThat(verify.getAnchorCheck())
+        .isEqualTo("checked against the newest manifests of 1 streams on topic " + f.manifests);
+  }
+
+  @Test
+  void shouldSayTheAnchorCheckWasMadeOrSkippedInTheStatus() throws Exception {
+    ServiceFixture f = new ServiceFixture(dir, 400, 3);
+    start(f, Map.of());
+    RestoreStatus checked =
+        finish(
+            f,
+            ServiceFixture.restore("a", TargetKind.LATEST, null, f.outputs.resolve("a.db"))
+                .build());
+    service.close();
+    rollBack(f);
+    start(f, Map.of(RestoreServiceConfig.ANCHOR_CHECK, "false"));
+
+    RestoreStatus skipped =
+        finish(
+            f,
+            ServiceFixture.restore("b", TargetKind.LATEST, null, f.outputs.resolve("b.db"))
+                .build());
+
+    assertThat(checked.getState()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(checked.getAnchorCheck())
+        .isEqualTo("checked against the newest manifests of 1 stream on topic " + f.manifests);
+    assertThat(skipped.getState()).as(String.valueOf(skipped)).isEqualTo(JobState.SUCCEEDED);
+    assertThat(skipped.getAnchorCheck())
+        .isEqualTo("not checked against the manifests topic: restorer.anchor.check=false");
+    // Rolled back and not checked: the restore lands on the older state, and says so.
+    assertThat(skipped.getRecoveredLsn()).isLessThan(checked.getRecoveredLsn());
+  }
+
   @Test
   void shouldServeHealthAndJobMetricsWhenRunning() throws Exception {
     ServiceFixture f = new ServiceFixture(dir, 10, 1);

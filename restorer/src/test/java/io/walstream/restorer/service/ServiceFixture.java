@@ -1,5 +1,6 @@
 package io.walstream.restorer.service;
 
+import io.walstream.archive.format.ManifestAvro;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
@@ -12,11 +13,14 @@ import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.avro.RestoreTargetSpec;
+import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.avro.SinkKind;
 import io.walstream.schemas.avro.SinkSpec;
 import io.walstream.schemas.avro.TargetKind;
+import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.serde.WalstreamSerdes;
 import io.walstream.schemas.testing.KafkaBroker;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +34,11 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** An archive, topics and settings for restore service tests, all unique to one test. */
@@ -44,6 +51,7 @@ final class ServiceFixture {
   final String suffix = UUID.randomUUID().toString().substring(0, 8);
   final String commands = "commands-" + suffix;
   final String status = "status-" + suffix;
+  final String manifests = "manifests-" + suffix;
   final int transactions;
   final int perTx;
 
@@ -56,9 +64,34 @@ final class ServiceFixture {
     List<ChangeRecord> records = Records.transactions(DB, FIRST_LSN, transactions, perTx);
     ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), "fixture");
     StreamHead head = writer.loadHead(new StreamId(DB, "walstream.changes", 0));
+    List<CommitResult.Committed> committed = new ArrayList<>();
     for (int from = 0; from < records.size(); from += 500) {
       List<ChangeRecord> part = records.subList(from, Math.min(records.size(), from + 500));
-      head = ((CommitResult.Committed) writer.commit(head, Records.batch(part, from))).head();
+      CommitResult.Committed c =
+          (CommitResult.Committed) writer.commit(head, Records.batch(part, from));
+      committed.add(c);
+      head = c.head();
+    }
+    publish(committed);
+  }
+
+  /** Publishes the manifests as the archiver does: the anchors every job checks. */
+  private void publish(List<CommitResult.Committed> committed) {
+    KafkaBroker.createTopics(1, manifests);
+    SingleObjectCodec<SegmentManifest> codec = SingleObjectCodec.of(SegmentManifest.class);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            KafkaBroker.clientProperties(), new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (CommitResult.Committed c : committed) {
+        byte[] key = c.manifest().stream().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] value = codec.encode(ManifestAvro.toAvro(c.manifest(), c.head().manifestSha256()));
+        producer.send(new ProducerRecord<>(manifests, key, value)).get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted publishing manifests", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("Cannot publish manifests: " + e.getCause(), e);
     }
   }
 
@@ -68,6 +101,7 @@ final class ServiceFixture {
     m.put(RestoreServiceConfig.ARCHIVE_URI, archive.toUri().toString());
     m.put(RestoreServiceConfig.COMMANDS_TOPIC, commands);
     m.put(RestoreServiceConfig.STATUS_TOPIC, status);
+    m.put(RestoreServiceConfig.MANIFESTS_TOPIC, manifests);
     m.put(RestoreServiceConfig.GROUP_ID, "restorer-" + suffix);
     m.put(RestoreServiceConfig.SQLITE_ALLOWED_DIRS, outputs.toString());
     m.put(RestoreServiceConfig.PROGRESS_INTERVAL_MS, "100");
