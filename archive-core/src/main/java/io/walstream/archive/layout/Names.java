@@ -5,21 +5,26 @@ import java.nio.charset.StandardCharsets;
 /**
  * Validation and key encoding of names that come from data (database names, topic names).
  *
- * <p>A valid name is 1 to 249 characters of well-formed Unicode without control characters. Its
- * encoding keeps ASCII letters, digits, {@code -}, {@code .} and {@code _} and percent-encodes
- * every other UTF-8 byte as {@code %XX} (upper-case hex), plus a leading {@code .} or {@code _}.
- * The encoding is injective and never contains {@code /}, so no name can produce a key outside its
- * own prefix: {@code ..} becomes {@code %2E.}, {@code a/b} becomes {@code a%2Fb}, {@code %2F}
- * becomes {@code %252F}, a fullwidth solidus becomes {@code %EF%BC%8F}. Names starting with {@code
- * _} are encoded so that top-level keys beginning with {@code _} stay reserved for the archive's
- * indexes.
+ * <p>A valid name is 1 to 249 characters of well-formed Unicode without control characters whose
+ * encoding is at most {@value #MAX_ENCODED_LENGTH} characters. Its encoding keeps ASCII letters,
+ * digits, {@code -}, {@code .} and {@code _} and percent-encodes every other UTF-8 byte as {@code
+ * %XX} (upper-case hex), plus a leading {@code .} or {@code _}. The encoding is injective and never
+ * contains {@code /}, so no name can produce a key outside its own prefix: {@code ..} becomes
+ * {@code %2E.}, {@code a/b} becomes {@code a%2Fb}, {@code %2F} becomes {@code %252F}, a fullwidth
+ * solidus becomes {@code %EF%BC%8F}. Names starting with {@code _} are encoded so that top-level
+ * keys beginning with {@code _} stay reserved for the archive's indexes.
  */
 public final class Names {
   /** Kafka's limit for topic names, also applied to database names. */
   public static final int MAX_LENGTH = 249;
 
-  /** Longest encoded form accepted, so that keys stay well within S3's 1024-byte limit. */
-  public static final int MAX_ENCODED_LENGTH = 300;
+  /**
+   * Longest encoded form accepted: an encoded name is a whole path component of some key (the
+   * partition index entry ends in the encoded database name), and filesystems hold components of at
+   * most 255 bytes. The longest key the layout builds from two such names stays far below S3's
+   * 1024-byte limit (see {@code ArchiveLayoutTest}).
+   */
+  public static final int MAX_ENCODED_LENGTH = 255;
 
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 

@@ -29,6 +29,10 @@ import java.util.UUID;
 public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads {
   private static final String TEMP_SUFFIX = ".tmp";
 
+  // A temporary name must fit wherever its key's name does (255 bytes per path component): the
+  // key's name is cut to leave room for the dot, the random part and the suffix.
+  private static final int TEMP_NAME_PREFIX = 255 - 2 - 36 - TEMP_SUFFIX.length();
+
   private final Path root;
   private final Runnable beforeLink;
 
@@ -65,8 +69,7 @@ public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads 
     Path temp = null;
     try {
       createDirectoriesDurably(target.getParent());
-      temp =
-          target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
+      temp = target.resolveSibling(tempName(target.getFileName().toString()));
       writeDurably(temp, content);
       beforeLink.run();
       try {
@@ -211,5 +214,11 @@ public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads 
   @Override
   public String toString() {
     return "FileSystemObjectStore[" + root + "]";
+  }
+
+  /** {@code .<name, cut to fit>.<uuid>.tmp}: at most 255 bytes whatever the key's name. */
+  static String tempName(String name) {
+    String prefix = name.length() > TEMP_NAME_PREFIX ? name.substring(0, TEMP_NAME_PREFIX) : name;
+    return "." + prefix + "." + UUID.randomUUID() + TEMP_SUFFIX;
   }
 }

@@ -96,7 +96,44 @@ class ArchiveLayoutTest {
         .hasMessageContaining("longer than 249");
     assertThatThrownBy(() -> Names.encode("database", "日".repeat(120)))
         .isInstanceOf(InvalidNameException.class)
-        .hasMessageContaining("encodes to more than 300");
+        .hasMessageContaining("encodes to more than 255");
+  }
+
+  @Test
+  void shouldAcceptNamesEncodingToExactlyTheLimitAndRefuseOneMore() {
+    // 'é' encodes to %C3%A9: 42 of them are 252 key characters.
+    String atLimit = "é".repeat(42) + "abc";
+    String overLimit = "é".repeat(42) + "abcd";
+
+    assertThat(Names.encode("database", atLimit)).hasSize(Names.MAX_ENCODED_LENGTH);
+    assertThatThrownBy(() -> Names.encode("database", overLimit))
+        .isInstanceOf(InvalidNameException.class)
+        .hasMessageContaining("encodes to more than 255 key characters");
+    assertThat(Names.encode("database", "d".repeat(249))).hasSize(249);
+  }
+
+  @Test
+  void shouldKeepTheLongestKeysWithinEveryStoresLimits() {
+    // Kafka topic names are at most 249 characters of [a-zA-Z0-9._-]; a leading '_' or '.'
+    // encodes to three characters.
+    String topic = "_" + "t".repeat(248);
+    String database = "é".repeat(42) + "abc";
+    StreamId stream = new StreamId(database, topic, Integer.MAX_VALUE);
+    List<String> keys =
+        List.of(
+            ArchiveLayout.manifestKey(stream, Long.MAX_VALUE),
+            ArchiveLayout.segmentKey(stream, Long.MAX_VALUE, "f".repeat(64)),
+            ArchiveLayout.streamIndexKey(stream),
+            ArchiveLayout.partitionIndexKey(stream));
+
+    for (String key : keys) {
+      assertThat(key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+          .as(key)
+          .isLessThanOrEqualTo(1024);
+      for (String component : key.split("/")) {
+        assertThat(component.length()).as("a component of %s", key).isLessThanOrEqualTo(255);
+      }
+    }
   }
 
   @Test

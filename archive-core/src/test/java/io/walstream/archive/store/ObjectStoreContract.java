@@ -54,6 +54,20 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void shouldStoreAKeyWhoseComponentsAreAsLongAsTheLayoutAllows() {
+    // The partition index entry of the longest topic and database names (255 encoded characters).
+    String key =
+        io.walstream.archive.layout.ArchiveLayout.partitionIndexKey(
+            new io.walstream.archive.layout.StreamId(
+                "é".repeat(42) + "abc", "t".repeat(249), Integer.MAX_VALUE));
+
+    assertThat(store.putIfAbsent(key, text("entry"))).isEqualTo(PutOutcome.CREATED);
+    assertThat(store.putIfAbsent(key, text("other"))).isEqualTo(PutOutcome.ALREADY_EXISTS);
+    assertThat(read(store, key)).isEqualTo("entry");
+    assertThat(allKeys(key.substring(0, key.lastIndexOf('/') + 1), null, 10)).containsExactly(key);
+  }
+
+  @Test
   void shouldKeepOriginalWhenKeyAlreadyExists() {
     store.putIfAbsent("k/one", text("first"));
 
