@@ -10,6 +10,7 @@ import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,5 +156,41 @@ class RestoreCommandTest {
                 "--dry-run"))
         .isEqualTo(2);
     assertThat(stderr()).contains("Cannot parse timestamp 'yesterday'");
+  }
+
+  @Test
+  void shouldFailNamingTheLocationAndNeverCreateItWhenTheArchiveDoesNotExist() {
+    Path missing = dir.resolve("no-such-archive");
+    String missingUri = missing.toUri().toString();
+
+    for (String[] args :
+        List.of(
+            new String[] {"verify", "--archive", missingUri},
+            new String[] {"restore-points", "--archive", missingUri},
+            new String[] {
+              "restore",
+              "--archive",
+              missingUri,
+              "--database",
+              "shop",
+              "--latest",
+              "--output",
+              dir.resolve("x.db").toString()
+            })) {
+      CapturedCli one = new CapturedCli();
+      assertThat(one.run(args)).as(String.join(" ", args)).isEqualTo(1);
+      assertThat(one.stderr()).contains("Cannot read archive").contains("it does not exist");
+      assertThat(missing).doesNotExist();
+    }
+  }
+
+  @Test
+  void shouldFailWhenTheLocationHoldsNoArchive() throws Exception {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+
+    int code = run("verify", "--archive", empty.toUri().toString());
+
+    assertThat(code).isEqualTo(1);
+    assertThat(stderr()).contains("it holds no archive");
   }
 }

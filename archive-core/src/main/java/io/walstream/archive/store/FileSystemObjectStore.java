@@ -36,19 +36,48 @@ public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads 
   private final Path root;
   private final Runnable beforeLink;
 
+  /** A store at {@code root}, which is created when it does not exist (for writers). */
   public FileSystemObjectStore(Path root) {
     this(root, () -> {});
   }
 
   /** For crash tests: {@code beforeLink} runs after the temporary file is durable. */
   FileSystemObjectStore(Path root, Runnable beforeLink) {
+    this(root, beforeLink, Creation.CREATE);
+  }
+
+  private enum Creation {
+    CREATE,
+    REQUIRE_EXISTING
+  }
+
+  private FileSystemObjectStore(Path root, Runnable beforeLink, Creation creation) {
     this.root = root.toAbsolutePath().normalize();
     this.beforeLink = beforeLink;
+    if (creation == Creation.REQUIRE_EXISTING) {
+      if (!Files.isDirectory(this.root)) {
+        throw new ArchiveNotFoundException(
+            "Cannot read archive "
+                + this.root.toUri()
+                + ": "
+                + (Files.exists(this.root) ? "it is not a directory" : "it does not exist"));
+      }
+      return;
+    }
     try {
       Files.createDirectories(this.root);
     } catch (IOException e) {
       throw ErrorClassifier.toException(Operation.WRITE, this.root.toString(), e);
     }
+  }
+
+  /**
+   * A store at an existing {@code root}, for readers: never creates it.
+   *
+   * @throws ArchiveNotFoundException when {@code root} is not an existing directory
+   */
+  public static FileSystemObjectStore existing(Path root) {
+    return new FileSystemObjectStore(root, () -> {}, Creation.REQUIRE_EXISTING);
   }
 
   /** The directory holding the objects. */

@@ -27,6 +27,27 @@ public final class ObjectStores {
     return open(uri, RetryPolicy.defaults());
   }
 
+  /**
+   * The store at {@code uri} for a reader: it must exist (a filesystem root is never created) and
+   * hold at least one object.
+   *
+   * @throws ArchiveNotFoundException when the location does not exist or holds no objects
+   */
+  public static ObjectStore openExisting(String uri) {
+    URI parsed = ArchiveUri.parse(uri);
+    ObjectStore raw =
+        "file".equals(parsed.getScheme())
+            ? FileSystemObjectStore.existing(ArchiveUri.parseFile(parsed))
+            : openRaw(parsed);
+    ObjectStore store = new RetryingObjectStore(raw, RetryPolicy.defaults());
+    if (store.list("", null, 1).objects().isEmpty()) {
+      store.close();
+      throw new ArchiveNotFoundException(
+          "Cannot read archive " + uri + ": it holds no archive (no objects at all)");
+    }
+    return store;
+  }
+
   /** The store at {@code uri} without retries, for tests and tools that retry themselves. */
   public static ObjectStore openRaw(URI uri) {
     return switch (uri.getScheme()) {

@@ -1,5 +1,6 @@
 package io.walstream.archive.writer;
 
+import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.OutcomeUnknownException;
 import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.format.EncodedSegment;
@@ -74,6 +75,7 @@ public final class ArchiveWriter {
    */
   public CommitResult commit(StreamHead head, Batch batch) {
     requireFollows(head, batch);
+    requireHeadPresent(head);
     StreamId stream = head.stream();
     long seq = head.nextSeq();
     ensureIndexed(head);
@@ -118,6 +120,7 @@ public final class ArchiveWriter {
    */
   public CommitResult commitGap(
       StreamHead head, long firstMissing, long lastMissing, long handledThroughOffset) {
+    requireHeadPresent(head);
     ensureIndexed(head);
     Manifest manifest =
         new Manifest(
@@ -183,6 +186,33 @@ public final class ArchiveWriter {
     StoredManifest stored =
         ArchiveReader.decode(ArchiveLayout.manifestKey(stream, seq), existing, stream, seq);
     return stored.manifest().writerId();
+  }
+
+  /**
+   * Refuses to extend a chain whose head manifest is gone: the archive was deleted, moved or rolled
+   * back under the writer. Claiming the next seq would start a chain without its beginning (no seq
+   * 0, no index entries) that nothing else would notice; one existence check per commit finds it.
+   */
+  private void requireHeadPresent(StreamHead head) {
+    if (head.isEmpty()) {
+      return;
+    }
+    String key = ArchiveLayout.manifestKey(head.stream(), head.seq());
+    if (store.stat(key).isEmpty()) {
+      throw new IntegrityException(
+          key,
+          "Cannot commit seq "
+              + head.nextSeq()
+              + " of "
+              + head.stream()
+              + ": its predecessor, manifest "
+              + head.seq()
+              + " ("
+              + key
+              + "), is gone from the archive; the archive was deleted, moved or rolled back under"
+              + " the archiver. Stopping rather than writing a chain without its start: restore"
+              + " the archive, or point the archiver at a new one and reset its consumer offsets");
+    }
   }
 
   private void ensureIndexed(StreamHead head) {

@@ -86,6 +86,24 @@ class ArchiveWriterTest {
   }
 
   @Test
+  void shouldRefuseToExtendAChainWhoseHeadManifestIsGone() {
+    StreamHead head = commitBatches(writer, 2);
+    String headKey = ArchiveLayout.manifestKey(STREAM, 1);
+    store.delete(headKey);
+    Batch next =
+        Records.batch(Records.transactions("shop", 100, 1, 1), head.lastSourceOffset() + 1);
+
+    assertThatThrownBy(() -> writer.commit(head, next))
+        .isInstanceOfSatisfying(
+            IntegrityException.class, e -> assertThat(e.key()).isEqualTo(headKey))
+        .hasMessageContaining("Cannot commit seq 2 of " + STREAM)
+        .hasMessageContaining("is gone from the archive");
+    assertThatThrownBy(() -> writer.commitGap(head, 7, 9, 9))
+        .isInstanceOf(IntegrityException.class);
+    assertThat(store.stat(ArchiveLayout.manifestKey(STREAM, 2))).isEmpty();
+  }
+
+  @Test
   void shouldChainManifestsByTheHashOfTheirPredecessor() {
     commitBatches(writer, 3);
     byte[] first = store.readAll(ArchiveLayout.manifestKey(STREAM, 1)).orElseThrow();

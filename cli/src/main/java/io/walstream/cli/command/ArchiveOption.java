@@ -14,6 +14,6 @@ final class ArchiveOption {
   String uri;
 
   ObjectStore open() {
-    return ObjectStores.open(uri);
+    return ObjectStores.openExisting(uri);
   }
 }
