@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.verify.ChainVerifier;
+import io.walstream.restorer.plan.GapPolicy;
 import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.plan.TargetNotRestorableException;
 import io.walstream.restorer.sink.SqliteSink;
 import java.io.IOException;
 import java.net.URI;
@@ -79,31 +81,55 @@ class CorruptionFixturesRestoreTest {
   @MethodSource("scenarios")
   void shouldFailClosedExactlyWhenVerifyFindsErrors(String scenario) throws Exception {
     Path folder = copy(scenario);
-    List<String> expected =
+    List<String> findings =
         Files.readAllLines(folder.resolve("expected-findings.txt"), StandardCharsets.UTF_8).stream()
-            .filter(l -> !l.isBlank() && !l.startsWith("GAP"))
+            .filter(l -> !l.isBlank())
             .toList();
+    List<String> errors = findings.stream().filter(l -> !l.startsWith("GAP")).toList();
     FileSystemObjectStore store = new FileSystemObjectStore(folder.resolve("archive"));
     Path output = dir.resolve(scenario + ".db");
-    boolean verifyClean = new ChainVerifier(store).verifyAll().stream().allMatch(r -> r.clean());
+    boolean verifyClean = new ChainVerifier(store).verifyAll().clean();
 
-    if (expected.isEmpty()) {
-      new Restorer(store)
-          .restore("shop", new RestoreTarget.Latest(), SqliteSink.open(output, false));
+    if (!errors.isEmpty()) {
+      assertThatThrownBy(() -> restoreLatest(store, output, GapPolicy.ACCEPT))
+          .isInstanceOfSatisfying(
+              IntegrityException.class,
+              e -> assertThat(errors).anyMatch(line -> line.endsWith(" " + e.key())))
+          .hasMessageStartingWith("Cannot ");
+      assertNothingLeft(output);
+      assertThat(verifyClean).isFalse();
+    } else if (findings.size() > errors.size()) {
+      // Only recorded gaps: refused as not restorable, restored when the gaps are accepted.
+      assertThatThrownBy(() -> restoreLatest(store, output, GapPolicy.REFUSE))
+          .isInstanceOf(TargetNotRestorableException.class)
+          .hasMessageContaining(findings.get(0).substring("GAP ".length()));
+      assertNothingLeft(output);
+      Restorer.Result accepted = restoreLatest(store, output, GapPolicy.ACCEPT);
+      assertThat(accepted.plan().gapsCrossed()).hasSize(findings.size());
       assertThat(output).exists();
       assertThat(verifyClean).isTrue();
     } else {
-      assertThatThrownBy(
-              () ->
-                  new Restorer(store)
-                      .restore("shop", new RestoreTarget.Latest(), SqliteSink.open(output, false)))
-          .isInstanceOfSatisfying(IntegrityException.class, e -> assertThat(e.key()).isNotBlank())
-          .hasMessageStartingWith("Cannot ");
-      assertThat(output).doesNotExist();
-      try (Stream<Path> left = Files.list(dir)) {
-        assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
-      }
-      assertThat(verifyClean).isFalse();
+      restoreLatest(store, output, GapPolicy.REFUSE);
+      assertThat(output).exists();
+      assertThat(verifyClean).isTrue();
+    }
+  }
+
+  private static Restorer.Result restoreLatest(
+      FileSystemObjectStore store, Path output, GapPolicy gaps) {
+    return new Restorer(store)
+        .restore(
+            "shop",
+            new RestoreTarget.Latest(),
+            gaps,
+            SqliteSink.open(output, false),
+            io.walstream.restorer.apply.Progress.NONE);
+  }
+
+  private void assertNothingLeft(Path output) throws Exception {
+    assertThat(output).doesNotExist();
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
   }
 }

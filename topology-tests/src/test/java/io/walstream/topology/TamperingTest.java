@@ -101,7 +101,7 @@ class TamperingTest {
     attempted++;
     boolean verifyFound;
     try (FileSystemObjectStore store = new FileSystemObjectStore(copy)) {
-      verifyFound = new ChainVerifier(store).verifyAll().stream().anyMatch(r -> !r.clean());
+      verifyFound = !new ChainVerifier(store).verifyAll().clean();
     }
     Path out = dir.resolve("restore-" + attempted + ".db");
     boolean restoreRefused;

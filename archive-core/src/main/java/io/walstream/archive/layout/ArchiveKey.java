@@ -2,17 +2,23 @@ package io.walstream.archive.layout;
 
 /** A parsed archive key; see {@link ArchiveLayout#parse}. */
 public sealed interface ArchiveKey {
-  StreamId stream();
+  /** A key that belongs to one stream. */
+  sealed interface OfStream extends ArchiveKey {
+    StreamId stream();
+  }
 
   /** A manifest claiming {@code seq} of its stream. */
-  record Manifest(StreamId stream, long seq) implements ArchiveKey {}
+  record Manifest(StreamId stream, long seq) implements OfStream {}
 
   /** A segment written for {@code seq}, named by its content hash. */
-  record Segment(StreamId stream, long seq, String sha256) implements ArchiveKey {}
+  record Segment(StreamId stream, long seq, String sha256) implements OfStream {}
 
   /** The entry listing a stream under its database. */
-  record StreamIndex(StreamId stream) implements ArchiveKey {}
+  record StreamIndex(StreamId stream) implements OfStream {}
 
   /** The entry listing a stream under its source partition. */
-  record PartitionIndex(StreamId stream) implements ArchiveKey {}
+  record PartitionIndex(StreamId stream) implements OfStream {}
+
+  /** Entry {@code seq} of a database's stream catalog. */
+  record Catalog(String database, long seq) implements ArchiveKey {}
 }

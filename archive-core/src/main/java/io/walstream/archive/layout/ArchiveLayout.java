@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * &lt;db&gt;/wal/&lt;topic&gt;/&lt;partition&gt;/&lt;seq&gt;-&lt;sha256&gt;.seg           segment bytes, content-addressed
  * &lt;db&gt;/streams/&lt;topic&gt;/&lt;partition&gt;                      index: the streams of a database
  * _partitions/&lt;topic&gt;/&lt;partition&gt;/&lt;db&gt;                 index: the streams of a source partition
+ * &lt;db&gt;/catalog/&lt;seq&gt;.json                            the database's stream catalog, entry seq
  * </pre>
  *
  * {@code <db>} and {@code <topic>} are {@link Names#encode encoded}; {@code <partition>} is 8 and
@@ -38,6 +39,8 @@ public final class ArchiveLayout {
           "(" + NAME + ")/wal/(" + NAME + ")/(" + PART + ")/(" + SEG + ")-([0-9a-f]{64})\\.seg");
   private static final Pattern STREAM_INDEX =
       Pattern.compile("(" + NAME + ")/streams/(" + NAME + ")/(" + PART + ")");
+  private static final Pattern CATALOG_ENTRY =
+      Pattern.compile("(" + NAME + ")/catalog/(" + SEG + ")\\.json");
   private static final Pattern PARTITION_INDEX_ENTRY =
       Pattern.compile("_partitions/(" + NAME + ")/(" + PART + ")/(" + NAME + ")");
 
@@ -60,6 +63,21 @@ public final class ArchiveLayout {
       throw new IllegalArgumentException("Cannot build segment key: bad sha256 '" + sha256 + "'");
     }
     return streamPrefix(stream) + seq(seq) + "-" + sha256 + SEGMENT_SUFFIX;
+  }
+
+  /** The prefix listing the stream catalog of a database. */
+  public static String catalogPrefix(String database) {
+    return database(database) + "catalog/";
+  }
+
+  /** Entry {@code seq} of a database's stream catalog. */
+  public static String catalogKey(String database, long seq) {
+    return catalogPrefix(database) + String.format("%016x", checkedSeq(seq)) + ".json";
+  }
+
+  /** The prefix of every WAL object (manifests and segments) of a database. */
+  public static String walPrefix(String database) {
+    return database(database) + "wal/";
   }
 
   /** The prefix listing the stream index entries of a database. */
@@ -98,6 +116,10 @@ public final class ArchiveLayout {
       if (m.matches()) {
         return Optional.of(new ArchiveKey.StreamIndex(stream(m, 1, 2, 3)));
       }
+      m = CATALOG_ENTRY.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.Catalog(Names.decode(m.group(1)), hex(m.group(2))));
+      }
       m = PARTITION_INDEX_ENTRY.matcher(key);
       if (m.matches()) {
         return Optional.of(new ArchiveKey.PartitionIndex(stream(m, 3, 1, 2)));
@@ -133,9 +155,13 @@ public final class ArchiveLayout {
   }
 
   private static String seq(long seq) {
+    return String.format("%016x", checkedSeq(seq));
+  }
+
+  private static long checkedSeq(long seq) {
     if (seq < 0) {
       throw new IllegalArgumentException("Cannot build key for negative seq " + seq);
     }
-    return String.format("%016x", seq);
+    return seq;
   }
 }

@@ -205,8 +205,52 @@ public final class ArchiveReader {
                     k ->
                         k instanceof ArchiveKey.StreamIndex
                             || k instanceof ArchiveKey.PartitionIndex)
-                .ifPresent(k -> streams.add(k.stream())));
+                .ifPresent(k -> streams.add(((ArchiveKey.OfStream) k).stream())));
     return streams;
+  }
+
+  /**
+   * What a listing of every key shows: the databases with any object (by the first component of
+   * their keys) and the partition index entries of each.
+   */
+  public record Listing(
+      java.util.SortedSet<String> databases,
+      java.util.Map<String, java.util.Set<StreamId>> partitionIndexed) {}
+
+  /**
+   * Lists every key of the archive once: the databases are found from their objects, not from the
+   * indexes, so that a removed index entry hides no database.
+   */
+  public Listing listEverything() {
+    TreeSet<String> databases = new TreeSet<>();
+    java.util.Map<String, java.util.Set<StreamId>> indexed = new java.util.TreeMap<>();
+    forEachKey(
+        "",
+        object -> {
+          String key = object.key();
+          if (key.startsWith(ArchiveLayout.PARTITION_INDEX)) {
+            if (ArchiveLayout.parse(key).orElse(null) instanceof ArchiveKey.PartitionIndex p) {
+              databases.add(p.stream().database());
+              indexed
+                  .computeIfAbsent(p.stream().database(), d -> new java.util.LinkedHashSet<>())
+                  .add(p.stream());
+            }
+            return;
+          }
+          int slash = key.indexOf('/');
+          if (slash > 0) {
+            try {
+              databases.add(
+                  io.walstream.archive.layout.Names.requireValid(
+                      "database",
+                      io.walstream.archive.layout.Names.decode(key.substring(0, slash))));
+            } catch (IllegalArgumentException
+                | io.walstream.archive.layout.InvalidNameException e) {
+              // Not a database's prefix: nothing the archive writes; readers ignore such keys.
+            }
+          }
+        });
+    return new Listing(databases, indexed);
   }
 
   /** Calls {@code action} for every object under {@code prefix}, in key order, page by page. */

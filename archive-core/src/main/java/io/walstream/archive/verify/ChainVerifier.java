@@ -16,6 +16,7 @@ import io.walstream.archive.verify.Finding.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -32,11 +33,13 @@ public final class ChainVerifier {
   private final ObjectStore store;
   private final ArchiveReader reader;
   private final SegmentChecker segments;
+  private final DatabaseStreams databases;
 
   public ChainVerifier(ObjectStore store) {
     this.store = store;
     this.reader = new ArchiveReader(store);
     this.segments = new SegmentChecker(store);
+    this.databases = new DatabaseStreams(reader);
   }
 
   /** Verifies one stream. */
@@ -46,14 +49,37 @@ public final class ChainVerifier {
     return walk.finish();
   }
 
-  /** Verifies every stream of {@code database}. */
-  public List<StreamReport> verifyDatabase(String database) {
-    return reader.streamsOfDatabase(database).stream().map(this::verify).toList();
+  /**
+   * Verifies {@code database}: its stream catalog against its objects and index entries, and the
+   * chain of every stream found anywhere (catalogued or not).
+   */
+  public ArchiveReport verifyDatabase(String database) {
+    return verify(databases.resolve(database));
   }
 
-  /** Verifies every stream in the archive. */
-  public List<StreamReport> verifyAll() {
-    return reader.allStreams().stream().map(this::verify).toList();
+  /**
+   * Verifies every database in the archive, found by listing every key (not from the indexes, which
+   * are themselves checked), so that a removed index entry hides nothing.
+   */
+  public ArchiveReport verifyAll() {
+    ArchiveReader.Listing listing = reader.listEverything();
+    ArchiveReport report = new ArchiveReport(List.of(), List.of());
+    for (String database : listing.databases()) {
+      report =
+          report.plus(
+              verify(
+                  databases.resolve(
+                      database, listing.partitionIndexed().getOrDefault(database, Set.of()))));
+    }
+    return report;
+  }
+
+  private ArchiveReport verify(DatabaseStreams.Resolution resolution) {
+    List<StreamReport> reports = new ArrayList<>();
+    for (StreamId stream : resolution.found()) {
+      reports.add(verify(stream).withFindings(resolution.about(stream)));
+    }
+    return new ArchiveReport(resolution.ofCatalog(), reports);
   }
 
   /** The state of one walk over one stream. */

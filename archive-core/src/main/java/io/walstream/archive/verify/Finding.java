@@ -35,6 +35,18 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
     SEGMENT_MANIFEST_MISMATCH(Severity.ERROR),
     LSN_REGRESSION(Severity.ERROR),
     OFFSET_REGRESSION(Severity.ERROR),
+    /** The stream catalog has no entry at a seq below its highest. */
+    MISSING_CATALOG_ENTRY(Severity.ERROR),
+    /** A catalog entry that does not decode, sits at the wrong key, or repeats a stream. */
+    MALFORMED_CATALOG_ENTRY(Severity.ERROR),
+    /** A catalog entry's prevEntrySha256 is not the hash of the entry before it. */
+    CATALOG_LINK_MISMATCH(Severity.ERROR),
+    /** A stream the catalog names holds no manifest at all: deleted (or never committed). */
+    MISSING_STREAM(Severity.ERROR),
+    /** Objects or index entries of a stream that no catalog entry names. */
+    UNCATALOGUED_STREAM(Severity.ERROR),
+    /** A catalogued stream lacks one of its index entries. */
+    MISSING_INDEX_ENTRY(Severity.ERROR),
     /** A manifest published outside the archive (the manifests topic) is not in the archive. */
     ROLLED_BACK(Severity.ERROR),
     /** The archive's manifest at a published position is not the one that was published. */

@@ -38,6 +38,7 @@ public final class ArchiveWriter {
   private final ArchiveReader reader;
   private final String writerId;
   private final int zstdLevel;
+  private final CatalogAppender catalog;
 
   /** A writer compressing segments at the default level, {@link SegmentFormat#ZSTD_LEVEL}. */
   public ArchiveWriter(ObjectStore store, String writerId) {
@@ -56,6 +57,7 @@ public final class ArchiveWriter {
     this.reader = new ArchiveReader(store);
     this.writerId = writerId;
     this.zstdLevel = SegmentWriter.requireLevel(zstdLevel);
+    this.catalog = new CatalogAppender(store, reader, writerId);
   }
 
   public String writerId() {
@@ -220,6 +222,8 @@ public final class ArchiveWriter {
       return;
     }
     StreamId stream = head.stream();
+    // Catalog first: a stream with index entries or manifests but no catalog entry is a finding.
+    catalog.ensureCatalogued(stream);
     ObjectContent entry = ObjectContent.ofBytes(indexEntry(stream));
     store.putIfAbsent(ArchiveLayout.streamIndexKey(stream), entry);
     store.putIfAbsent(ArchiveLayout.partitionIndexKey(stream), entry);

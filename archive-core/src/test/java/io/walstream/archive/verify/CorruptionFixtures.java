@@ -6,9 +6,11 @@ import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.CommitResult;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -161,7 +163,76 @@ public final class CorruptionFixtures {
               archive.resolve(ArchiveLayout.segmentKey(STREAM, 5, Sha256.hex(bytes))), bytes);
           return List.of();
         });
+    addStreamSetScenarios(scenarios);
     return scenarios;
+  }
+
+  /** Scenarios about which streams the database has: catalog, index entries, whole streams. */
+  private static void addStreamSetScenarios(Map<String, Corruption> scenarios) {
+    scenarios.put(
+        "gap-inside-window",
+        archive -> {
+          deleteRecursively(archive);
+          ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), WRITER);
+          StreamHead head = writer.loadHead(STREAM);
+          head = commit(writer, head, 100, 0);
+          head = commit(writer, head, 102, 6);
+          head = ((CommitResult.Committed) writer.commitGap(head, 12, 17, 17)).head();
+          head = commit(writer, head, 104, 18);
+          commit(writer, head, 106, 24);
+          return List.of("GAP " + manifest(2));
+        });
+    scenarios.put(
+        "deleted-stream-index-entry",
+        archive -> {
+          Files.delete(archive.resolve(ArchiveLayout.streamIndexKey(STREAM)));
+          return List.of("MISSING_INDEX_ENTRY " + ArchiveLayout.streamIndexKey(STREAM));
+        });
+    scenarios.put(
+        "deleted-partition-entry-and-flipped-segment",
+        archive -> {
+          Files.delete(archive.resolve(ArchiveLayout.partitionIndexKey(STREAM)));
+          String key = segment(archive, 3);
+          byte[] bytes = Files.readAllBytes(archive.resolve(key));
+          bytes[bytes.length / 3] ^= 0x10;
+          rewrite(archive.resolve(key), bytes);
+          return List.of(
+              "MISSING_INDEX_ENTRY " + ArchiveLayout.partitionIndexKey(STREAM),
+              "SEGMENT_HASH_MISMATCH " + key);
+        });
+    scenarios.put(
+        "wholly-deleted-stream",
+        archive -> {
+          deleteRecursively(archive.resolve(ArchiveLayout.streamPrefix(STREAM)));
+          return List.of("MISSING_STREAM " + manifest(0));
+        });
+    scenarios.put(
+        "rolled-back-catalog-entry",
+        archive -> {
+          // The newest (here the only) entry removed: its stream's objects remain, uncatalogued.
+          Files.delete(archive.resolve(ArchiveLayout.catalogKey(STREAM.database(), 0)));
+          return List.of("UNCATALOGUED_STREAM " + ArchiveLayout.streamPrefix(STREAM));
+        });
+    scenarios.put(
+        "deleted-catalog-entry",
+        archive -> {
+          ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), WRITER);
+          commit(writer, writer.loadHead(SECOND), 200, 0);
+          Files.delete(archive.resolve(ArchiveLayout.catalogKey(STREAM.database(), 0)));
+          return List.of(
+              "MISSING_CATALOG_ENTRY " + ArchiveLayout.catalogKey(STREAM.database(), 0),
+              "UNCATALOGUED_STREAM " + ArchiveLayout.streamPrefix(STREAM));
+        });
+  }
+
+  /** A second stream of the same database (another partition). */
+  static final StreamId SECOND = new StreamId("shop", "walstream.changes", 1);
+
+  private static final String WRITER = "fixture-writer";
+
+  private static StreamHead commit(ArchiveWriter writer, StreamHead head, long lsn, long offset) {
+    List<ChangeRecord> records = Records.transactions(STREAM.database(), lsn, 2, 3);
+    return ((CommitResult.Committed) writer.commit(head, Records.batch(records, offset))).head();
   }
 
   private static void editManifest(Path archive, long seq, String find, String replace)
@@ -181,7 +252,7 @@ public final class CorruptionFixtures {
   /** Builds a clean archive of {@link #SEGMENTS} segments in {@code directory}. */
   public static void writeCleanArchive(Path directory) {
     Records.archive(
-        new ArchiveWriter(new FileSystemObjectStore(directory), "fixture-writer"),
+        new ArchiveWriter(new FileSystemObjectStore(directory), WRITER),
         STREAM,
         100,
         SEGMENTS,

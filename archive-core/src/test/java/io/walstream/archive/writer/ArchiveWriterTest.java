@@ -158,8 +158,8 @@ class ArchiveWriterTest {
   void shouldCommitWhenTheManifestPutLandedButItsResponseWasLost() {
     FaultyObjectStore faulty = new FaultyObjectStore(store);
     ArchiveWriter w = new ArchiveWriter(faulty, "writer-a");
-    // Puts: stream index, partition index, segment, manifest.
-    faulty.failOn(Call.PUT, 4, Fault.OUTCOME_UNKNOWN_LANDED);
+    // Puts: catalog entry, stream index, partition index, segment, manifest.
+    faulty.failOn(Call.PUT, 5, Fault.OUTCOME_UNKNOWN_LANDED);
 
     CommitResult result =
         w.commit(w.loadHead(STREAM), Records.batch(Records.transactions("shop", 1, 1, 1), 0));
@@ -172,7 +172,7 @@ class ArchiveWriterTest {
   void shouldRethrowWhenTheManifestPutOutcomeIsUnknownAndItDidNotLand() {
     FaultyObjectStore faulty = new FaultyObjectStore(store);
     ArchiveWriter w = new ArchiveWriter(faulty, "writer-a");
-    faulty.failOn(Call.PUT, 4, Fault.OUTCOME_UNKNOWN_LOST);
+    faulty.failOn(Call.PUT, 5, Fault.OUTCOME_UNKNOWN_LOST);
     StreamHead head = w.loadHead(STREAM);
     Batch batch = Records.batch(Records.transactions("shop", 1, 1, 1), 0);
 

@@ -3,6 +3,7 @@ package io.walstream.cli.command;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.AnchorCheck;
+import io.walstream.archive.verify.ArchiveReport;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
 import io.walstream.archive.verify.StreamReport;
@@ -55,25 +56,25 @@ public final class VerifyCommand implements Callable<Integer> {
     Duration timeout = anchors.timeout(spec.commandLine());
     try (ObjectStore store = archive.open()) {
       ChainVerifier verifier = new ChainVerifier(store);
-      List<StreamReport> reports =
+      ArchiveReport report =
           database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
       int anchoredStreams = -1;
       if (anchors.given()) {
         AnchorCheck.Anchored anchored =
             new AnchorCheck(new ArchiveReader(store))
-                .verify(reports, anchors.read(timeout), database);
-        reports = anchored.reports();
+                .verify(report.streams(), anchors.read(timeout), database);
+        report = report.withStreams(anchored.reports());
         anchoredStreams = anchored.streams();
       }
-      boolean clean = reports.stream().allMatch(StreamReport::clean);
+      boolean clean = report.clean();
       if (json) {
-        Map<String, Object> out = toJson(reports, clean);
+        Map<String, Object> out = toJson(report, clean);
         if (anchoredStreams >= 0) {
           out.put("anchoredStreams", anchoredStreams);
         }
         System.out.println(Json.write(out));
       } else {
-        print(reports, clean);
+        print(report, clean);
         if (anchoredStreams >= 0) {
           System.out.printf(
               "checked against the newest manifests of %d streams on topic %s%n",
@@ -84,26 +85,32 @@ public final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  private static void print(List<StreamReport> reports, boolean clean) {
-    long segments = 0;
-    long records = 0;
-    long bytes = 0;
-    for (StreamReport r : reports) {
-      segments += r.segments();
-      records += r.records();
-      bytes += r.bytes();
-      for (Finding f : r.findings()) {
-        System.out.println(f);
-      }
-    }
+  private static void print(ArchiveReport report, boolean clean) {
+    report.findings().forEach(System.out::println);
     System.out.printf(
         "%s: %d streams, %d segments, %d records, %d bytes verified%n",
-        clean ? "CLEAN" : "FAILED", reports.size(), segments, records, bytes);
+        clean ? "CLEAN" : "FAILED",
+        report.streams().size(),
+        report.segments(),
+        report.records(),
+        report.bytes());
   }
 
-  private static Map<String, Object> toJson(List<StreamReport> reports, boolean clean) {
+  private static Map<String, Object> findingJson(Finding f) {
+    return Map.of(
+        "severity",
+        f.severity().name(),
+        "kind",
+        f.kind().name(),
+        "key",
+        f.key(),
+        "detail",
+        f.detail());
+  }
+
+  private static Map<String, Object> toJson(ArchiveReport report, boolean clean) {
     List<Map<String, Object>> streams = new ArrayList<>();
-    for (StreamReport r : reports) {
+    for (StreamReport r : report.streams()) {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("database", r.stream().database());
       s.put("topic", r.stream().topic());
@@ -113,25 +120,14 @@ public final class VerifyCommand implements Callable<Integer> {
       s.put("segments", r.segments());
       s.put("records", r.records());
       s.put("bytes", r.bytes());
-      s.put(
-          "findings",
-          r.findings().stream()
-              .map(
-                  f ->
-                      Map.of(
-                          "severity",
-                          f.severity().name(),
-                          "kind",
-                          f.kind().name(),
-                          "key",
-                          f.key(),
-                          "detail",
-                          f.detail()))
-              .toList());
+      s.put("findings", r.findings().stream().map(VerifyCommand::findingJson).toList());
       streams.add(s);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("clean", clean);
+    out.put(
+        "catalogFindings",
+        report.catalogFindings().stream().map(VerifyCommand::findingJson).toList());
     out.put("streams", streams);
     return out;
   }

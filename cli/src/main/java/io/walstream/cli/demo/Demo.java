@@ -5,9 +5,9 @@ import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
 import io.walstream.archive.verify.Anchor;
 import io.walstream.archive.verify.AnchorCheck;
+import io.walstream.archive.verify.ArchiveReport;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
-import io.walstream.archive.verify.StreamReport;
 import io.walstream.archiver.app.ArchiverApp;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.cli.local.LocalBroker;
@@ -77,13 +77,13 @@ public final class Demo implements AutoCloseable {
     Map<String, Long> deadLetters = DemoPublisher.deadLetters(broker.bootstrapServers(), DLQ, 3);
 
     List<DemoRestore.Outcome> restores = restore(workload.shop());
-    List<StreamReport> verified;
+    ArchiveReport verified;
     try (ObjectStore store = ObjectStores.open(dir.archive().toUri().toString())) {
       verified = new ChainVerifier(store).verifyAll();
       checkAgainstManifestsTopic(new ArchiveReader(store));
     }
-    if (!verified.stream().allMatch(StreamReport::clean)) {
-      failures.add("verify found problems: " + verified);
+    if (!verified.clean()) {
+      failures.add("verify found problems: " + verified.errors());
     }
     if (deadLetters.values().stream().mapToLong(Long::longValue).sum() != 3) {
       failures.add("expected 3 dead letters, found " + deadLetters);

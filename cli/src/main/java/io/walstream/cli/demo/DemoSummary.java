@@ -1,6 +1,6 @@
 package io.walstream.cli.demo;
 
-import io.walstream.archive.verify.StreamReport;
+import io.walstream.archive.verify.ArchiveReport;
 import io.walstream.schemas.value.Values;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,12 +22,12 @@ final class DemoSummary {
       Map<String, Long> archived,
       Map<String, Long> deadLetters,
       List<DemoRestore.Outcome> restores,
-      List<StreamReport> verified,
+      ArchiveReport verified,
       List<String> failures,
       double seconds) {
-    long segments = verified.stream().mapToLong(StreamReport::segments).sum();
-    long bytes = verified.stream().mapToLong(StreamReport::bytes).sum();
-    long records = verified.stream().mapToLong(StreamReport::records).sum();
+    long segments = verified.segments();
+    long bytes = verified.bytes();
+    long records = verified.records();
     out.println();
     out.println(
         failures.isEmpty()
@@ -36,7 +36,7 @@ final class DemoSummary {
     out.println();
     out.printf(
         "Archived      %s records of %d databases in %d streams: %d segments, %.1f KiB%n",
-        archived, archived.size(), verified.size(), segments, bytes / 1024.0);
+        archived, archived.size(), verified.streams().size(), segments, bytes / 1024.0);
     out.printf(
         "Dead letters  %d on walstream.dlq, by reason %s%n",
         deadLetters.values().stream().mapToLong(Long::longValue).sum(), deadLetters);
@@ -55,10 +55,7 @@ final class DemoSummary {
     }
     out.printf(
         "Verify        %s: %d streams, %d segments, %d records, every hash and chain link checked%n",
-        verified.stream().allMatch(StreamReport::clean) ? "clean" : "FINDINGS",
-        verified.size(),
-        segments,
-        records);
+        verified.clean() ? "clean" : "FINDINGS", verified.streams().size(), segments, records);
     out.printf("Took %.1f s. Logs in %s%n", seconds, relative(dir.logs()));
     out.println();
     String archive = dir.archive().toUri().toString();

@@ -4,9 +4,9 @@ import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.AnchorCheck;
+import io.walstream.archive.verify.ArchiveReport;
 import io.walstream.archive.verify.ChainVerifier;
 import io.walstream.archive.verify.Finding;
-import io.walstream.archive.verify.StreamReport;
 import io.walstream.restorer.Outcomes;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.GapPolicy;
@@ -186,14 +186,15 @@ final class RestoreJob implements Runnable {
     publish(status(JobState.RUNNING, started));
     ChainVerifier verifier = new ChainVerifier(store);
     String database = spec.command().getDatabase();
-    List<StreamReport> reports =
+    ArchiveReport report =
         database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
     Anchoring anchors = anchoring.get();
     String anchorCheck;
     if (anchors instanceof Anchoring.Published published) {
       AnchorCheck.Anchored anchored =
-          new AnchorCheck(new ArchiveReader(store)).verify(reports, published.anchors(), database);
-      reports = anchored.reports();
+          new AnchorCheck(new ArchiveReader(store))
+              .verify(report.streams(), published.anchors(), database);
+      report = report.withStreams(anchored.reports());
       anchorCheck =
           "checked against the newest manifests of "
               + anchored.streams()
@@ -202,10 +203,10 @@ final class RestoreJob implements Runnable {
     } else {
       anchorCheck = anchors.check(new ArchiveReader(store), database);
     }
-    long segments = reports.stream().mapToLong(StreamReport::segments).sum();
-    long records = reports.stream().mapToLong(StreamReport::records).sum();
-    long bytes = reports.stream().mapToLong(StreamReport::bytes).sum();
-    List<Finding> errors = reports.stream().flatMap(r -> r.errors().stream()).toList();
+    long segments = report.segments();
+    long records = report.records();
+    long bytes = report.bytes();
+    List<Finding> errors = report.errors();
     RestoreStatus.Builder done =
         status(errors.isEmpty() ? JobState.SUCCEEDED : JobState.FAILED, started)
             .setSegmentsDone(segments)
@@ -216,7 +217,7 @@ final class RestoreJob implements Runnable {
             .setDurationMs(Duration.between(started, clock.instant()).toMillis())
             .setFinishedAt(now());
     if (errors.isEmpty()) {
-      done.setMessage(reports.size() + " streams verified clean");
+      done.setMessage(report.streams().size() + " streams verified clean");
     } else {
       done.setErrorClass("IntegrityException")
           .setErrorMessage(

@@ -8,6 +8,7 @@ import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.verify.DatabaseStreams;
 import io.walstream.restorer.plan.StreamChain;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +26,19 @@ public final class VerifiedArchive {
     this.reader = reader;
   }
 
-  /** The chains of every stream of {@code database}, links verified. */
+  /**
+   * The chains of every stream of {@code database}, links verified. The streams are those its
+   * catalog names, after checking that the catalog, the WAL objects and the index entries agree
+   * (the same {@link DatabaseStreams} resolution {@code verify} reports): a restore must not leave
+   * out a stream whose index entry was removed, nor include one that was put there.
+   *
+   * @throws IntegrityException naming the key of the first problem with the set of streams
+   */
   public List<StreamChain> chains(String database) {
+    DatabaseStreams.Resolution streams = new DatabaseStreams(reader).resolve(database);
+    streams.requireClean("Cannot restore " + database);
     List<StreamChain> chains = new ArrayList<>();
-    for (StreamId stream : reader.streamsOfDatabase(database)) {
+    for (StreamId stream : streams.catalogued()) {
       chains.add(chain(stream));
     }
     return chains;

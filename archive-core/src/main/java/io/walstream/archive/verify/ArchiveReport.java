@@ -1,0 +1,61 @@
+package io.walstream.archive.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What verifying a database, or the whole archive, found: the findings about the databases' stream
+ * catalogs, and one report per stream.
+ *
+ * @param catalogFindings findings about catalog entries (not about one stream), in database order
+ * @param streams one report per stream found, each with the findings about it
+ */
+public record ArchiveReport(List<Finding> catalogFindings, List<StreamReport> streams) {
+  public ArchiveReport {
+    catalogFindings = List.copyOf(catalogFindings);
+    streams = List.copyOf(streams);
+  }
+
+  /** This report with {@code streams} instead of its own (e.g. after the anchor check). */
+  public ArchiveReport withStreams(List<StreamReport> replaced) {
+    return new ArchiveReport(catalogFindings, replaced);
+  }
+
+  /** This report followed by {@code other}'s findings and streams. */
+  ArchiveReport plus(ArchiveReport other) {
+    List<Finding> findings = new ArrayList<>(catalogFindings);
+    findings.addAll(other.catalogFindings);
+    List<StreamReport> all = new ArrayList<>(streams);
+    all.addAll(other.streams);
+    return new ArchiveReport(findings, all);
+  }
+
+  /** Every finding: catalogs first, then each stream's. */
+  public List<Finding> findings() {
+    return Stream.concat(
+            catalogFindings.stream(), streams.stream().flatMap(s -> s.findings().stream()))
+        .toList();
+  }
+
+  /** Whether no finding is an error. */
+  public boolean clean() {
+    return findings().stream().noneMatch(Finding::isError);
+  }
+
+  public List<Finding> errors() {
+    return findings().stream().filter(Finding::isError).toList();
+  }
+
+  public long segments() {
+    return streams.stream().mapToLong(StreamReport::segments).sum();
+  }
+
+  public long records() {
+    return streams.stream().mapToLong(StreamReport::records).sum();
+  }
+
+  public long bytes() {
+    return streams.stream().mapToLong(StreamReport::bytes).sum();
+  }
+}
