@@ -209,6 +209,30 @@ class RestorerTest {
   }
 
   @Test
+  void shouldRefuseARestoreOfTwoStreamsWhenOneStreamsIndexEntryIsDeletedAndEqualTheModelBefore()
+      throws Exception {
+    archive(120, 5);
+    Path before = dir.resolve("before.db");
+    restore(new RestoreTarget.Latest(), before);
+    var expected = expected(new RestoreTarget.Latest());
+    var actual = actual(before);
+    expected.values().removeIf(java.util.Map::isEmpty);
+    actual.values().removeIf(java.util.Map::isEmpty);
+    assertThat(actual).isEqualTo(expected);
+    String indexKey =
+        io.walstream.archive.layout.ArchiveLayout.streamIndexKey(
+            new StreamId("shop", "b.changes", 1));
+    assertThat(store.delete(indexKey)).isTrue();
+    Path after = dir.resolve("after.db");
+
+    assertThatThrownBy(() -> restore(new RestoreTarget.Latest(), after))
+        .isInstanceOfSatisfying(
+            IntegrityException.class, e -> assertThat(e.key()).isEqualTo(indexKey))
+        .hasMessageContaining("MISSING_INDEX_ENTRY");
+    assertThat(after).doesNotExist();
+  }
+
+  @Test
   void shouldEqualTheModelWhenRestoredToLatestAndToEveryKindOfTarget() throws Exception {
     archive(300, 42);
     List<RestoreTarget> targets = new ArrayList<>();

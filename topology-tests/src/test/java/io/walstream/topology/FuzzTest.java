@@ -3,6 +3,7 @@ package io.walstream.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.format.CatalogCodec;
 import io.walstream.archive.format.ManifestCodec;
 import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.layout.ArchiveLayout;
@@ -29,6 +30,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Random and mutated bytes fed to every decoder that reads untrusted input: change records (what
@@ -41,6 +44,7 @@ class FuzzTest {
   private static final AtomicLong MANIFESTS = new AtomicLong();
   private static final AtomicLong SEGMENTS = new AtomicLong();
   private static final AtomicLong COMMANDS = new AtomicLong();
+  private static final AtomicLong CATALOG = new AtomicLong();
   private static final int TRIES = 1000;
 
   private static final StreamId STREAM = new StreamId("fuzz", "changes", 0);
@@ -58,6 +62,7 @@ class FuzzTest {
                   .build());
   private static final byte[] MANIFEST;
   private static final byte[] SEGMENT;
+  private static final byte[] CATALOG_ENTRY;
 
   static {
     InMemoryObjectStore store = new InMemoryObjectStore();
@@ -69,6 +74,7 @@ class FuzzTest {
         new io.walstream.archive.read.ArchiveReader(store).readManifest(STREAM, 0).orElseThrow();
     MANIFEST = store.readAll(ArchiveLayout.manifestKey(STREAM, 0)).orElseThrow();
     SEGMENT = store.readAll(stored.manifest().segmentKey()).orElseThrow();
+    CATALOG_ENTRY = store.readAll(ArchiveLayout.catalogKey("fuzz", 0)).orElseThrow();
     assertThat(c.head().seq()).isZero();
   }
 
@@ -156,6 +162,57 @@ class FuzzTest {
     }
   }
 
+  @Provide
+  Arbitrary<byte[]> catalogEntries() {
+    return around(CATALOG_ENTRY);
+  }
+
+  @Property(tries = TRIES)
+  void shouldDecodeOrRaiseAFormatErrorWhenGivenAnyCatalogEntryBytes(
+      @ForAll("catalogEntries") byte[] bytes) {
+    catalogEntry(bytes);
+  }
+
+  private static void catalogEntry(byte[] bytes) {
+    CATALOG.incrementAndGet();
+    String key = ArchiveLayout.catalogKey("fuzz", 0);
+    try {
+      // Any entry that decodes is valid JSON of the format; its place is checked by the verifier.
+      assertThat(CatalogCodec.decode(bytes, key).stream()).isNotNull();
+    } catch (IntegrityException expected) {
+      assertThat(expected.getMessage()).contains(key);
+    }
+  }
+
+  /**
+   * Under {@code -Dwalstream.soak}, at least 10^5 more inputs per decoder (the properties above try
+   * {@value #TRIES} each in every run).
+   */
+  @Test
+  void shouldHoldForAHundredThousandInputsPerDecoderUnderSoak() {
+    int soak = Integer.getInteger("walstream.soak", 1);
+    Assumptions.assumeTrue(soak > 1, "only under -Dwalstream.soak=N (N > 1)");
+    long inputs = 100_000L * Math.max(1, soak / 10);
+    around(MANIFEST)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldDecodeOrRaiseAFormatErrorWhenGivenAnyManifestBytes);
+    around(SEGMENT)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldReadOrRaiseAFormatErrorWhenGivenAnySegmentBytes);
+    around(RECORD)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldDecodeOrRaiseDecodeExceptionWhenGivenAnyChangeRecordBytes);
+    around(COMMAND)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldDecodeOrRaiseDecodeExceptionWhenGivenAnyCommandBytes);
+    around(CATALOG_ENTRY).sampleStream().limit(inputs).forEach(FuzzTest::catalogEntry);
+    assertThat(CATALOG.get()).isGreaterThanOrEqualTo(inputs);
+  }
+
   @Property(tries = TRIES)
   void shouldDecodeOrRaiseDecodeExceptionWhenGivenAnyCommandBytes(
       @ForAll("commands") byte[] bytes) {
@@ -171,15 +228,15 @@ class FuzzTest {
   @AfterContainer
   static void report() {
     Report.row(
-        "fuzzed decoders (change records, manifests, segments, restore commands)",
-        4,
+        "fuzzed decoders (change records, manifests, segments, restore commands, catalog entries)",
+        5,
         "random, flipped, cut and extended bytes",
-        RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get(),
+        RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get() + CATALOG.get(),
         0,
         0,
         "typed error or valid decode: "
-            + (RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get())
+            + (RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get() + CATALOG.get())
             + " / "
-            + (RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get()));
+            + (RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get() + CATALOG.get()));
   }
 }

@@ -8,24 +8,25 @@ import java.util.stream.Stream;
  * What verifying a database, or the whole archive, found: the findings about the databases' stream
  * catalogs, and one report per stream.
  *
- * @param catalogFindings findings about catalog entries (not about one stream), in database order
+ * @param databaseFindings findings about a database as a whole (its catalog entries, its incomplete
+ *     transactions), not about one stream, in database order
  * @param streams one report per stream found, each with the findings about it
  */
-public record ArchiveReport(List<Finding> catalogFindings, List<StreamReport> streams) {
+public record ArchiveReport(List<Finding> databaseFindings, List<StreamReport> streams) {
   public ArchiveReport {
-    catalogFindings = List.copyOf(catalogFindings);
+    databaseFindings = List.copyOf(databaseFindings);
     streams = List.copyOf(streams);
   }
 
   /** This report with {@code streams} instead of its own (e.g. after the anchor check). */
   public ArchiveReport withStreams(List<StreamReport> replaced) {
-    return new ArchiveReport(catalogFindings, replaced);
+    return new ArchiveReport(databaseFindings, replaced);
   }
 
   /** This report followed by {@code other}'s findings and streams. */
   ArchiveReport plus(ArchiveReport other) {
-    List<Finding> findings = new ArrayList<>(catalogFindings);
-    findings.addAll(other.catalogFindings);
+    List<Finding> findings = new ArrayList<>(databaseFindings);
+    findings.addAll(other.databaseFindings);
     List<StreamReport> all = new ArrayList<>(streams);
     all.addAll(other.streams);
     return new ArchiveReport(findings, all);
@@ -34,7 +35,7 @@ public record ArchiveReport(List<Finding> catalogFindings, List<StreamReport> st
   /** Every finding: catalogs first, then each stream's. */
   public List<Finding> findings() {
     return Stream.concat(
-            catalogFindings.stream(), streams.stream().flatMap(s -> s.findings().stream()))
+            databaseFindings.stream(), streams.stream().flatMap(s -> s.findings().stream()))
         .toList();
   }
 

@@ -1,15 +1,12 @@
 package io.walstream.archive.verify;
 
 import io.walstream.archive.error.IntegrityException;
-import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.format.Manifest;
-import io.walstream.archive.format.ManifestCodec;
-import io.walstream.archive.format.SegmentWriter;
-import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.ObjectInfo;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.Finding.Kind;
@@ -34,12 +31,14 @@ public final class ChainVerifier {
   private final ArchiveReader reader;
   private final SegmentChecker segments;
   private final DatabaseStreams databases;
+  private final TransactionScan transactions;
 
   public ChainVerifier(ObjectStore store) {
     this.store = store;
     this.reader = new ArchiveReader(store);
     this.segments = new SegmentChecker(store);
     this.databases = new DatabaseStreams(reader);
+    this.transactions = new TransactionScan(store);
   }
 
   /** Verifies one stream. */
@@ -79,23 +78,48 @@ public final class ChainVerifier {
     for (StreamId stream : resolution.found()) {
       reports.add(verify(stream).withFindings(resolution.about(stream)));
     }
-    return new ArchiveReport(resolution.ofCatalog(), reports);
+    List<Finding> database = new ArrayList<>(resolution.ofCatalog());
+    if (reports.stream().allMatch(StreamReport::clean)
+        && database.stream().noneMatch(Finding::isError)) {
+      // Only a sound archive has transactions to judge: a broken chain is reported as such.
+      database.addAll(transactions.scan(resolution.database(), chains(reports)));
+    }
+    return new ArchiveReport(database, reports);
+  }
+
+  /** The manifests of each verified stream, read again in seq order (one at a time). */
+  private List<List<StoredManifest>> chains(List<StreamReport> reports) {
+    List<List<StoredManifest>> chains = new ArrayList<>();
+    for (StreamReport report : reports) {
+      List<StoredManifest> chain = new ArrayList<>();
+      for (long seq = 0; seq <= report.lastSeq(); seq++) {
+        long s = seq;
+        chain.add(
+            reader
+                .readManifest(report.stream(), seq)
+                .orElseThrow(
+                    () ->
+                        new IntegrityException(
+                            ArchiveLayout.manifestKey(report.stream(), s),
+                            "Cannot scan " + report.stream() + ": manifest " + s + " vanished")));
+      }
+      chains.add(chain);
+    }
+    return chains;
   }
 
   /** The state of one walk over one stream. */
   private final class Walk {
     private final StreamId stream;
+    private final ChainWalk chain;
     private final List<Finding> findings = new ArrayList<>();
     private final TreeMap<Long, List<String>> pendingSegments = new TreeMap<>();
     private final SegmentChecker.Totals totals = new SegmentChecker.Totals();
-    private long expectedSeq;
     private long manifests;
-    private String previousSha;
-    private Manifest previousWithRecords;
-    private long previousHandledThrough = -1;
 
     Walk(StreamId stream) {
       this.stream = stream;
+      this.chain = new ChainWalk(stream);
     }
 
     void visit(ObjectInfo object) {
@@ -115,144 +139,29 @@ public final class ChainVerifier {
     }
 
     private void visitManifest(ObjectInfo object, long seq) {
-      if (seq > expectedSeq) {
-        String missing = ArchiveLayout.manifestKey(stream, expectedSeq);
-        findings.add(
-            Finding.of(
-                Kind.MISSING_MANIFEST,
-                missing,
-                "seq "
-                    + expectedSeq
-                    + (seq - 1 > expectedSeq ? " to " + (seq - 1) : "")
-                    + " missing before seq "
-                    + seq));
-        previousSha = null;
-      }
+      findings.addAll(chain.missingBefore(seq));
       List<String> segmentsOfSeq = pendingSegments.remove(seq);
       reportLeftoversBefore(seq);
       manifests++;
       byte[] bytes = store.readAll(object.key()).orElse(null);
-      if (bytes == null) {
-        findings.add(Finding.of(Kind.MISSING_MANIFEST, object.key(), "listed but gone when read"));
-        previousSha = null;
-      } else {
-        checkManifest(object.key(), seq, bytes, segmentsOfSeq == null ? List.of() : segmentsOfSeq);
-      }
-      expectedSeq = seq + 1;
-    }
-
-    private void checkManifest(String key, long seq, byte[] bytes, List<String> segmentsOfSeq) {
-      String sha = Sha256.hex(bytes);
-      String expectedPrev = previousSha;
-      boolean predecessorKnown = seq == 0 || expectedPrev != null;
-      previousSha = sha;
-      Manifest manifest;
-      try {
-        manifest = ManifestCodec.decode(bytes, key);
-      } catch (UnknownFormatException e) {
-        findings.add(Finding.of(Kind.UNKNOWN_FORMAT, key, e.getMessage()));
-        return;
-      } catch (IntegrityException e) {
-        findings.add(Finding.of(Kind.MALFORMED_MANIFEST, key, e.getMessage()));
+      ChainWalk.Step step =
+          bytes == null
+              ? chain.vanished(object.key(), seq)
+              : chain.accept(object.key(), seq, bytes);
+      findings.addAll(step.findings());
+      List<String> others = segmentsOfSeq == null ? List.of() : segmentsOfSeq;
+      Manifest manifest = step.manifest() == null ? null : step.manifest().manifest();
+      if (manifest == null
+          || manifest.kind() == Manifest.Kind.GAP
+          || step.findings().stream().anyMatch(f -> f.kind() == Kind.MALFORMED_MANIFEST)) {
+        reportLeftovers(others);
         return;
       }
-      if (!manifest.stream().equals(stream) || manifest.seq() != seq) {
-        findings.add(
-            Finding.of(
-                Kind.MISPLACED_MANIFEST,
-                key,
-                "claims seq " + manifest.seq() + " of " + manifest.stream() + " at seq " + seq));
-        return;
-      }
-      if (seq > 0 && predecessorKnown && !expectedPrev.equals(manifest.prevManifestSha256())) {
-        findings.add(
-            Finding.of(
-                Kind.CHAIN_LINK_MISMATCH,
-                key,
-                "prevManifestSha256 "
-                    + manifest.prevManifestSha256()
-                    + " but manifest "
-                    + (seq - 1)
-                    + " hashes to "
-                    + expectedPrev));
-      }
-      checkOrder(key, manifest);
-      if (manifest.kind() == Manifest.Kind.GAP) {
-        findings.add(
-            Finding.of(
-                Kind.GAP,
-                key,
-                "source offsets "
-                    + manifest.firstSourceOffset()
-                    + " to "
-                    + manifest.lastSourceOffset()
-                    + " of "
-                    + stream.topic()
-                    + "-"
-                    + stream.partition()
-                    + " are missing (recorded gap)"));
-        reportLeftovers(segmentsOfSeq);
-        return;
-      }
-      checkSegment(key, manifest, segmentsOfSeq);
-      previousWithRecords = manifest;
-    }
-
-    private void checkOrder(String key, Manifest manifest) {
-      if (manifest.handledThroughOffset() < previousHandledThrough) {
-        findings.add(
-            Finding.of(
-                Kind.OFFSET_REGRESSION,
-                key,
-                "handledThroughOffset "
-                    + manifest.handledThroughOffset()
-                    + " < previous "
-                    + previousHandledThrough));
-      }
-      previousHandledThrough = Math.max(previousHandledThrough, manifest.handledThroughOffset());
-      Manifest previous = previousWithRecords;
-      if (previous == null || manifest.kind() != Manifest.Kind.SEGMENT) {
-        return;
-      }
-      if (manifest.firstSourceOffset() <= previous.lastSourceOffset()) {
-        findings.add(
-            Finding.of(
-                Kind.OFFSET_REGRESSION,
-                key,
-                "firstSourceOffset "
-                    + manifest.firstSourceOffset()
-                    + " <= previous last "
-                    + previous.lastSourceOffset()));
-      }
-      if (!SegmentWriter.after(
-          manifest.firstLsn(),
-          manifest.firstTxIndex(),
-          previous.lastLsn(),
-          previous.lastTxIndex())) {
-        findings.add(
-            Finding.of(
-                Kind.LSN_REGRESSION,
-                key,
-                String.format(
-                    "first (lsn %d, txIndex %d) not after previous last (lsn %d, txIndex %d)",
-                    manifest.firstLsn(),
-                    manifest.firstTxIndex(),
-                    previous.lastLsn(),
-                    previous.lastTxIndex())));
-      }
+      checkSegment(object.key(), manifest, others);
     }
 
     private void checkSegment(String manifestKey, Manifest manifest, List<String> segmentsOfSeq) {
-      String expectedKey =
-          ArchiveLayout.segmentKey(stream, manifest.seq(), manifest.segmentSha256());
-      if (!expectedKey.equals(manifest.segmentKey())) {
-        findings.add(
-            Finding.of(
-                Kind.MALFORMED_MANIFEST,
-                manifestKey,
-                "segmentKey " + manifest.segmentKey() + " does not match its seq and hash"));
-        return;
-      }
+      String expectedKey = manifest.segmentKey();
       List<String> leftovers = new ArrayList<>(segmentsOfSeq);
       boolean listed = leftovers.remove(expectedKey);
       reportLeftovers(leftovers);
@@ -287,7 +196,7 @@ public final class ChainVerifier {
           totals.segments,
           totals.records,
           totals.bytes,
-          expectedSeq - 1,
+          chain.expectedSeq() - 1,
           totals.firstLsn,
           totals.lastLsn,
           totals.minCommit,

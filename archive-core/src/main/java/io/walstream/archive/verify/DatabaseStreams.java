@@ -9,7 +9,9 @@ import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StreamCatalog;
+import io.walstream.archive.retry.Sleeper;
 import io.walstream.archive.verify.Finding.Kind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -77,10 +79,42 @@ public final class DatabaseStreams {
     }
   }
 
+  /** How often, and how far apart, {@link #resolveSettled} looks again. */
+  static final int SETTLE_CHECKS = 8;
+
+  static final Duration SETTLE_INTERVAL = Duration.ofMillis(250);
+
   private final ArchiveReader reader;
+  private final Sleeper sleeper;
 
   public DatabaseStreams(ArchiveReader reader) {
+    this(reader, Sleeper.SYSTEM);
+  }
+
+  /** With {@code sleeper} for the waits of {@link #resolveSettled}. */
+  public DatabaseStreams(ArchiveReader reader, Sleeper sleeper) {
     this.reader = reader;
+    this.sleeper = sleeper;
+  }
+
+  /**
+   * As {@link #resolve(String)}, for a reader that runs beside a writer: a writer adds a new stream
+   * to the catalog a few storage calls before it claims the stream's first manifest, so a stream
+   * found {@code MISSING_STREAM} (and nothing worse) is looked at again for up to two seconds
+   * before the finding stands.
+   */
+  public Resolution resolveSettled(String database) {
+    Resolution resolution = resolve(database);
+    for (int i = 0; i < SETTLE_CHECKS && onlyStreamsBeingCreated(resolution); i++) {
+      sleeper.sleep(SETTLE_INTERVAL);
+      resolution = resolve(database);
+    }
+    return resolution;
+  }
+
+  private static boolean onlyStreamsBeingCreated(Resolution resolution) {
+    List<Finding> errors = resolution.findings().stream().filter(Finding::isError).toList();
+    return !errors.isEmpty() && errors.stream().allMatch(f -> f.kind() == Kind.MISSING_STREAM);
   }
 
   /**

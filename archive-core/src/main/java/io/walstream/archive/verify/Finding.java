@@ -52,6 +52,11 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
     /** The archive's manifest at a published position is not the one that was published. */
     ANCHOR_MISMATCH(Severity.ERROR),
     GAP(Severity.WARNING),
+    /**
+     * A transaction that is not complete in the merged order of its database's streams: left out of
+     * every restore (docs/FORMAT.md §5.1).
+     */
+    INCOMPLETE_TRANSACTION(Severity.WARNING),
     UNCOMMITTED_SEGMENT(Severity.INFO),
     UNKNOWN_OBJECT(Severity.INFO);
 
@@ -73,6 +78,23 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
 
   public boolean isError() {
     return severity == Severity.ERROR;
+  }
+
+  /**
+   * This finding as the exception a caller that must stop throws ({@code action} says what could
+   * not be done, e.g. "Cannot restore from"), naming the key and the kind in words.
+   */
+  public io.walstream.archive.error.IntegrityException toException(String action) {
+    return new io.walstream.archive.error.IntegrityException(
+        key,
+        action
+            + " "
+            + key
+            + ": "
+            + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+            + " ("
+            + detail
+            + ")");
   }
 
   @Override

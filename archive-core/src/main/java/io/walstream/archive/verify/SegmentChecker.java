@@ -2,14 +2,10 @@ package io.walstream.archive.verify;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
-import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.format.SegmentReader;
-import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.Finding.Kind;
-import io.walstream.schemas.avro.ChangeRecord;
-import io.walstream.schemas.value.Values;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -63,19 +59,8 @@ final class SegmentChecker {
           "Cannot read segment " + key + ": " + e, key, e);
     }
     String sha = Sha256.hex(digest);
-    if (in.count != manifest.byteSize()) {
-      findings.add(
-          Finding.of(
-              Kind.SEGMENT_SIZE_MISMATCH,
-              key,
-              in.count + " bytes, manifest says " + manifest.byteSize()));
-    }
-    if (!sha.equals(manifest.segmentSha256())) {
-      findings.add(
-          Finding.of(
-              Kind.SEGMENT_HASH_MISMATCH,
-              key,
-              "sha256 " + sha + ", manifest says " + manifest.segmentSha256()));
+    findings.addAll(SegmentRecordCheck.stored(key, manifest, in.count, sha));
+    if (findings.stream().anyMatch(f -> f.kind() == Kind.SEGMENT_HASH_MISMATCH)) {
       // Decoding problems are consequences of the corruption already reported.
       return findings;
     }
@@ -93,92 +78,24 @@ final class SegmentChecker {
   }
 
   private static long decode(String key, Manifest manifest, InputStream in, List<Finding> out) {
-    long count = 0;
-    ChangeRecord first = null;
-    ChangeRecord last = null;
-    long minCommit = Long.MAX_VALUE;
-    long maxCommit = Long.MIN_VALUE;
+    SegmentRecordCheck check = new SegmentRecordCheck(key, manifest);
     try {
       SegmentReader reader = SegmentReader.open(new NonClosingStream(in), key);
-      checkMeta(key, manifest, reader, out);
+      addIfPresent(out, check.meta(reader));
       while (reader.hasNext()) {
-        ChangeRecord record = reader.next();
-        if (last != null && !SegmentWriter.after(record, last.getLsn(), last.getTxIndex())) {
-          out.add(
-              Finding.of(
-                  Kind.LSN_REGRESSION,
-                  key,
-                  String.format(
-                      "record %d (lsn %d, txIndex %d) not after (lsn %d, txIndex %d)",
-                      count,
-                      record.getLsn(),
-                      record.getTxIndex(),
-                      last.getLsn(),
-                      last.getTxIndex())));
-        }
-        if (first == null) {
-          first = record;
-        }
-        last = record;
-        long commit = Values.toMicros(record.getCommitTime());
-        minCommit = Math.min(minCommit, commit);
-        maxCommit = Math.max(maxCommit, commit);
-        count++;
+        addIfPresent(out, check.accept(reader.next()));
       }
     } catch (IntegrityException e) {
       out.add(Finding.of(Kind.MALFORMED_SEGMENT, key, e.getMessage()));
-      return count;
+      return check.count();
     }
-    if (count != manifest.recordCount()
-        || first == null
-        || first.getLsn() != manifest.firstLsn()
-        || first.getTxIndex() != manifest.firstTxIndex()
-        || last.getLsn() != manifest.lastLsn()
-        || last.getTxIndex() != manifest.lastTxIndex()
-        || minCommit != manifest.minCommitTimeMicros()
-        || maxCommit != manifest.maxCommitTimeMicros()) {
-      out.add(
-          Finding.of(
-              Kind.SEGMENT_MANIFEST_MISMATCH,
-              key,
-              count
-                  + " records from lsn "
-                  + (first == null ? "-" : first.getLsn())
-                  + " to "
-                  + (last == null ? "-" : last.getLsn())
-                  + " do not match the manifest's count, lsn or commit-time range"));
-    }
-    return count;
+    addIfPresent(out, check.finish());
+    return check.count();
   }
 
-  private static void checkMeta(
-      String key, Manifest manifest, SegmentReader reader, List<Finding> out) {
-    String seq = reader.meta(SegmentFormat.META_SEQ);
-    String database = reader.meta(SegmentFormat.META_DATABASE);
-    String topic = reader.meta(SegmentFormat.META_TOPIC);
-    String partition = reader.meta(SegmentFormat.META_PARTITION);
-    boolean matches =
-        Long.toString(manifest.seq()).equals(seq)
-            && manifest.stream().database().equals(database)
-            && manifest.stream().topic().equals(topic)
-            && Integer.toString(manifest.stream().partition()).equals(partition);
-    if (!matches) {
-      out.add(
-          Finding.of(
-              Kind.SEGMENT_MANIFEST_MISMATCH,
-              key,
-              "segment declares seq "
-                  + seq
-                  + " of "
-                  + database
-                  + "@"
-                  + topic
-                  + "-"
-                  + partition
-                  + ", manifest is seq "
-                  + manifest.seq()
-                  + " of "
-                  + manifest.stream()));
+  private static void addIfPresent(List<Finding> out, Finding finding) {
+    if (finding != null) {
+      out.add(finding);
     }
   }
 

@@ -164,6 +164,7 @@ public final class CorruptionFixtures {
           return List.of();
         });
     addStreamSetScenarios(scenarios);
+    addTransactionScenarios(scenarios);
     return scenarios;
   }
 
@@ -223,6 +224,52 @@ public final class CorruptionFixtures {
               "MISSING_CATALOG_ENTRY " + ArchiveLayout.catalogKey(STREAM.database(), 0),
               "UNCATALOGUED_STREAM " + ArchiveLayout.streamPrefix(STREAM));
         });
+  }
+
+  /** Scenarios of transactions a producer broke: archived, reported, left out of restores. */
+  private static void addTransactionScenarios(Map<String, Corruption> scenarios) {
+    scenarios.put(
+        "incomplete-transaction",
+        archive -> {
+          // A producer crashed inside lsn 103 (no txLast) and went on with lsn 104.
+          return brokenTransaction(archive, r -> r.getLsn() == 103 && r.getTxIndex() == 2, null);
+        });
+    scenarios.put(
+        "skipped-txindex",
+        archive -> {
+          // lsn 103's records carry txIndex 0, 2, 3: one is missing.
+          return brokenTransaction(archive, null, r -> r.getLsn() == 103 && r.getTxIndex() >= 1);
+        });
+  }
+
+  /**
+   * Rebuilds the archive as 3 segments of 2 transactions of 3 records (lsn 100–105), with lsn 103
+   * broken: {@code dropTxLast} records lose their txLast flag, {@code shift} records their txIndex
+   * moves up by one. Expects lsn 103 reported incomplete, at the segment holding its first record.
+   */
+  private static List<String> brokenTransaction(
+      Path archive,
+      java.util.function.Predicate<ChangeRecord> dropTxLast,
+      java.util.function.Predicate<ChangeRecord> shift)
+      throws IOException {
+    deleteRecursively(archive);
+    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(archive), WRITER);
+    StreamHead head = writer.loadHead(STREAM);
+    for (int i = 0; i < 3; i++) {
+      List<ChangeRecord> records = new ArrayList<>();
+      for (ChangeRecord r : Records.transactions(STREAM.database(), 100 + 2L * i, 2, 3)) {
+        ChangeRecord.Builder b = ChangeRecord.newBuilder(r);
+        if (dropTxLast != null && dropTxLast.test(r)) {
+          b.setTxLast(false);
+        }
+        if (shift != null && shift.test(r)) {
+          b.setTxIndex(r.getTxIndex() + 1);
+        }
+        records.add(b.build());
+      }
+      head = ((CommitResult.Committed) writer.commit(head, Records.batch(records, 6L * i))).head();
+    }
+    return List.of("INCOMPLETE_TRANSACTION " + segment(archive, 1));
   }
 
   /** A second stream of the same database (another partition). */

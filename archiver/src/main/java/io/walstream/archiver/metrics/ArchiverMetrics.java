@@ -20,6 +20,7 @@ public final class ArchiverMetrics {
   private final Counter bytes;
   private final Counter claimConflicts;
   private final Counter gaps;
+  private final Counter incompleteTransactions;
 
   public ArchiverMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -34,6 +35,7 @@ public final class ArchiverMetrics {
     this.bytes = registry.counter("walstream.archiver.segment.bytes.written");
     this.claimConflicts = registry.counter("walstream.archiver.claim.conflicts");
     this.gaps = registry.counter("walstream.archiver.gaps");
+    this.incompleteTransactions = registry.counter("walstream.archiver.transactions.incomplete");
   }
 
   /** Metrics into a registry nobody scrapes, for tests and tools. */
@@ -81,6 +83,11 @@ public final class ArchiverMetrics {
 
   public void gap() {
     gaps.increment();
+  }
+
+  /** A stream showed a transaction without txLast, or with a skipped txIndex. */
+  public void incompleteTransaction() {
+    incompleteTransactions.increment();
   }
 
   /** Time spent cutting and committing segments, by what triggered the cut. */

@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class PartitionArchiver {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionArchiver.class);
+
+  // Per database of this partition; bounded like the streams themselves.
+  private final java.util.Map<String, TransactionWatch> watches = new java.util.HashMap<>();
   private static final int MAX_REMEMBERED_NAMES = 10_000;
   private static final SingleObjectCodec<ChangeRecord> CODEC =
       SingleObjectCodec.of(ChangeRecord.class);
@@ -152,6 +155,7 @@ final class PartitionArchiver {
       return duplicateOrRegression(buffer, encoded.decode());
     }
     buffer.add(encoded, offset);
+    watchTransactions(buffer, probe, offset);
     bufferedRecords++;
     bufferedBytes += value.length;
     if (oldestBufferedAtMillis < 0) {
@@ -159,6 +163,22 @@ final class PartitionArchiver {
     }
     metrics.buffered();
     return Decision.BUFFERED;
+  }
+
+  private void watchTransactions(StreamBuffer buffer, RecordProbe.Result probe, long offset) {
+    String seen =
+        watches
+            .computeIfAbsent(probe.database, d -> new TransactionWatch())
+            .observe(probe.lsn, probe.txIndex, probe.txLast, offset);
+    if (seen != null) {
+      metrics.incompleteTransaction();
+      LOG.warn(
+          "Database {}: {} of {}; it is archived as it is, and restores leave it out unless its"
+              + " other records are in another input topic",
+          probe.database,
+          seen,
+          buffer.stream());
+    }
   }
 
   private Decision duplicateOrRegression(StreamBuffer buffer, ChangeRecord record) {

@@ -162,6 +162,25 @@ class ArchiverTopologyTest {
   }
 
   @Test
+  void shouldArchiveAndCountTransactionsThatLookIncompleteInTheirStream() {
+    start();
+    List<ChangeRecord> records =
+        List.of(
+            insert("shop", "orders", 1, 10, 0, true),
+            // A producer crashed inside lsn 11 and went on with lsn 12.
+            insert("shop", "orders", 2, 11, 0, false),
+            insert("shop", "orders", 3, 12, 0, false),
+            // lsn 12 skips txIndex 1.
+            insert("shop", "orders", 4, 12, 2, true),
+            insert("shop", "orders", 5, 13, 0, true));
+    records.forEach(this::pipe);
+    commit();
+
+    assertThat(archived(SHOP)).containsExactlyElementsOf(records);
+    assertThat(metrics.count("walstream.archiver.transactions.incomplete")).isEqualTo(2);
+  }
+
+  @Test
   void shouldCutWhenMaxRecordsIsReachedAndPublishTheManifest() {
     settings.put(ArchiverConfig.SEGMENT_MAX_RECORDS, 3);
     start();

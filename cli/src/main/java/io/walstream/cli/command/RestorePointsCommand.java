@@ -4,6 +4,8 @@ import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.verify.Finding;
+import io.walstream.archive.verify.TransactionScan;
 import io.walstream.restorer.plan.Gap;
 import io.walstream.restorer.plan.RestorableWindow;
 import io.walstream.restorer.plan.RestorePlanner;
@@ -28,8 +30,8 @@ import picocli.CommandLine.Option;
     description = {
       "Show, per database, the restorable window (LSN and commit time), the windows between",
       "recorded gaps (only the first restores exactly; later ones need --accept-gaps), each gap",
-      "(stream, seq, missing source offsets, where it falls), streams, segments, bytes and chain",
-      "problems."
+      "(stream, seq, missing source offsets, where it falls), the incomplete transactions every",
+      "restore leaves out (this reads every segment), streams, segments, bytes and chain problems."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:could not read the archive", "2:usage error"})
@@ -50,7 +52,7 @@ public final class RestorePointsCommand implements Callable<Integer> {
       List<String> databases = database == null ? reader.databases() : List.of(database);
       List<Map<String, Object>> out = new ArrayList<>();
       for (String db : databases) {
-        out.add(describe(db, verified));
+        out.add(describe(db, verified, new TransactionScan(store)));
       }
       if (json) {
         System.out.println(Json.write(out));
@@ -64,7 +66,8 @@ public final class RestorePointsCommand implements Callable<Integer> {
     }
   }
 
-  private static Map<String, Object> describe(String database, VerifiedArchive verified) {
+  private static Map<String, Object> describe(
+      String database, VerifiedArchive verified, TransactionScan scan) {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("database", database);
     List<String> problems = new ArrayList<>();
@@ -99,6 +102,13 @@ public final class RestorePointsCommand implements Callable<Integer> {
     d.put("segments", segments);
     d.put("bytes", bytes);
     d.put("gaps", gaps.stream().map(RestorePointsCommand::gapJson).toList());
+    List<Finding> incomplete =
+        problems.isEmpty()
+            ? scan.scan(database, chains.stream().map(StreamChain::manifests).toList())
+            : List.of();
+    d.put(
+        "incompleteTransactions",
+        incomplete.stream().map(f -> Map.of("key", f.key(), "detail", f.detail())).toList());
     d.put("problems", problems);
     return d;
   }
@@ -141,6 +151,9 @@ public final class RestorePointsCommand implements Callable<Integer> {
     }
     for (Object gap : (List<?>) d.get("gaps")) {
       System.out.println("  GAP " + ((Map<?, ?>) gap).get("text"));
+    }
+    for (Object incomplete : (List<?>) d.get("incompleteTransactions")) {
+      System.out.println("  INCOMPLETE " + ((Map<?, ?>) incomplete).get("detail"));
     }
     for (Object problem : (List<?>) d.get("problems")) {
       System.out.println("  PROBLEM " + problem);

@@ -32,6 +32,11 @@ final class StatusText {
     if (s.getMessage() != null) {
       out.append(" - ").append(s.getMessage());
     }
+    if (io.walstream.restorer.service.JobTable.terminal(s.getState())
+        && s.getAnchorCheck() != null
+        && s.getAnchorCheck().startsWith("not checked")) {
+      out.append(" - archive ").append(s.getAnchorCheck());
+    }
     if (s.getAttempt() > 1) {
       out.append(" (attempt ").append(s.getAttempt()).append(')');
     }

@@ -126,8 +126,8 @@ public final class VerifyCommand implements Callable<Integer> {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("clean", clean);
     out.put(
-        "catalogFindings",
-        report.catalogFindings().stream().map(VerifyCommand::findingJson).toList());
+        "databaseFindings",
+        report.databaseFindings().stream().map(VerifyCommand::findingJson).toList());
     out.put("streams", streams);
     return out;
   }

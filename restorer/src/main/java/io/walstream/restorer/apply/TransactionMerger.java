@@ -2,6 +2,7 @@ package io.walstream.restorer.apply;
 
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.read.TransactionGroup;
 import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.sink.TransactionPosition;
 import io.walstream.restorer.verify.SegmentRecords;
@@ -180,7 +181,7 @@ public final class TransactionMerger {
         queue.add(cursor);
       }
     }
-    Group group = new Group();
+    TransactionGroup group = new TransactionGroup();
     long applied = 0;
     long records = 0;
     Long lastLsn = null;
@@ -232,7 +233,7 @@ public final class TransactionMerger {
         records += group.size();
         lastLsn = record.getLsn();
         lastCommit = Values.toMicros(record.getCommitTime());
-        group.applied();
+        group.completed();
       }
     }
     return new Outcome(
@@ -264,76 +265,6 @@ public final class TransactionMerger {
       }
     }
     return false;
-  }
-
-  /**
-   * The records read so far of one lsn, in merged order, and whether they form a complete
-   * transaction: txIndex 0, 1, 2, … ending with txLast.
-   */
-  private static final class Group {
-    private final List<ChangeRecord> records = new ArrayList<>();
-    private long lsn;
-    private boolean complete;
-    private boolean broken;
-    private String flaw = "no txLast record";
-    // After a transaction is applied, further records of its lsn form a group of their own.
-    private Long appliedLsn;
-
-    boolean isEmpty() {
-      return records.isEmpty();
-    }
-
-    long lsn() {
-      return lsn;
-    }
-
-    int size() {
-      return records.size();
-    }
-
-    String flaw() {
-      return flaw;
-    }
-
-    List<ChangeRecord> records() {
-      return List.copyOf(records);
-    }
-
-    boolean complete() {
-      return complete;
-    }
-
-    void add(ChangeRecord record) {
-      if (records.isEmpty()) {
-        lsn = record.getLsn();
-        if (appliedLsn != null && appliedLsn == lsn) {
-          broken = true;
-          flaw = "records after the applied transaction's txLast";
-        }
-      }
-      int expected = records.size();
-      if (!broken && record.getTxIndex() != expected) {
-        broken = true;
-        flaw =
-            expected == 0
-                ? "txIndex starts at " + record.getTxIndex()
-                : "txIndex " + record.getTxIndex() + " follows " + (expected - 1);
-      }
-      records.add(record);
-      complete = !broken && record.getTxLast();
-    }
-
-    void applied() {
-      appliedLsn = lsn;
-      clear();
-    }
-
-    void clear() {
-      records.clear();
-      complete = false;
-      broken = false;
-      flaw = "no txLast record";
-    }
   }
 
   /** A verified segment being read, with its first chunk already decoded. */

@@ -2,6 +2,7 @@ package io.walstream.restorer.service;
 
 import io.walstream.restorer.verify.Anchoring;
 import io.walstream.restorer.verify.PublishedManifests;
+import io.walstream.schemas.error.WalstreamException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -21,11 +22,22 @@ final class ServiceAnchors implements Supplier<Anchoring> {
     if (!config.anchorCheck()) {
       return new Anchoring.Skipped(RestoreServiceConfig.ANCHOR_CHECK + "=false");
     }
-    return new Anchoring.Published(
-        PublishedManifests.read(
-            config.clientProperties(),
-            config.manifestsTopic(),
-            Duration.ofMillis(config.anchorTimeoutMs())),
-        config.manifestsTopic());
+    try {
+      return new Anchoring.Published(
+          PublishedManifests.read(
+              config.clientProperties(),
+              config.manifestsTopic(),
+              Duration.ofMillis(config.anchorTimeoutMs())),
+          config.manifestsTopic());
+    } catch (WalstreamException e) {
+      throw new WalstreamException(
+          e.getMessage()
+              + " (every job checks the archive against the archiver's manifests topic: set "
+              + RestoreServiceConfig.MANIFESTS_TOPIC
+              + " to it, or "
+              + RestoreServiceConfig.ANCHOR_CHECK
+              + "=false for an archive whose topic is gone)",
+          e);
+    }
   }
 }

@@ -1,8 +1,9 @@
 package io.walstream.restorer.verify;
 
-import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.SegmentReader;
+import io.walstream.archive.verify.Finding;
+import io.walstream.archive.verify.SegmentRecordCheck;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,13 +12,15 @@ import java.util.List;
 
 /**
  * The records of one verified segment, decoded a chunk at a time so that a restore holds a
- * segment's compressed bytes and a few decoded chunks, never a whole decoded segment. The record
- * count is checked against the manifest when the segment ends. Not thread-safe: one chunk is
- * decoded at a time, by whichever thread asks.
+ * segment's compressed bytes and a few decoded chunks, never a whole decoded segment. Each record
+ * is checked as it is decoded and the whole segment against its manifest when it ends ({@link
+ * SegmentRecordCheck}, the rules {@code verify} reports): a record out of order never reaches a
+ * sink. Not thread-safe: one chunk is decoded at a time, by whichever thread asks.
  */
 public final class SegmentRecords {
   private final Manifest manifest;
   private final SegmentReader reader;
+  private final SegmentRecordCheck check;
   private boolean done;
 
   /**
@@ -26,6 +29,8 @@ public final class SegmentRecords {
   public SegmentRecords(Manifest manifest, byte[] bytes) {
     this.manifest = manifest;
     this.reader = SegmentReader.open(bytes, manifest.segmentKey());
+    this.check = new SegmentRecordCheck(manifest.segmentKey(), manifest);
+    fail(check.meta(reader));
   }
 
   /** Up to {@code max} next records; an empty list once the segment is exhausted. */
@@ -33,7 +38,9 @@ public final class SegmentRecords {
     List<ChangeRecord> chunk = new ArrayList<>(Math.min(max, 4096));
     while (!done && chunk.size() < max) {
       if (reader.hasNext()) {
-        chunk.add(reader.next());
+        ChangeRecord record = reader.next();
+        fail(check.accept(record));
+        chunk.add(record);
       } else {
         finish();
       }
@@ -48,16 +55,12 @@ public final class SegmentRecords {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot close segment " + manifest.segmentKey(), e);
     }
-    if (reader.recordsRead() != manifest.recordCount()) {
-      String key = manifest.segmentKey();
-      throw new IntegrityException(
-          key,
-          "Cannot restore from "
-              + key
-              + ": "
-              + reader.recordsRead()
-              + " records, manifest says "
-              + manifest.recordCount());
+    fail(check.finish());
+  }
+
+  private static void fail(Finding finding) {
+    if (finding != null) {
+      throw finding.toException("Cannot restore from");
     }
   }
 }

@@ -8,16 +8,22 @@ import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.verify.ChainWalk;
 import io.walstream.archive.verify.DatabaseStreams;
+import io.walstream.archive.verify.Finding;
+import io.walstream.archive.verify.SegmentRecordCheck;
 import io.walstream.restorer.plan.StreamChain;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Reads the archive for a restore and fails closed (DESIGN invariant 4): every manifest of a chain
- * is read in order and its link to the previous one checked before planning; every segment's size
- * and hash are checked before any of its records are handed out. Any finding is an {@link
- * IntegrityException} naming the key.
+ * Reads the archive for a restore and fails closed (DESIGN invariant 4), under the rules {@code
+ * verify} reports (archive-core's {@link DatabaseStreams}, {@link ChainWalk} and {@link
+ * SegmentRecordCheck}, one implementation for both): the database's streams agree with its catalog;
+ * every manifest of a chain is read in order and checked (place, format, link, order) before
+ * planning; every segment's size and hash are checked before any of its records are handed out, and
+ * each record as it is decoded. Any error is an {@link IntegrityException} naming the key.
  */
 public final class VerifiedArchive {
   private final ArchiveReader reader;
@@ -35,7 +41,7 @@ public final class VerifiedArchive {
    * @throws IntegrityException naming the key of the first problem with the set of streams
    */
   public List<StreamChain> chains(String database) {
-    DatabaseStreams.Resolution streams = new DatabaseStreams(reader).resolve(database);
+    DatabaseStreams.Resolution streams = new DatabaseStreams(reader).resolveSettled(database);
     streams.requireClean("Cannot restore " + database);
     List<StreamChain> chains = new ArrayList<>();
     for (StreamId stream : streams.catalogued()) {
@@ -44,42 +50,31 @@ public final class VerifiedArchive {
     return chains;
   }
 
-  /** One stream's chain from seq 0 to its head, links verified. */
+  /** One stream's chain from seq 0 to its head, every manifest checked as {@code verify} does. */
   public StreamChain chain(StreamId stream) {
     StreamHead head = reader.loadHead(stream);
+    ChainWalk walk = new ChainWalk(stream);
     List<StoredManifest> manifests = new ArrayList<>();
-    String previousSha = null;
     for (long seq = 0; seq <= head.seq(); seq++) {
-      long s = seq;
-      StoredManifest stored =
-          reader
-              .readManifest(stream, seq)
-              .orElseThrow(
-                  () ->
-                      new IntegrityException(
-                          ArchiveLayout.manifestKey(stream, s),
-                          "Cannot restore " + stream + ": manifest " + s + " is missing"));
-      String prev = stored.manifest().prevManifestSha256();
-      if (seq > 0 && !previousSha.equals(prev)) {
+      String key = ArchiveLayout.manifestKey(stream, seq);
+      Optional<byte[]> bytes = reader.store().readAll(key);
+      if (bytes.isEmpty()) {
         throw new IntegrityException(
-            stored.key(),
-            "Cannot restore from "
-                + stored.key()
-                + ": chain link mismatch (prevManifestSha256 "
-                + prev
-                + ", previous manifest hashes to "
-                + previousSha
-                + ")");
+            key, "Cannot restore " + stream + ": manifest " + seq + " (" + key + ") is missing");
       }
-      previousSha = stored.sha256();
-      manifests.add(stored);
+      ChainWalk.Step step = walk.accept(key, seq, bytes.get());
+      Finding error = step.firstError();
+      if (error != null) {
+        throw error.toException("Cannot restore from");
+      }
+      manifests.add(step.manifest());
     }
     return new StreamChain(stream, manifests);
   }
 
   /**
    * A segment's bytes, after checking its size and hash against the manifest; its records are read
-   * with {@link SegmentRecords}.
+   * (and checked one by one) with {@link SegmentRecords}.
    */
   public byte[] segment(Manifest manifest) {
     String key = manifest.segmentKey();
@@ -91,27 +86,10 @@ public final class VerifiedArchive {
                 () ->
                     new IntegrityException(
                         key, "Cannot restore from " + key + ": segment is missing"));
-    if (bytes.length != manifest.byteSize()) {
-      throw new IntegrityException(
-          key,
-          "Cannot restore from "
-              + key
-              + ": "
-              + bytes.length
-              + " bytes, manifest says "
-              + manifest.byteSize());
-    }
-    String sha = Sha256.hex(bytes);
-    if (!sha.equals(manifest.segmentSha256())) {
-      throw new IntegrityException(
-          key,
-          "Cannot restore from "
-              + key
-              + ": segment hash mismatch (sha256 "
-              + sha
-              + ", manifest says "
-              + manifest.segmentSha256()
-              + ")");
+    List<Finding> findings =
+        SegmentRecordCheck.stored(key, manifest, bytes.length, Sha256.hex(bytes));
+    if (!findings.isEmpty()) {
+      throw findings.get(0).toException("Cannot restore from");
     }
     return bytes;
   }

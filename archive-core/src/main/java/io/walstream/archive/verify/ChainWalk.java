@@ -1,0 +1,193 @@
+package io.walstream.archive.verify;
+
+import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.error.UnknownFormatException;
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.SegmentWriter;
+import io.walstream.archive.format.Sha256;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.verify.Finding.Kind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The manifest rules of docs/FORMAT.md §7 (1, 2 and 5) for one stream, fed its manifests in seq
+ * order: each in its place, canonical and of a known version, linked to its predecessor by hash,
+ * with LSNs and source offsets never going back. The one implementation of these rules: {@code
+ * verify} reports what it returns, restores stop at its first error.
+ */
+public final class ChainWalk {
+  /**
+   * What one manifest came to.
+   *
+   * @param manifest the manifest, or null when it could not be read as one of this stream's
+   * @param findings what is wrong with it (a GAP manifest is a warning)
+   */
+  public record Step(StoredManifest manifest, List<Finding> findings) {
+    public Step {
+      findings = List.copyOf(findings);
+    }
+
+    /** The first error, or null. */
+    public Finding firstError() {
+      return findings.stream().filter(Finding::isError).findFirst().orElse(null);
+    }
+  }
+
+  private final StreamId stream;
+  private long expectedSeq;
+  private String previousSha;
+  private Manifest previousWithRecords;
+  private long previousHandledThrough = -1;
+
+  public ChainWalk(StreamId stream) {
+    this.stream = stream;
+  }
+
+  /** The seq the walk expects next. */
+  public long expectedSeq() {
+    return expectedSeq;
+  }
+
+  /**
+   * A finding for the manifests missing before {@code seq} (empty when it is the one expected); the
+   * next manifest's link cannot then be checked.
+   */
+  public List<Finding> missingBefore(long seq) {
+    if (seq <= expectedSeq) {
+      return List.of();
+    }
+    String missing = ArchiveLayout.manifestKey(stream, expectedSeq);
+    List<Finding> findings =
+        List.of(
+            Finding.of(
+                Kind.MISSING_MANIFEST,
+                missing,
+                "seq "
+                    + expectedSeq
+                    + (seq - 1 > expectedSeq ? " to " + (seq - 1) : "")
+                    + " missing before seq "
+                    + seq));
+    previousSha = null;
+    expectedSeq = seq;
+    return findings;
+  }
+
+  /** A manifest listed at {@code seq} but gone when read: a hole like any other. */
+  public Step vanished(String key, long seq) {
+    previousSha = null;
+    expectedSeq = seq + 1;
+    return new Step(
+        null, List.of(Finding.of(Kind.MISSING_MANIFEST, key, "listed but gone when read")));
+  }
+
+  /** Checks the manifest stored at {@code key} for {@code seq} (after {@link #missingBefore}). */
+  public Step accept(String key, long seq, byte[] bytes) {
+    String sha = Sha256.hex(bytes);
+    String expectedPrev = previousSha;
+    boolean predecessorKnown = seq == 0 || expectedPrev != null;
+    previousSha = sha;
+    expectedSeq = seq + 1;
+    List<Finding> findings = new ArrayList<>();
+    Manifest manifest;
+    try {
+      manifest = ManifestCodec.decode(bytes, key);
+    } catch (UnknownFormatException e) {
+      return new Step(null, List.of(Finding.of(Kind.UNKNOWN_FORMAT, key, e.getMessage())));
+    } catch (IntegrityException e) {
+      return new Step(null, List.of(Finding.of(Kind.MALFORMED_MANIFEST, key, e.getMessage())));
+    }
+    if (!manifest.stream().equals(stream) || manifest.seq() != seq) {
+      return new Step(
+          null,
+          List.of(
+              Finding.of(
+                  Kind.MISPLACED_MANIFEST,
+                  key,
+                  "claims seq " + manifest.seq() + " of " + manifest.stream() + " at seq " + seq)));
+    }
+    if (seq > 0 && predecessorKnown && !expectedPrev.equals(manifest.prevManifestSha256())) {
+      findings.add(
+          Finding.of(
+              Kind.CHAIN_LINK_MISMATCH,
+              key,
+              "prevManifestSha256 "
+                  + manifest.prevManifestSha256()
+                  + " but manifest "
+                  + (seq - 1)
+                  + " hashes to "
+                  + expectedPrev));
+    }
+    checkOrder(key, manifest, findings);
+    if (manifest.kind() == Manifest.Kind.GAP) {
+      findings.add(
+          Finding.of(
+              Kind.GAP,
+              key,
+              "source offsets "
+                  + manifest.firstSourceOffset()
+                  + " to "
+                  + manifest.lastSourceOffset()
+                  + " of "
+                  + stream.topic()
+                  + "-"
+                  + stream.partition()
+                  + " are missing (recorded gap)"));
+    } else {
+      String expectedKey = ArchiveLayout.segmentKey(stream, seq, manifest.segmentSha256());
+      if (!expectedKey.equals(manifest.segmentKey())) {
+        findings.add(
+            Finding.of(
+                Kind.MALFORMED_MANIFEST,
+                key,
+                "segmentKey " + manifest.segmentKey() + " does not match its seq and hash"));
+      }
+      previousWithRecords = manifest;
+    }
+    return new Step(new StoredManifest(key, manifest, sha), findings);
+  }
+
+  private void checkOrder(String key, Manifest manifest, List<Finding> findings) {
+    if (manifest.handledThroughOffset() < previousHandledThrough) {
+      findings.add(
+          Finding.of(
+              Kind.OFFSET_REGRESSION,
+              key,
+              "handledThroughOffset "
+                  + manifest.handledThroughOffset()
+                  + " < previous "
+                  + previousHandledThrough));
+    }
+    previousHandledThrough = Math.max(previousHandledThrough, manifest.handledThroughOffset());
+    Manifest previous = previousWithRecords;
+    if (previous == null || manifest.kind() != Manifest.Kind.SEGMENT) {
+      return;
+    }
+    if (manifest.firstSourceOffset() <= previous.lastSourceOffset()) {
+      findings.add(
+          Finding.of(
+              Kind.OFFSET_REGRESSION,
+              key,
+              "firstSourceOffset "
+                  + manifest.firstSourceOffset()
+                  + " <= previous last "
+                  + previous.lastSourceOffset()));
+    }
+    if (!SegmentWriter.after(
+        manifest.firstLsn(), manifest.firstTxIndex(), previous.lastLsn(), previous.lastTxIndex())) {
+      findings.add(
+          Finding.of(
+              Kind.LSN_REGRESSION,
+              key,
+              String.format(
+                  "first (lsn %d, txIndex %d) not after previous last (lsn %d, txIndex %d)",
+                  manifest.firstLsn(),
+                  manifest.firstTxIndex(),
+                  previous.lastLsn(),
+                  previous.lastTxIndex())));
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package io.walstream.archive.verify;
+
+import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.SegmentReader;
+import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.read.TransactionGroup;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.verify.Finding.Kind;
+import io.walstream.schemas.avro.ChangeRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Finds a database's incomplete transactions (docs/FORMAT.md §5.1): its streams' records merged by
+ * (lsn, txIndex) and grouped by lsn with the same {@link TransactionGroup} rule restores apply.
+ * Each is a warning naming the segment that holds its first record: restores leave it out. Groups
+ * that a stream could still complete (it ends at or below their lsn) are not judged. Reads one
+ * segment per stream at a time; meant for chains already verified (a broken chain is reported as
+ * such).
+ */
+public final class TransactionScan {
+  /** Incomplete transactions reported one by one; beyond this, one finding counts the rest. */
+  public static final int MAX_LISTED = 1000;
+
+  private final ObjectStore store;
+
+  public TransactionScan(ObjectStore store) {
+    this.store = store;
+  }
+
+  /**
+   * The incomplete transactions of {@code database}, whose streams' manifests are {@code chains}.
+   */
+  public List<Finding> scan(String database, List<List<StoredManifest>> chains) {
+    PriorityQueue<Cursor> queue =
+        new PriorityQueue<>(
+            (a, b) -> {
+              int byLsn = Long.compare(a.current.getLsn(), b.current.getLsn());
+              return byLsn != 0
+                  ? byLsn
+                  : Integer.compare(a.current.getTxIndex(), b.current.getTxIndex());
+            });
+    List<Cursor> cursors = new ArrayList<>();
+    for (List<StoredManifest> chain : chains) {
+      Cursor cursor = new Cursor(chain.iterator());
+      cursors.add(cursor);
+      if (cursor.advance()) {
+        queue.add(cursor);
+      }
+    }
+    List<Finding> findings = new ArrayList<>();
+    long unlisted = 0;
+    TransactionGroup group = new TransactionGroup();
+    String groupKey = null;
+    while (true) {
+      Cursor cursor = queue.poll();
+      ChangeRecord record = cursor == null ? null : cursor.current;
+      if (!group.isEmpty() && (record == null || record.getLsn() != group.lsn())) {
+        if (undecided(cursors, group.lsn())) {
+          break;
+        }
+        if (findings.size() < MAX_LISTED) {
+          findings.add(
+              Finding.of(
+                  Kind.INCOMPLETE_TRANSACTION,
+                  groupKey,
+                  String.format(
+                      "transaction lsn %d of %s is incomplete (%s; %d records): every restore"
+                          + " leaves it out",
+                      group.lsn(), database, group.flaw(), group.size())));
+        } else {
+          unlisted++;
+        }
+        group.clear();
+      }
+      if (record == null) {
+        break;
+      }
+      if (group.isEmpty()) {
+        groupKey = cursor.key;
+      }
+      group.add(record);
+      if (group.complete()) {
+        group.completed();
+      }
+      if (cursor.advance()) {
+        queue.add(cursor);
+      }
+    }
+    if (unlisted > 0) {
+      findings.add(
+          Finding.of(
+              Kind.INCOMPLETE_TRANSACTION,
+              groupKey,
+              unlisted + " more incomplete transactions of " + database + " not listed"));
+    }
+    return findings;
+  }
+
+  private static boolean undecided(List<Cursor> cursors, long lsn) {
+    for (Cursor c : cursors) {
+      if (c.current == null && (c.lastLsn == null || c.lastLsn <= lsn)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** One stream's records, one segment read at a time. */
+  private final class Cursor {
+    private final Iterator<StoredManifest> manifests;
+    private SegmentReader reader;
+    private ChangeRecord current;
+    private Long lastLsn;
+    private String key;
+
+    Cursor(Iterator<StoredManifest> manifests) {
+      this.manifests = manifests;
+    }
+
+    boolean advance() {
+      while (reader == null || !reader.hasNext()) {
+        close();
+        Manifest next = nextSegment();
+        if (next == null) {
+          current = null;
+          return false;
+        }
+        key = next.segmentKey();
+        byte[] bytes =
+            store
+                .readAll(key)
+                .orElseThrow(() -> new IntegrityException(key, "Cannot scan " + key + ": gone"));
+        reader = SegmentReader.open(bytes, key);
+      }
+      current = reader.next();
+      lastLsn = current.getLsn();
+      return true;
+    }
+
+    private Manifest nextSegment() {
+      while (manifests.hasNext()) {
+        Manifest m = manifests.next().manifest();
+        if (m.kind() == Manifest.Kind.SEGMENT) {
+          return m;
+        }
+      }
+      return null;
+    }
+
+    private void close() {
+      if (reader == null) {
+        return;
+      }
+      try {
+        reader.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot close segment " + key, e);
+      }
+      reader = null;
+    }
+  }
+}
