@@ -1,8 +1,6 @@
 package io.walstream.archive.format;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walstream.archive.error.IntegrityException;
@@ -37,10 +35,7 @@ public final class CatalogCodec {
   /** The one kind of entry: a stream added to the database. */
   static final String KIND = "STREAM";
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper MAPPER = CanonicalJson.MAPPER;
 
   private CatalogCodec() {}
 
@@ -76,15 +71,7 @@ public final class CatalogCodec {
    * @throws IntegrityException for any other deviation from the format
    */
   public static CatalogEntry decode(byte[] bytes, String key) {
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      throw bad(key, "not valid JSON: " + e.getMessage(), e);
-    }
-    if (node == null || !node.isObject()) {
-      throw bad(key, "not a JSON object", null);
-    }
+    JsonNode node = CanonicalJson.readObject(bytes, key, "catalog entry");
     JsonNode version = node.get("formatVersion");
     if (version == null || !version.isInt() || version.intValue() != CatalogEntry.FORMAT_VERSION) {
       throw new UnknownFormatException(

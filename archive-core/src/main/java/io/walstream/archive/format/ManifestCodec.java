@@ -1,8 +1,6 @@
 package io.walstream.archive.format;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walstream.archive.error.IntegrityException;
@@ -57,10 +55,7 @@ public final class ManifestCodec {
           "writerVersion",
           "writerId");
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper MAPPER = CanonicalJson.MAPPER;
 
   private ManifestCodec() {}
 
@@ -145,15 +140,7 @@ public final class ManifestCodec {
    * @throws IntegrityException for any other deviation from the format
    */
   public static Manifest decode(byte[] bytes, String key) {
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(bytes);
-    } catch (IOException e) {
-      throw bad(key, "not valid JSON: " + e.getMessage(), e);
-    }
-    if (node == null || !node.isObject()) {
-      throw bad(key, "not a JSON object");
-    }
+    JsonNode node = CanonicalJson.readObject(bytes, key, "manifest");
     JsonNode version = node.get("formatVersion");
     if (version == null || !version.isInt()) {
       throw new UnknownFormatException(key, "Cannot read manifest " + key + ": no formatVersion");

@@ -38,13 +38,7 @@ public final class TransactionScan {
    */
   public List<Finding> scan(String database, List<List<StoredManifest>> chains) {
     PriorityQueue<Cursor> queue =
-        new PriorityQueue<>(
-            (a, b) -> {
-              int byLsn = Long.compare(a.current.getLsn(), b.current.getLsn());
-              return byLsn != 0
-                  ? byLsn
-                  : Integer.compare(a.current.getTxIndex(), b.current.getTxIndex());
-            });
+        new PriorityQueue<>((a, b) -> TransactionGroup.MERGE_ORDER.compare(a.current, b.current));
     List<Cursor> cursors = new ArrayList<>();
     for (List<StoredManifest> chain : chains) {
       Cursor cursor = new Cursor(chain.iterator());

@@ -166,13 +166,7 @@ public final class TransactionMerger {
       BiConsumer<List<ChangeRecord>, TransactionPosition> transactions,
       ExecutorService fetchers) {
     PriorityQueue<Cursor> queue =
-        new PriorityQueue<>(
-            (a, b) -> {
-              int byLsn = Long.compare(a.current.getLsn(), b.current.getLsn());
-              return byLsn != 0
-                  ? byLsn
-                  : Integer.compare(a.current.getTxIndex(), b.current.getTxIndex());
-            });
+        new PriorityQueue<>((a, b) -> TransactionGroup.MERGE_ORDER.compare(a.current, b.current));
     List<Cursor> cursors = new ArrayList<>();
     for (RestorePlan.StreamPlan stream : plan.streams()) {
       Cursor cursor = new Cursor(stream, fetchers);
