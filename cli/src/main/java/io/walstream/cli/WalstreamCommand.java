@@ -64,6 +64,10 @@ public final class WalstreamCommand implements Runnable {
     if (e instanceof io.walstream.archive.error.IntegrityException) {
       return 4;
     }
+    if (e instanceof io.walstream.restorer.service.CommandIdInUseException) {
+      // As a REJECTED command: nothing was run for it.
+      return 5;
+    }
     if (e instanceof CommandLine.ParameterException
         || e instanceof io.walstream.archive.error.InvalidConfigException) {
       return 2;

@@ -193,4 +193,48 @@ class RestoreCommandTest {
     assertThat(code).isEqualTo(1);
     assertThat(stderr()).contains("it holds no archive");
   }
+
+  @Test
+  void shouldRefuseANonPostgresJdbcUrlBeforeWritingAnything() throws Exception {
+    Path target = dir.resolve("not-postgres.db");
+
+    int code =
+        run(
+            "restore",
+            "--archive",
+            uri,
+            "--database",
+            "shop",
+            "--latest",
+            "--jdbc",
+            "jdbc:sqlite:" + target);
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("--jdbc must be a PostgreSQL JDBC URL");
+    assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void shouldRefuseAnOutputThatIsADirectoryBeforeRestoring() throws Exception {
+    Path directory = Files.createDirectories(dir.resolve("a-directory"));
+
+    int code =
+        run(
+            "restore",
+            "--archive",
+            uri,
+            "--database",
+            "shop",
+            "--latest",
+            "--force",
+            "--output",
+            directory.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("is a directory; name the SQLite file to write");
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.contains("walstream-restore"));
+    }
+  }
 }

@@ -321,6 +321,22 @@ class RestorerTest {
   }
 
   @Test
+  void shouldRefuseSinksTheyCannotWriteBeforeWritingAnything() throws Exception {
+    Path directory = Files.createDirectories(dir.resolve("dir.db"));
+    Path sqlite = dir.resolve("via-jdbc.db");
+
+    assertThatThrownBy(() -> SqliteSink.open(directory, true))
+        .hasMessageContaining("it is a directory");
+    assertThatThrownBy(
+            () -> io.walstream.restorer.sink.PostgresSink.open("jdbc:sqlite:" + sqlite, "s", false))
+        .hasMessageContaining("only PostgreSQL JDBC URLs");
+    assertThat(sqlite).doesNotExist();
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("dir.db");
+    }
+  }
+
+  @Test
   void shouldRefuseToOverwriteAnExistingOutput() throws Exception {
     archive(5, 9);
     Path output = dir.resolve("exists.db");

@@ -76,8 +76,12 @@ public final class RequestRestoreCommand implements Callable<Integer> {
       return 0;
     }
     StatusBar bar = new StatusBar();
-    Optional<RestoreStatus> end = client.await(command.getCommandId(), wait, bar::show);
-    bar.done();
+    Optional<RestoreStatus> end;
+    try {
+      end = client.awaitOwn(command, wait, bar::show);
+    } finally {
+      bar.done();
+    }
     if (end.isEmpty()) {
       System.err.println(
           "walstream request-restore: job "

@@ -74,6 +74,7 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     if (!what.dryRun) {
       what.requireOneDestination(spec.commandLine());
+      what.requireWritableOutput(spec.commandLine());
     }
     anchors.timeout(spec.commandLine());
     try (ObjectStore store = archive.open()) {

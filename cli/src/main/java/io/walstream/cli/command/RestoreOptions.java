@@ -53,6 +53,21 @@ final class RestoreOptions {
     if (schema != null && jdbcUrl == null) {
       throw new ParameterException(cli, "--schema needs --jdbc");
     }
+    if (jdbcUrl != null
+        && !jdbcUrl.startsWith(io.walstream.restorer.sink.PostgresSink.URL_PREFIX)) {
+      throw new ParameterException(
+          cli,
+          "--jdbc must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database); restore"
+              + " into SQLite with --output FILE");
+    }
+  }
+
+  /** For a restore on this machine: --output must not name a directory (checked before work). */
+  void requireWritableOutput(CommandLine cli) {
+    if (output != null && java.nio.file.Files.isDirectory(output)) {
+      throw new ParameterException(
+          cli, "--output " + output + " is a directory; name the SQLite file to write");
+    }
   }
 
   /** The schema a --jdbc restore writes. */

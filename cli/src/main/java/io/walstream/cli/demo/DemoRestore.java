@@ -57,11 +57,12 @@ final class DemoRestore {
             + " through walstream.restore.commands (job "
             + id
             + ")");
-    client.send(command(id, database, lsn, output));
+    RestoreCommand sent = command(id, database, lsn, output);
+    client.send(sent);
     out.print("   ");
     RestoreStatus end =
         client
-            .await(id, Duration.ofSeconds(120), this::show)
+            .awaitOwn(sent, Duration.ofSeconds(120), this::show)
             .orElseThrow(() -> new IllegalStateException("restore job " + id + " did not finish"));
     out.println();
     if (end.getState() != JobState.SUCCEEDED) {

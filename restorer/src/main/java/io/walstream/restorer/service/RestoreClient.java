@@ -96,6 +96,36 @@ public final class RestoreClient {
     }
   }
 
+  /**
+   * As {@link #await}, for the requester of {@code sent}: a status of the same command id whose
+   * fingerprint is another command's means the id was used before by a different command; this
+   * command was not run and that job's outcome is not its own.
+   *
+   * @throws CommandIdInUseException when the statuses belong to another command
+   */
+  public Optional<RestoreStatus> awaitOwn(
+      RestoreCommand sent, Duration timeout, Consumer<RestoreStatus> onStatus) {
+    String fingerprint = CommandFingerprint.of(sent);
+    return await(
+        sent.getCommandId(),
+        timeout,
+        status -> {
+          String theirs = status.getCommandFingerprint();
+          if (theirs != null && !theirs.equals(fingerprint)) {
+            throw new CommandIdInUseException(
+                "Cannot follow command "
+                    + sent.getCommandId()
+                    + ": the command id is already used by another command (database "
+                    + status.getDatabase()
+                    + ", "
+                    + status.getState()
+                    + "); the service does not run a second command under a known id, so"
+                    + " nothing was restored: request it again with another --command-id");
+          }
+          onStatus.accept(status);
+        });
+  }
+
   /** Every job's latest status, as the compacted status topic holds them now. */
   public List<RestoreStatus> jobs() {
     JobTable table = new JobTable();

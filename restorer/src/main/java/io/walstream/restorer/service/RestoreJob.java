@@ -61,6 +61,7 @@ final class RestoreJob implements Runnable {
   private final long progressIntervalMs;
   private final Clock clock;
   private final byte[] commandBytes;
+  private final String fingerprint;
   private final Supplier<Anchoring> anchoring;
   private volatile Stop stop;
 
@@ -81,6 +82,7 @@ final class RestoreJob implements Runnable {
     this.progressIntervalMs = progressIntervalMs;
     this.clock = clock;
     this.commandBytes = WalstreamSerdes.restoreCommand().codec().encode(spec.command());
+    this.fingerprint = CommandFingerprint.of(spec.command());
     this.anchoring = anchoring;
   }
 
@@ -241,6 +243,7 @@ final class RestoreJob implements Runnable {
     return publisher
         .status(commandId(), state)
         .setDatabase(spec.command().getDatabase())
+        .setCommandFingerprint(fingerprint)
         // Every unfinished status carries the command: the table keeps only the latest status,
         // and a restarted service re-runs the job from it.
         .setCommand(JobTable.terminal(state) ? null : ByteBuffer.wrap(commandBytes))

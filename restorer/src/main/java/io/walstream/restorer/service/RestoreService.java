@@ -202,6 +202,20 @@ public final class RestoreService implements AutoCloseable {
       return;
     }
     Optional<RestoreStatus> known = table.get(id);
+    String theirs = known.map(RestoreStatus::getCommandFingerprint).orElse(null);
+    if (theirs != null && !theirs.equals(CommandFingerprint.of(command))) {
+      // Not published: a status under this id would replace the other job's in the table.
+      metrics.duplicate();
+      LOG.warn(
+          "Ignoring command {} at {}-{}@{}: the command id is already used by another command"
+              + " ({}); its requester is told so by the fingerprint of the statuses",
+          id,
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          known.get().getState());
+      return;
+    }
     if (known.isPresent() || active.containsKey(id)) {
       metrics.duplicate();
       LOG.info(
@@ -227,7 +241,7 @@ public final class RestoreService implements AutoCloseable {
       LOG.warn("Ignoring a bad command for known job {}: {}", id, reason);
       return;
     }
-    reject(id, command == null ? null : command.getDatabase(), 1, reason);
+    reject(id, command, 1, reason);
   }
 
   private void accept(RestoreCommand command, int attempt, String message) {
@@ -236,7 +250,7 @@ public final class RestoreService implements AutoCloseable {
     try {
       spec = check.check(command);
     } catch (CommandCheck.Rejected e) {
-      reject(command.getCommandId(), command.getDatabase(), attempt, e.getMessage());
+      reject(command.getCommandId(), command, attempt, e.getMessage());
       return;
     }
     RestoreJob job =
@@ -261,12 +275,13 @@ public final class RestoreService implements AutoCloseable {
         });
   }
 
-  private void reject(String id, String database, int attempt, String reason) {
+  private void reject(String id, RestoreCommand command, int attempt, String reason) {
     LOG.info("Rejecting command {}: {}", id, reason);
     RestoreStatus.Builder rejected =
         publisher
             .status(id, JobState.REJECTED)
-            .setDatabase(database)
+            .setDatabase(command == null ? null : command.getDatabase())
+            .setCommandFingerprint(command == null ? null : CommandFingerprint.of(command))
             .setAttempt(attempt)
             .setMessage(reason);
     publish(rejected.setFinishedAt(rejected.getUpdatedAt()));
@@ -279,10 +294,13 @@ public final class RestoreService implements AutoCloseable {
       job.stop(RestoreJob.Stop.CANCEL);
       return;
     }
-    LOG.warn(
-        "Cannot cancel job {}: it is not running here ({})",
-        id,
-        table.get(id).map(s -> "last state " + s.getState()).orElse("unknown command id"));
+    Optional<RestoreStatus> known = table.get(id);
+    if (known.isEmpty()) {
+      // Answered, so that a requester waiting for the outcome learns it at once.
+      reject(id, null, 1, "unknown command id " + id + ": there is no job to cancel");
+      return;
+    }
+    LOG.warn("Cannot cancel job {}: it is not running (last state {})", id, known.get().getState());
   }
 
   /**

@@ -44,9 +44,21 @@ public final class PostgresSink extends JdbcSink {
    *
    * @throws WalstreamException when the schema exists and {@code replaceExisting} is false
    */
+  /** How every JDBC URL this sink accepts begins. */
+  public static final String URL_PREFIX = "jdbc:postgresql:";
+
   public static PostgresSink open(String jdbcUrl, String schema, boolean replaceExisting) {
     String where =
         "schema " + schema + " of " + jdbcUrl.replaceAll("password=[^&]*", "password=***");
+    if (!jdbcUrl.startsWith(URL_PREFIX)) {
+      // Refused before connecting: another database's driver would fail half way, or create files.
+      throw new WalstreamException(
+          "Cannot restore into "
+              + where
+              + ": only PostgreSQL JDBC URLs ("
+              + URL_PREFIX
+              + "//host:port/database) are supported; restore into SQLite with --output FILE");
+    }
     try {
       Connection connection = DriverManager.getConnection(jdbcUrl);
       connection.setAutoCommit(false);

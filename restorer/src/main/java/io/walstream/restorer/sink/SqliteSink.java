@@ -46,6 +46,15 @@ public final class SqliteSink extends JdbcSink {
    */
   public static SqliteSink open(Path output, boolean replaceExisting) {
     Path absolute = output.toAbsolutePath().normalize();
+    if (Files.isDirectory(absolute)) {
+      // Refused before anything is written: the restore could never be renamed over it.
+      throw new WalstreamException(
+          "Cannot restore into "
+              + absolute
+              + ": it is a directory; name the SQLite file to write (e.g. "
+              + absolute.resolve("restored.db")
+              + ")");
+    }
     if (Files.exists(absolute) && !replaceExisting) {
       throw new WalstreamException(
           "Cannot restore into " + absolute + ": it exists (use --force to replace it)");

@@ -1,6 +1,7 @@
 package io.walstream.restorer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.walstream.restorer.testing.Postgres;
@@ -201,6 +202,64 @@ class RestoreServiceIT {
     assertThat(b.getStartedAt()).isBefore(a.getFinishedAt());
     assertThat(ServiceFixture.actual(f.outputs.resolve("b.db")))
         .isEqualTo(f.expected(Long.MAX_VALUE));
+  }
+
+  @Test
+  void shouldNeverReportAnotherCommandsJobAsTheOutcomeOfAReusedCommandId() throws Exception {
+    ServiceFixture f = new ServiceFixture(dir, 50, 2);
+    start(f, Map.of());
+    RestoreClient client = f.client();
+    RestoreCommand first =
+        ServiceFixture.restore("reused", TargetKind.LATEST, null, f.outputs.resolve("a.db"))
+            .build();
+    RestoreStatus done = finish(f, first);
+    RestoreCommand other =
+        ServiceFixture.restore(
+                "reused", TargetKind.LSN, ServiceFixture.FIRST_LSN + 3, f.outputs.resolve("b.db"))
+            .build();
+    RestoreCommand again =
+        RestoreCommand.newBuilder(first)
+            .setRequestedAt(first.getRequestedAt().plusSeconds(60))
+            .build();
+
+    client.send(other);
+    assertThatThrownBy(() -> client.awaitOwn(other, WAIT, s -> {}))
+        .isInstanceOf(CommandIdInUseException.class)
+        .hasMessageContaining("already used by another command")
+        .hasMessageContaining("nothing was restored");
+    client.send(again);
+    RestoreStatus repeated = client.awaitOwn(again, WAIT, s -> {}).orElseThrow();
+
+    assertThat(done.getState()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(repeated.getState()).isEqualTo(JobState.SUCCEEDED);
+    assertThat(repeated.getCommandFingerprint()).isEqualTo(CommandFingerprint.of(first));
+    assertThat(f.outputs.resolve("b.db")).doesNotExist();
+    // The other command published no status under the id: the first job's stays the outcome.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(WAIT)
+        .until(
+            () ->
+                CommandFingerprint.of(first)
+                    .equals(service.jobs().get("reused").orElseThrow().getCommandFingerprint()));
+  }
+
+  @Test
+  void shouldAnswerTheCancelOfAnUnknownCommandIdAtOnce() throws Exception {
+    ServiceFixture f = new ServiceFixture(dir, 10, 1);
+    start(f, Map.of());
+    RestoreClient client = f.client();
+
+    client.send(
+        RestoreCommand.newBuilder(
+                ServiceFixture.restore("nobody", TargetKind.LATEST, null, f.outputs.resolve("n.db"))
+                    .build())
+            .setType(CommandType.CANCEL)
+            .build());
+    RestoreStatus end = client.await("nobody", WAIT, s -> {}).orElseThrow();
+
+    assertThat(end.getState()).isEqualTo(JobState.REJECTED);
+    assertThat(end.getMessage()).contains("unknown command id nobody");
   }
 
   @Test

@@ -52,16 +52,83 @@ public final class JsonLines {
    */
   public static ChangeRecord parse(String line, long lineNumber) {
     JsonNode node;
-    try {
-      node = MAPPER.readTree(line);
+    try (JsonParser parser = FACTORY.createParser(line)) {
+      node = MAPPER.readTree(parser);
+      if (node != null && parser.nextToken() != null) {
+        // A second object (or anything else) after the first would be silently dropped.
+        throw new JsonLinesException(
+            lineNumber,
+            null,
+            "more than one JSON value on the line: something follows the object at column "
+                + parser.currentTokenLocation().getColumnNr()
+                + " (one change record per line)");
+      }
     } catch (JsonProcessingException e) {
-      throw new JsonLinesException(
-          lineNumber, null, "not valid JSON: " + e.getOriginalMessage(), e);
+      throw new JsonLinesException(lineNumber, null, "not valid JSON: " + reason(e), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read line " + lineNumber, e);
     }
     if (node == null || !node.isObject()) {
       throw new JsonLinesException(lineNumber, null, "expected a JSON object");
     }
+    requireWellFormedText(node, null, new FieldReader(lineNumber));
     return toRecord((ObjectNode) node, new FieldReader(lineNumber));
+  }
+
+  /** The parser's complaint in walstream's words where it would give advice about its options. */
+  private static String reason(JsonProcessingException e) {
+    String message = e.getOriginalMessage();
+    if (message != null && message.contains("Non-standard token")) {
+      return "NaN and Infinity are not JSON numbers, and a change record cannot carry them as"
+          + " published JSON (at "
+          + e.getLocation().getColumnNr()
+          + ")";
+    }
+    return message;
+  }
+
+  /**
+   * Refuses a string or a field name holding a lone surrogate: Avro would store it as '?', silently
+   * altering the value.
+   */
+  private static void requireWellFormedText(JsonNode node, String path, FieldReader in) {
+    if (node.isTextual() && lonelySurrogate(node.textValue()) >= 0) {
+      throw in.error(
+          path,
+          "a lone surrogate (U+"
+              + String.format(
+                  "%04X", (int) node.textValue().charAt(lonelySurrogate(node.textValue())))
+              + ") is not text and cannot be stored");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      String name = path == null ? field.getKey() : path + "." + field.getKey();
+      if (lonelySurrogate(field.getKey()) >= 0) {
+        throw in.error(name, "a lone surrogate in a field name is not text and cannot be stored");
+      }
+      requireWellFormedText(field.getValue(), name, in);
+    }
+    for (int i = 0; node.isArray() && i < node.size(); i++) {
+      requireWellFormedText(node.get(i), path + "[" + i + "]", in);
+    }
+  }
+
+  /** The index of the first surrogate without its pair in {@code text}, or -1. */
+  private static int lonelySurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return i;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Formats one record as a single line of JSON (without the line terminator). */

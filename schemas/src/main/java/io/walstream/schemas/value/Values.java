@@ -98,10 +98,21 @@ public final class Values {
    *
    * @throws IllegalArgumentException naming what was wrong
    */
+  private static final java.util.regex.Pattern LEAP_SECOND =
+      java.util.regex.Pattern.compile("T\\d{2}:\\d{2}:60");
+
   public static Instant parseTimestamp(String text) {
     if (!text.endsWith("Z")) {
       throw new IllegalArgumentException(
           "Cannot parse timestamp '" + text + "': must be UTC and end in Z");
+    }
+    if (LEAP_SECOND.matcher(text).find()) {
+      // Instant.parse would quietly turn 23:59:60 into 23:59:59, altering the value.
+      throw new IllegalArgumentException(
+          "Cannot parse timestamp '"
+              + text
+              + "': a leap second (:60) has no exact microsecond timestamp; write :59.999999 or"
+              + " the next second");
     }
     Instant instant;
     try {

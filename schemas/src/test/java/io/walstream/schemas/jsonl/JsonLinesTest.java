@@ -54,6 +54,58 @@ class JsonLinesTest {
   }
 
   @Test
+  void shouldRefuseTwoObjectsOnOneLineNamingTheLine() {
+    String two = EXAMPLE + EXAMPLE.replace("\"lsn\":1042", "\"lsn\":1043");
+
+    assertThatThrownBy(() -> JsonLines.parse(two, 4))
+        .isInstanceOfSatisfying(JsonLinesException.class, e -> assertThat(e.line()).isEqualTo(4))
+        .hasMessageContaining("line 4")
+        .hasMessageContaining("more than one JSON value on the line");
+  }
+
+  @Test
+  void shouldRefuseTrailingGarbageAfterTheObject() {
+    assertThatThrownBy(() -> JsonLines.parse(EXAMPLE + " xyz", 2))
+        .isInstanceOf(JsonLinesException.class)
+        .hasMessageContaining("line 2");
+  }
+
+  @Test
+  void shouldRefuseALoneSurrogateNamingTheFieldInsteadOfStoringAQuestionMark() {
+    String value = EXAMPLE.replace("\"paid\"", "\"pa\\ud800id\"");
+    String name = EXAMPLE.replace("\"status\"", "\"st\\udc00atus\"");
+
+    assertThatThrownBy(() -> JsonLines.parse(value, 3))
+        .isInstanceOfSatisfying(
+            JsonLinesException.class, e -> assertThat(e.field()).isEqualTo("after.status"))
+        .hasMessageContaining("lone surrogate (U+D800)");
+    assertThatThrownBy(() -> JsonLines.parse(name, 3))
+        .isInstanceOf(JsonLinesException.class)
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("surrogate in");
+  }
+
+  @Test
+  void shouldRefuseALeapSecondRatherThanMoveIt() {
+    String leap = EXAMPLE.replace("2026-11-21T10:00:00.123456Z", "2016-12-31T23:59:60Z");
+
+    assertThatThrownBy(() -> JsonLines.parse(leap, 9))
+        .isInstanceOfSatisfying(
+            JsonLinesException.class, e -> assertThat(e.field()).isEqualTo("commitTime"))
+        .hasMessageContaining("leap second");
+  }
+
+  @Test
+  void shouldSayInItsOwnWordsThatNaNIsNoJsonNumber() {
+    String nan = EXAMPLE.replace("\"id\":7,\"status\"", "\"id\":7,\"ratio\":NaN,\"status\"");
+
+    assertThatThrownBy(() -> JsonLines.parse(nan, 5))
+        .isInstanceOf(JsonLinesException.class)
+        .hasMessageContaining("NaN and Infinity are not JSON numbers")
+        .hasMessageNotContaining("enable");
+  }
+
+  @Test
   void shouldFormatTheDocumentedExampleBackToTheSameLine() {
     assertThat(JsonLines.format(JsonLines.parse(EXAMPLE, 1))).isEqualTo(EXAMPLE);
   }
