@@ -81,7 +81,7 @@ class ArchiveCommandIT {
     assertThat(process.exitValue()).isEqualTo(1);
     assertThat(output)
         .contains("Cannot parse change record at line 3")
-        .contains("Sent 2 records before line 3; nothing after it was sent.")
+        .contains("Acknowledged 2 records, every line before line 3; nothing after it was sent")
         .doesNotContain("\tat ");
   }
 

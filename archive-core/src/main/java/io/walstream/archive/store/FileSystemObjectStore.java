@@ -64,6 +64,10 @@ public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads 
       }
       return;
     }
+    if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
+      throw new ArchiveNotFoundException(
+          "Cannot use archive " + this.root.toUri() + ": it is a file, not a directory");
+    }
     try {
       Files.createDirectories(this.root);
     } catch (IOException e) {

@@ -80,12 +80,14 @@ public final class ArchiveWriter {
     requireHeadPresent(head);
     StreamId stream = head.stream();
     long seq = head.nextSeq();
-    ensureIndexed(head);
     EncodedSegment segment = SegmentWriter.encodeBodies(stream, seq, batch.records(), zstdLevel);
     SegmentSummary s = segment.summary();
     String segmentKey = ArchiveLayout.segmentKey(stream, seq, s.sha256());
     // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
     store.putIfAbsent(segmentKey, ObjectContent.ofBytes(segment.bytes()));
+    // After the segment, the biggest write: a new stream is catalogued as close as can be to its
+    // first manifest, so that readers see it catalogued without manifests for the shortest time.
+    ensureIndexed(head);
     Manifest manifest =
         new Manifest(
             Manifest.FORMAT_VERSION,

@@ -1,6 +1,7 @@
 package io.walstream.archive.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,20 @@ class FileSystemObjectStoreTest extends ObjectStoreContract {
     assertThat(store.putIfAbsent("s/0001.manifest.json", text("claimed")))
         .isEqualTo(PutOutcome.CREATED);
     assertThat(read(store, "s/0001.manifest.json")).isEqualTo("claimed");
+  }
+
+  @Test
+  void shouldRefuseARootThatIsAFileNamingIt() throws IOException {
+    Path file = Files.writeString(root.resolve("not-a-directory"), "x");
+
+    assertThatThrownBy(() -> new FileSystemObjectStore(file))
+        .isInstanceOf(ArchiveNotFoundException.class)
+        .hasMessageContaining("not-a-directory")
+        .hasMessageContaining("it is a file, not a directory");
+    assertThatThrownBy(() -> FileSystemObjectStore.existing(root.resolve("missing")))
+        .isInstanceOf(ArchiveNotFoundException.class)
+        .hasMessageContaining("it does not exist");
+    assertThat(root.resolve("missing")).doesNotExist();
   }
 
   @Test

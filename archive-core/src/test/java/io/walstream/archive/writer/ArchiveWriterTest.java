@@ -158,7 +158,7 @@ class ArchiveWriterTest {
   void shouldCommitWhenTheManifestPutLandedButItsResponseWasLost() {
     FaultyObjectStore faulty = new FaultyObjectStore(store);
     ArchiveWriter w = new ArchiveWriter(faulty, "writer-a");
-    // Puts: catalog entry, stream index, partition index, segment, manifest.
+    // Puts: segment, catalog entry, stream index, partition index, manifest.
     faulty.failOn(Call.PUT, 5, Fault.OUTCOME_UNKNOWN_LANDED);
 
     CommitResult result =

@@ -244,8 +244,22 @@ public record ArchiverConfig(
     Map<String, Object> streams = new HashMap<>();
     properties.forEach(
         (key, value) -> {
-          if (!DEFINITION.names().contains(key)) {
+          if (DEFINITION.names().contains(key)) {
+            return;
+          }
+          if (key.startsWith(KafkaKeys.CUSTOM_PREFIX)) {
+            streams.put(key.substring(KafkaKeys.CUSTOM_PREFIX.length()), value);
+          } else if (KafkaKeys.known(key)) {
             streams.put(key, value);
+          } else {
+            // A misspelt key would otherwise be passed to Kafka, which ignores it with a warning.
+            throw new InvalidConfigException(
+                "Cannot configure archiver: unknown key '"
+                    + key
+                    + "': neither walstream's nor a Kafka Streams or client key; pass a key only a"
+                    + " plugin reads as "
+                    + KafkaKeys.CUSTOM_PREFIX
+                    + key);
           }
         });
     streams.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);

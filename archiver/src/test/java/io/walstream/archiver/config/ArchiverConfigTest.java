@@ -59,6 +59,41 @@ class ArchiverConfigTest {
   }
 
   @Test
+  void shouldRefuseAMisspeltKeyNamingItInsteadOfIgnoringIt() {
+    Map<String, Object> settings = minimal();
+    settings.put("segment.max-recrods", "5");
+
+    assertThatThrownBy(() -> ArchiverConfig.parse(settings))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("unknown key 'segment.max-recrods'")
+        .hasMessageContaining("custom.segment.max-recrods");
+  }
+
+  @Test
+  void shouldAcceptClientKeysBehindStreamsPrefixesAndPassCustomKeysThrough() {
+    Map<String, Object> settings = minimal();
+    settings.put("main.consumer.fetch.min.bytes", "1024");
+    settings.put("producer.linger.ms", "5");
+    settings.put("topic.retention.ms", "1000");
+    settings.put("sasl.mechanism", "SCRAM-SHA-512");
+    settings.put("custom.schema.registry.url", "http://registry:8081");
+
+    ArchiverConfig config = ArchiverConfig.parse(settings);
+
+    assertThat(config.streamsProperties())
+        .containsEntry("main.consumer.fetch.min.bytes", "1024")
+        .containsEntry("producer.linger.ms", "5")
+        .containsEntry("topic.retention.ms", "1000")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("schema.registry.url", "http://registry:8081")
+        .doesNotContainKey("custom.schema.registry.url");
+    Map<String, Object> bogus = minimal();
+    bogus.put("consumer.no.such.key", "1");
+    assertThatThrownBy(() -> ArchiverConfig.parse(bogus))
+        .hasMessageContaining("unknown key 'consumer.no.such.key'");
+  }
+
+  @Test
   void shouldRefuseAnotherProcessingGuarantee() {
     Map<String, Object> settings = minimal();
     settings.put("processing.guarantee", "at_least_once");

@@ -10,13 +10,18 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,13 +32,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Publish change records from a JSON Lines file (docs/JSONL.md) to a topic, keyed by",
-      "database, with an idempotent producer. Exits once every record is acknowledged.",
-      "A bad line stops publishing there (records before it are sent) unless --skip-invalid."
+      "database, in transactions of --batch lines: a batch is acknowledged whole or not at all,",
+      "so a failed send never leaves a later line published before an earlier one. A bad line",
+      "or a failed send stops publishing there, naming the line and how many lines were",
+      "acknowledged (resume with --from-line); --skip-invalid reports bad lines and carries on."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every record acknowledged",
-      "1:a bad line or a failed send",
+      "1:a bad line or a failed send (lines before the reported one are acknowledged)",
       "2:usage error"
     })
 public final class PublishCommand implements Callable<Integer> {
@@ -57,62 +64,179 @@ public final class PublishCommand implements Callable<Integer> {
       description = "Report bad lines and carry on instead of stopping.")
   boolean skipInvalid;
 
+  @Option(
+      names = "--from-line",
+      defaultValue = "1",
+      description = "Start at this line (to resume after an interrupted publish; default 1).")
+  long fromLine;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "1000",
+      description = "Lines per transaction (default: ${DEFAULT-VALUE}).")
+  int batch;
+
   @Option(names = "--set", description = "Any producer setting as KEY=VALUE (repeatable).")
   Map<String, String> overrides;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** A record read from a line, waiting for its batch to be sent. */
+  private record Line(long number, byte[] key, byte[] value) {}
+
   @Override
   public Integer call() throws IOException {
+    if (fromLine < 1 || batch < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--from-line and --batch must be at least 1");
+    }
     SingleObjectCodec<ChangeRecord> codec = SingleObjectCodec.of(ChangeRecord.class);
-    AtomicLong acknowledged = new AtomicLong();
-    AtomicReference<Exception> sendFailure = new AtomicReference<>();
-    long sent = 0;
-    long skipped = 0;
+    Map<String, Object> config = config();
+    int maxRecordBytes = maxRequestSize(config);
+    Publication done = new Publication();
     try (Reader reader = open();
         JsonLinesReader lines = new JsonLinesReader(reader);
-        KafkaProducer<byte[], byte[]> producer = producer()) {
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+      producer.initTransactions();
+      List<Line> pending = new ArrayList<>();
       while (true) {
-        ChangeRecord record;
+        Line line;
         try {
           if (!lines.hasNext()) {
             break;
           }
-          record = lines.next();
+          ChangeRecord record = lines.next();
+          if (lines.lineNumber() < fromLine) {
+            continue;
+          }
+          line =
+              new Line(
+                  lines.lineNumber(),
+                  record.getDatabase().getBytes(StandardCharsets.UTF_8),
+                  codec.encode(record));
         } catch (JsonLinesException e) {
           if (!skipInvalid) {
-            producer.flush();
-            System.err.printf(
-                "walstream publish: %s%nSent %d records before line %d; nothing after it was sent.%n",
-                e.getMessage(), acknowledged.get(), e.line());
-            return 1;
+            return stop(producer, pending, done, e.line(), e.getMessage());
           }
           System.err.println("walstream publish: skipping: " + e.getMessage());
-          skipped++;
+          done.skipped++;
           continue;
         }
-        byte[] key = record.getDatabase().getBytes(StandardCharsets.UTF_8);
-        producer.send(
-            new ProducerRecord<>(topic, key, codec.encode(record)),
-            (metadata, exception) -> {
-              if (exception != null) {
-                sendFailure.compareAndSet(null, exception);
-              } else {
-                acknowledged.incrementAndGet();
-              }
-            });
-        sent++;
+        int size = line.key().length + line.value().length;
+        if (size > maxRecordBytes) {
+          return stop(
+              producer,
+              pending,
+              done,
+              line.number(),
+              "Cannot publish line "
+                  + line.number()
+                  + ": the record is "
+                  + size
+                  + " bytes, more than the producer's max.request.size of "
+                  + maxRecordBytes);
+        }
+        pending.add(line);
+        if (pending.size() >= batch) {
+          String failure = send(producer, pending, done);
+          if (failure != null) {
+            return failed(done, failure);
+          }
+        }
       }
-      producer.flush();
-    }
-    if (sendFailure.get() != null) {
-      System.err.printf(
-          "walstream publish: Cannot publish to %s: %s (%d of %d acknowledged)%n",
-          topic, sendFailure.get().getMessage(), acknowledged.get(), sent);
-      return 1;
+      String failure = send(producer, pending, done);
+      if (failure != null) {
+        return failed(done, failure);
+      }
     }
     System.out.printf(
         "Published %d records to %s%s%n",
-        acknowledged.get(), topic, skipped > 0 ? " (skipped " + skipped + " invalid lines)" : "");
+        done.acknowledged,
+        topic,
+        done.skipped > 0 ? " (skipped " + done.skipped + " invalid lines)" : "");
     return 0;
+  }
+
+  /** What has been acknowledged so far. */
+  private static final class Publication {
+    long acknowledged;
+    long lastAcknowledgedLine;
+    long skipped;
+  }
+
+  /** Sends the lines before a bad one, then reports the bad one. */
+  private int stop(
+      KafkaProducer<byte[], byte[]> producer,
+      List<Line> pending,
+      Publication done,
+      long line,
+      String reason) {
+    String failure = send(producer, pending, done);
+    if (failure != null) {
+      return failed(done, failure);
+    }
+    System.err.printf(
+        "walstream publish: %s%nAcknowledged %d records, every line before line %d; nothing after"
+            + " it was sent (resume with --from-line %d once it is fixed).%n",
+        reason, done.acknowledged, line, line);
+    return 1;
+  }
+
+  private int failed(Publication done, String failure) {
+    System.err.printf(
+        "walstream publish: %s%nAcknowledged %d records, up to line %d; nothing after it was"
+            + " published (resume with --from-line %d).%n",
+        failure, done.acknowledged, done.lastAcknowledgedLine, done.lastAcknowledgedLine + 1);
+    return 1;
+  }
+
+  /**
+   * Sends {@code pending} in one transaction; null when it committed, else why not (the transaction
+   * is aborted, so none of its records is acknowledged).
+   */
+  private String send(
+      KafkaProducer<byte[], byte[]> producer, List<Line> pending, Publication done) {
+    if (pending.isEmpty()) {
+      return null;
+    }
+    producer.beginTransaction();
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try {
+      for (Line line : pending) {
+        sent.add(producer.send(new ProducerRecord<>(topic, line.key(), line.value())));
+      }
+      producer.flush();
+      for (int i = 0; i < sent.size(); i++) {
+        try {
+          sent.get(i).get();
+        } catch (ExecutionException e) {
+          producer.abortTransaction();
+          return "Cannot publish line "
+              + pending.get(i).number()
+              + " to "
+              + topic
+              + ": "
+              + e.getCause().getMessage();
+        }
+      }
+      producer.commitTransaction();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "Interrupted while publishing line " + pending.get(0).number();
+    } catch (KafkaException e) {
+      return "Cannot publish lines "
+          + pending.get(0).number()
+          + " to "
+          + pending.get(pending.size() - 1).number()
+          + " to "
+          + topic
+          + ": "
+          + e.getMessage();
+    }
+    done.acknowledged += pending.size();
+    done.lastAcknowledgedLine = pending.get(pending.size() - 1).number();
+    pending.clear();
+    return null;
   }
 
   private Reader open() throws IOException {
@@ -122,15 +246,25 @@ public final class PublishCommand implements Callable<Integer> {
     return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
   }
 
-  private KafkaProducer<byte[], byte[]> producer() {
+  private Map<String, Object> config() {
     Map<String, Object> config = new java.util.HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "walstream-publish-" + UUID.randomUUID());
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     if (overrides != null) {
       config.putAll(overrides);
     }
-    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    return config;
+  }
+
+  private static int maxRequestSize(Map<String, Object> config) {
+    Object configured = config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    // Less the record batch overhead the producer adds around a single record.
+    int limit = configured == null ? 1024 * 1024 : Integer.parseInt(configured.toString());
+    return limit - 128;
   }
 }
