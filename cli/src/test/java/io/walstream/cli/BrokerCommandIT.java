@@ -115,4 +115,64 @@ class BrokerCommandIT {
     String log = Files.readString(dir.resolve("kafka/broker.log"), StandardCharsets.UTF_8);
     assertThat(log.split("Formatting metadata directory", -1)).hasSize(2);
   }
+
+  @Test
+  void shouldNeverHarmARunningBrokerWhenStartedOnItsDataDirectoryOrItsPort() throws Exception {
+    int port = freePort();
+    String bootstrap = "127.0.0.1:" + port;
+    Process running = start(port, dir.resolve("running.log"));
+    try {
+      Process sameDir =
+          new ProcessBuilder(
+                  ChildJvm.jar(
+                      JAR,
+                      List.of(
+                          "broker",
+                          "--data-dir",
+                          dir.resolve("kafka").toString(),
+                          "--port",
+                          Integer.toString(freePort()),
+                          "--controller-port",
+                          Integer.toString(freePort()))))
+              .redirectErrorStream(true)
+              .start();
+      String sameDirOutput =
+          new String(sameDir.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      Process samePort =
+          new ProcessBuilder(
+                  ChildJvm.jar(
+                      JAR,
+                      List.of(
+                          "broker",
+                          "--data-dir",
+                          dir.resolve("other").toString(),
+                          "--port",
+                          Integer.toString(port),
+                          "--controller-port",
+                          Integer.toString(freePort()))))
+              .redirectErrorStream(true)
+              .start();
+      String samePortOutput =
+          new String(samePort.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(sameDir.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(sameDir.exitValue()).isEqualTo(1);
+      assertThat(sameDirOutput)
+          .contains("another walstream broker is using that data directory")
+          .doesNotContain("Kafka broker ready at");
+      assertThat(samePort.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(samePort.exitValue()).isEqualTo(1);
+      assertThat(samePortOutput)
+          .contains("the port is in use")
+          .doesNotContain("Kafka broker ready at");
+      // The running broker still serves.
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new NewTopic("still-here", 1, (short) 1))).all().get();
+        assertThat(admin.listTopics().names().get()).contains("still-here");
+      }
+      assertThat(running.isAlive()).isTrue();
+    } finally {
+      stop(running);
+    }
+  }
 }

@@ -3,9 +3,13 @@ package io.walstream.cli.local;
 import io.walstream.schemas.error.WalstreamException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +28,19 @@ import org.apache.kafka.common.Uuid;
  */
 public final class LocalBroker implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalBroker.class);
 
   private final Process process;
   private final String bootstrapServers;
   private final Path log;
+  // Held while the broker runs: no second broker may start on the same data directory.
+  private final FileChannel lock;
 
-  private LocalBroker(Process process, String bootstrapServers, Path log) {
+  private LocalBroker(Process process, String bootstrapServers, Path log, FileChannel lock) {
     this.process = process;
     this.bootstrapServers = bootstrapServers;
     this.log = log;
+    this.lock = lock;
   }
 
   /**
@@ -43,8 +51,15 @@ public final class LocalBroker implements AutoCloseable {
    * @throws WalstreamException when it does not start, with the end of its log
    */
   public static LocalBroker start(Path dataDir, int port, int controllerPort, Path log) {
+    FileChannel lock = null;
     try {
       Files.createDirectories(dataDir);
+      // Before anything is written to the data directory: a second broker on it would rewrite
+      // its configuration under the running one and corrupt its metadata log.
+      lock = lock(dataDir);
+      requireFree(port, "--port");
+      requireFree(controllerPort, "--controller-port");
+      String clusterId = clusterId(dataDir);
       Path config = writeConfig(dataDir, port, controllerPort);
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -54,18 +69,73 @@ public final class LocalBroker implements AutoCloseable {
       command.add(System.getProperty("java.class.path"));
       command.add(BrokerMain.class.getName());
       command.add(config.toString());
-      command.add(clusterId(dataDir));
+      command.add(clusterId);
       command.add(Long.toString(ProcessHandle.current().pid()));
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
-      LocalBroker broker = new LocalBroker(process, "127.0.0.1:" + port, log);
-      broker.awaitReady();
+      LocalBroker broker = new LocalBroker(process, "127.0.0.1:" + port, log, lock);
+      broker.awaitReady(clusterId);
       return broker;
     } catch (IOException e) {
+      release(lock);
       throw new UncheckedIOException("Cannot start a Kafka broker in " + dataDir, e);
+    } catch (RuntimeException e) {
+      release(lock);
+      throw e;
+    }
+  }
+
+  /** Locks {@code dataDir} for this process, or says which other broker holds it. */
+  private static FileChannel lock(Path dataDir) throws IOException {
+    Path file = dataDir.resolve("walstream-broker.lock");
+    FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    java.nio.channels.FileLock held;
+    try {
+      held = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      held = null;
+    }
+    if (held == null) {
+      channel.close();
+      throw new WalstreamException(
+          "Cannot start a Kafka broker in "
+              + dataDir
+              + ": another walstream broker is using that data directory (it holds "
+              + file
+              + "); stop it first, or give another --data-dir");
+    }
+    return channel;
+  }
+
+  private static void release(FileChannel lock) {
+    if (lock == null) {
+      return;
+    }
+    try {
+      lock.close();
+    } catch (IOException e) {
+      // Closing releases the lock; a failure here changes nothing the caller can act on.
+      LOG.debug("Cannot close the broker lock", e);
+    }
+  }
+
+  /** Refuses a port something already listens on: the ready probe would reach that instead. */
+  private static void requireFree(int port, String option) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new WalstreamException(
+          "Cannot start a Kafka broker on 127.0.0.1:"
+              + port
+              + ": the port is in use ("
+              + e.getMessage()
+              + "); give another "
+              + option);
     }
   }
 
@@ -108,7 +178,8 @@ public final class LocalBroker implements AutoCloseable {
     return id;
   }
 
-  private void awaitReady() {
+  /** Returns once the broker this process started answers, with its own cluster id. */
+  private void awaitReady(String clusterId) {
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try (Admin admin =
         Admin.create(
@@ -127,7 +198,15 @@ public final class LocalBroker implements AutoCloseable {
                   + tail());
         }
         try {
-          admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
+          String answering = admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
+          if (!clusterId.equals(answering)) {
+            close();
+            throw new WalstreamException(
+                "Cannot start the Kafka broker: another broker (cluster "
+                    + answering
+                    + ") answers on "
+                    + bootstrapServers);
+          }
           return;
         } catch (ExecutionException | TimeoutException notYet) {
           if (System.nanoTime() > deadline) {
@@ -179,6 +258,14 @@ public final class LocalBroker implements AutoCloseable {
   /** Shuts the broker down cleanly (SIGTERM), forcibly after 30 s. */
   @Override
   public void close() {
+    try {
+      stopProcess();
+    } finally {
+      release(lock);
+    }
+  }
+
+  private void stopProcess() {
     if (!process.isAlive()) {
       return;
     }
