@@ -207,4 +207,32 @@ class VerifyCommandIT {
         .contains("Restored shop to lsn 103")
         .contains("Archive not checked against the manifests topic: --no-anchor-check.");
   }
+
+  @Test
+  void shouldFailInOneLineNamingTheAddressWhenNoBrokerAnswers() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    long started = System.nanoTime();
+
+    int code =
+        cli.run(
+            "verify",
+            "--archive",
+            uri,
+            "--bootstrap-servers",
+            "127.0.0.1:" + closed,
+            "--kafka-timeout",
+            "3s");
+
+    assertThat(code).isEqualTo(1);
+    assertThat(cli.stderr())
+        .contains("Cannot read manifests topic walstream.manifests")
+        .contains("from 127.0.0.1:" + closed + " within 3 s")
+        .doesNotContain("\tat ");
+    // Bounded by --kafka-timeout (and the client's own connection set-up), not a minute's wait.
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+        .isLessThan(java.time.Duration.ofSeconds(30));
+  }
 }

@@ -38,6 +38,25 @@ public final class PublishedManifests {
    */
   public static Collection<Anchor> read(
       Map<String, Object> clientConfig, String topic, Duration timeout) {
+    try {
+      return readTopic(clientConfig, topic, timeout);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // An unreachable broker or a refused request: one line naming where, not a stack trace.
+      throw new WalstreamException(
+          "Cannot read manifests topic "
+              + topic
+              + " from "
+              + clientConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+              + " within "
+              + timeout.toSeconds()
+              + " s: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static Collection<Anchor> readTopic(
+      Map<String, Object> clientConfig, String topic, Duration timeout) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
