@@ -39,22 +39,24 @@ class BrokerCommandIT {
     }
   }
 
+  /** {@code walstream broker} on {@code dataDir} and {@code port}, a free controller port. */
+  private static ProcessBuilder broker(Path dataDir, int port) throws Exception {
+    return new ProcessBuilder(
+            ChildJvm.jar(
+                JAR,
+                List.of(
+                    "broker",
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--port",
+                    Integer.toString(port),
+                    "--controller-port",
+                    Integer.toString(freePort()))))
+        .redirectErrorStream(true);
+  }
+
   private Process start(int port, Path out) throws Exception {
-    Process p =
-        new ProcessBuilder(
-                ChildJvm.jar(
-                    JAR,
-                    List.of(
-                        "broker",
-                        "--data-dir",
-                        dir.resolve("kafka").toString(),
-                        "--port",
-                        Integer.toString(port),
-                        "--controller-port",
-                        Integer.toString(freePort()))))
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
+    Process p = broker(dir.resolve("kafka"), port).redirectOutput(out.toFile()).start();
     await()
         .atMost(Duration.ofSeconds(90))
         .until(() -> !p.isAlive() || Files.readString(out).contains("Kafka broker ready at"));
@@ -122,36 +124,10 @@ class BrokerCommandIT {
     String bootstrap = "127.0.0.1:" + port;
     Process running = start(port, dir.resolve("running.log"));
     try {
-      Process sameDir =
-          new ProcessBuilder(
-                  ChildJvm.jar(
-                      JAR,
-                      List.of(
-                          "broker",
-                          "--data-dir",
-                          dir.resolve("kafka").toString(),
-                          "--port",
-                          Integer.toString(freePort()),
-                          "--controller-port",
-                          Integer.toString(freePort()))))
-              .redirectErrorStream(true)
-              .start();
+      Process sameDir = broker(dir.resolve("kafka"), freePort()).start();
       String sameDirOutput =
           new String(sameDir.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      Process samePort =
-          new ProcessBuilder(
-                  ChildJvm.jar(
-                      JAR,
-                      List.of(
-                          "broker",
-                          "--data-dir",
-                          dir.resolve("other").toString(),
-                          "--port",
-                          Integer.toString(port),
-                          "--controller-port",
-                          Integer.toString(freePort()))))
-              .redirectErrorStream(true)
-              .start();
+      Process samePort = broker(dir.resolve("other"), port).start();
       String samePortOutput =
           new String(samePort.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 

@@ -124,7 +124,7 @@ class RestoreCommandTest {
     int verify = run("verify", "--archive", uri);
 
     assertThat(restore).isEqualTo(4);
-    assertThat(stderr()).contains(m.segmentKey()).contains("segment hash mismatch");
+    assertThat(stderr()).contains(m.segmentKey()).contains("SEGMENT_HASH_MISMATCH");
     assertThat(output).doesNotExist();
     assertThat(verify).isEqualTo(4);
     assertThat(stdout()).contains("SEGMENT_HASH_MISMATCH " + m.segmentKey()).contains("FAILED");

@@ -292,7 +292,7 @@ class RestorerTest {
     assertThatThrownBy(() -> restore(new RestoreTarget.Latest(), output))
         .isInstanceOfSatisfying(
             IntegrityException.class, e -> assertThat(e.key()).isEqualTo(third.segmentKey()))
-        .hasMessageContaining("segment hash mismatch");
+        .hasMessageContaining("SEGMENT_HASH_MISMATCH");
     assertThat(output).doesNotExist();
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).isEmpty();

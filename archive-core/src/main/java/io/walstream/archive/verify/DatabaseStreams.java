@@ -72,8 +72,7 @@ public final class DatabaseStreams {
     public void requireClean(String action) {
       for (Finding f : findings) {
         if (f.isError()) {
-          throw new IntegrityException(
-              f.key(), action + ": " + f.kind() + " " + f.key() + ": " + f.detail());
+          throw f.toException(action);
         }
       }
     }

@@ -82,19 +82,11 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
 
   /**
    * This finding as the exception a caller that must stop throws ({@code action} says what could
-   * not be done, e.g. "Cannot restore from"), naming the key and the kind in words.
+   * not be done, e.g. "Cannot restore shop"), naming the kind, the key and the detail.
    */
   public io.walstream.archive.error.IntegrityException toException(String action) {
     return new io.walstream.archive.error.IntegrityException(
-        key,
-        action
-            + " "
-            + key
-            + ": "
-            + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-            + " ("
-            + detail
-            + ")");
+        key, action + ": " + kind + " " + key + ": " + detail);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.walstream.cli.local;
 
+import io.walstream.archive.store.FileLocks;
 import io.walstream.schemas.error.WalstreamException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,11 +10,11 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -91,16 +92,8 @@ public final class LocalBroker implements AutoCloseable {
   /** Locks {@code dataDir} for this process, or says which other broker holds it. */
   private static FileChannel lock(Path dataDir) throws IOException {
     Path file = dataDir.resolve("walstream-broker.lock");
-    FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    java.nio.channels.FileLock held;
-    try {
-      held = channel.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      held = null;
-    }
-    if (held == null) {
-      channel.close();
+    Optional<FileChannel> held = FileLocks.tryHold(file);
+    if (held.isEmpty()) {
       throw new WalstreamException(
           "Cannot start a Kafka broker in "
               + dataDir
@@ -108,7 +101,7 @@ public final class LocalBroker implements AutoCloseable {
               + file
               + "); stop it first, or give another --data-dir");
     }
-    return channel;
+    return held.get();
   }
 
   private static void release(FileChannel lock) {

@@ -1,5 +1,6 @@
 package io.walstream.restorer.sink;
 
+import io.walstream.archive.store.FileLocks;
 import io.walstream.schemas.error.WalstreamException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -85,20 +87,12 @@ public final class SqliteSink extends JdbcSink {
   /** Holds {@code <temp>.lock} exclusively: two restores must never write one output. */
   private static FileChannel lock(Path output, Path temp) throws IOException {
     Path lockFile = temp.resolveSibling(temp.getFileName() + ".lock");
-    FileChannel channel =
-        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    java.nio.channels.FileLock held;
-    try {
-      held = channel.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      held = null;
-    }
-    if (held == null) {
-      channel.close();
+    Optional<FileChannel> held = FileLocks.tryHold(lockFile);
+    if (held.isEmpty()) {
       throw new WalstreamException(
           "Cannot restore into " + output + ": another restore is writing it (" + lockFile + ")");
     }
-    return channel;
+    return held.get();
   }
 
   private static void closeQuietly(FileChannel channel) {

@@ -49,16 +49,7 @@ public sealed interface Anchoring {
         checked++;
         for (Finding finding : check.check(anchor)) {
           if (finding.isError()) {
-            throw new IntegrityException(
-                finding.key(),
-                "Cannot restore "
-                    + database
-                    + ": "
-                    + finding.kind()
-                    + " "
-                    + finding.key()
-                    + ": "
-                    + finding.detail());
+            throw finding.toException("Cannot restore " + database);
           }
         }
       }

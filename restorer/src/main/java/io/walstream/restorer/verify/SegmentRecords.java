@@ -60,7 +60,7 @@ public final class SegmentRecords {
 
   private static void fail(Finding finding) {
     if (finding != null) {
-      throw finding.toException("Cannot restore from");
+      throw finding.toException("Cannot restore");
     }
   }
 }

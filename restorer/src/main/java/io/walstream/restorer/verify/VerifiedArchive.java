@@ -65,7 +65,7 @@ public final class VerifiedArchive {
       ChainWalk.Step step = walk.accept(key, seq, bytes.get());
       Finding error = step.firstError();
       if (error != null) {
-        throw error.toException("Cannot restore from");
+        throw error.toException("Cannot restore");
       }
       manifests.add(step.manifest());
     }
@@ -89,7 +89,7 @@ public final class VerifiedArchive {
     List<Finding> findings =
         SegmentRecordCheck.stored(key, manifest, bytes.length, Sha256.hex(bytes));
     if (!findings.isEmpty()) {
-      throw findings.get(0).toException("Cannot restore from");
+      throw findings.get(0).toException("Cannot restore");
     }
     return bytes;
   }
