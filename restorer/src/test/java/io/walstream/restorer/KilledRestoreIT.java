@@ -2,25 +2,20 @@ package io.walstream.restorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.store.FileSystemObjectStore;
-import io.walstream.archive.testing.Records;
-import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.SqliteSink;
-import io.walstream.restorer.testing.RestoreProcess;
-import io.walstream.schemas.testing.ChildJvm;
+import io.walstream.restorer.testing.KilledRestores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A restore killed midway leaves no output at all; a rerun to the same target resumes after the
- * last committed batch, one to another target starts over, and both clean up.
+ * A restore killed (SIGKILL) midway leaves no output at all; a rerun to the same target resumes
+ * after the last committed batch, one to another target starts over, and both clean up.
  */
 class KilledRestoreIT {
   @TempDir Path dir;
@@ -48,32 +43,15 @@ class KilledRestoreIT {
     return shopArchive("big-archive", 40, 1000);
   }
 
-  /** Segments of transactions of two records each for shop, from lsn 1000, in {@code name}. */
   private Path shopArchive(String name, int segments, int transactionsPerSegment) {
-    Path archive = dir.resolve(name);
-    Records.archive(
-        new ArchiveWriter(new FileSystemObjectStore(archive), "test"),
-        new StreamId("shop", "walstream.changes", 0),
-        1000,
-        segments,
-        transactionsPerSegment,
-        2);
-    return archive;
+    return KilledRestores.shopArchive(dir.resolve(name), segments, transactionsPerSegment);
   }
 
+  /** A forked restore into {@code output}, killed with SIGKILL once it applied so many. */
   private void killAfter(Path archive, Path output, int transactions) throws Exception {
     Files.createDirectories(output.getParent());
-    Process process =
-        new ProcessBuilder(
-                ChildJvm.main(
-                    List.of(),
-                    RestoreProcess.class,
-                    List.of(archive.toString(), output.toString(), Integer.toString(transactions))))
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("restore-big.log").toFile())
-            .start();
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(process.exitValue()).isEqualTo(137);
+    KilledRestores.killAfter(
+        archive, transactions, dir.resolve("restore.log"), List.of(output.toString()));
     assertThat(output).doesNotExist();
   }
 

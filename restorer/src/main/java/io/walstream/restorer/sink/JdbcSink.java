@@ -75,7 +75,7 @@ public abstract class JdbcSink implements Sink {
   protected abstract String describe();
 
   /** Takes over a table a resumed restore already created. */
-  protected final void adopt(String name, SqliteResume.Shape shape) {
+  protected final void adopt(String name, TableShape shape) {
     Table table = new Table(shape.keys());
     table.columns.addAll(shape.columns());
     table.columnList = List.copyOf(table.columns);

@@ -15,38 +15,50 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.UUID;
+import java.util.OptionalLong;
 
 /**
- * Restores into a PostgreSQL schema: everything is written into a fresh staging schema, then, on
- * {@link #commit()}, the target schema is replaced by it in one transaction; on failure the staging
- * schema is dropped and the target is untouched. Natural types: BOOLEAN, BIGINT, DOUBLE PRECISION,
+ * Restores into a PostgreSQL schema: everything is written into a staging schema, then, on {@link
+ * #commit()}, the target schema is replaced by it in one transaction; on failure the staging schema
+ * is dropped and the target is untouched. A restore holds a session advisory lock on its target
+ * (two restores never write one schema); the staging schema has one name per target, so that when a
+ * restore was killed, a rerun to the same target resumes after its committed batches and any other
+ * rerun into that schema drops what it left. Natural types: BOOLEAN, BIGINT, DOUBLE PRECISION,
  * TEXT, BYTEA, NUMERIC, DATE, TIMESTAMPTZ.
  */
 public final class PostgresSink extends JdbcSink {
+  /** How every JDBC URL this sink accepts begins. */
+  public static final String URL_PREFIX = "jdbc:postgresql:";
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresSink.class);
+
   private final String target;
   private final String staging;
   private final String where;
   private final boolean replaceExisting;
+  private final boolean leftover;
   private boolean done;
 
   private PostgresSink(
-      Connection connection, String target, String staging, String where, boolean replaceExisting) {
+      Connection connection,
+      String target,
+      String where,
+      boolean replaceExisting,
+      boolean leftover) {
     super(connection);
     this.target = target;
-    this.staging = staging;
+    this.staging = PostgresResume.stagingSchema(target);
     this.where = where;
     this.replaceExisting = replaceExisting;
+    this.leftover = leftover;
   }
 
   /**
    * Opens a sink writing schema {@code schema} of the database at {@code jdbcUrl}.
    *
-   * @throws WalstreamException when the schema exists and {@code replaceExisting} is false
+   * @throws WalstreamException when the URL is not PostgreSQL's, the schema exists and {@code
+   *     replaceExisting} is false, or another restore is writing the same schema
    */
-  /** How every JDBC URL this sink accepts begins. */
-  public static final String URL_PREFIX = "jdbc:postgresql:";
-
   public static PostgresSink open(String jdbcUrl, String schema, boolean replaceExisting) {
     String where =
         "schema " + schema + " of " + jdbcUrl.replaceAll("password=[^&]*", "password=***");
@@ -59,35 +71,106 @@ public final class PostgresSink extends JdbcSink {
               + URL_PREFIX
               + "//host:port/database) are supported; restore into SQLite with --output FILE");
     }
+    Connection connection = null;
     try {
-      Connection connection = DriverManager.getConnection(jdbcUrl);
+      connection = DriverManager.getConnection(jdbcUrl);
       connection.setAutoCommit(false);
-      if (schemaExists(connection, schema) && !replaceExisting) {
-        connection.close();
+      lock(connection, schema, where);
+      if (PostgresResume.schemaExists(connection, schema) && !replaceExisting) {
         throw new WalstreamException(
             "Cannot restore into " + where + ": it exists (use --force to replace it)");
       }
-      String staging = "_walstream_staging_" + UUID.randomUUID().toString().substring(0, 8);
-      try (Statement s = connection.createStatement()) {
-        s.execute("CREATE SCHEMA " + SqlValues.quote(staging));
+      boolean leftover =
+          PostgresResume.schemaExists(connection, PostgresResume.stagingSchema(schema));
+      PostgresSink sink = new PostgresSink(connection, schema, where, replaceExisting, leftover);
+      if (!leftover) {
+        sink.createStaging();
       }
-      PostgresSink sink = new PostgresSink(connection, schema, staging, where, replaceExisting);
-      sink.createPositionTable();
       connection.commit();
       return sink;
     } catch (SQLException e) {
+      close(connection, where);
       throw new WalstreamException("Cannot restore into " + where + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close(connection, where);
+      throw e;
     }
   }
 
-  private static boolean schemaExists(Connection connection, String schema) throws SQLException {
-    try (PreparedStatement s =
-        connection.prepareStatement(
-            "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")) {
-      s.setString(1, schema);
+  /** Takes the target's advisory lock for this session, or refuses: another restore holds it. */
+  private static void lock(Connection connection, String schema, String where) throws SQLException {
+    long key = PostgresResume.lockKey(schema);
+    try (PreparedStatement s = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+      s.setLong(1, key);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next();
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          throw new WalstreamException(
+              "Cannot restore into "
+                  + where
+                  + ": another restore is writing it (it holds advisory lock "
+                  + key
+                  + ")");
+        }
       }
+    }
+  }
+
+  private static void close(Connection connection, String where) {
+    if (connection == null) {
+      return;
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("Cannot close the connection to {}: {}", where, e.toString());
+    }
+  }
+
+  private void createStaging() throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      s.execute("CREATE SCHEMA " + SqlValues.quote(staging));
+    }
+    createPositionTable();
+  }
+
+  /**
+   * Continues the staging schema a killed restore of the same database to the same target left
+   * behind, when it has committed batches: their transactions (every one up to the LSN returned)
+   * are not applied again. Anything else it holds is dropped and the restore starts over.
+   */
+  @Override
+  public OptionalLong resume(String database, String restoreTarget) {
+    try {
+      OptionalLong after =
+          leftover
+              ? PostgresResume.lastApplied(connection, staging, database, restoreTarget)
+              : OptionalLong.empty();
+      if (after.isPresent()) {
+        PostgresResume.tables(connection, staging).forEach(this::adopt);
+        LOG.info(
+            "Resuming the interrupted restore in schema {} after lsn {}",
+            staging,
+            after.getAsLong());
+        return after;
+      }
+      if (leftover) {
+        LOG.info(
+            "Starting over: dropping schema {}, not a resumable restore of {} to {}",
+            staging,
+            database,
+            restoreTarget);
+        try (Statement s = connection.createStatement()) {
+          s.execute("DROP SCHEMA " + SqlValues.quote(staging) + " CASCADE");
+        }
+        createStaging();
+      }
+      PostgresResume.describe(connection, staging, database, restoreTarget);
+      connection.commit();
+      return OptionalLong.empty();
+    } catch (SQLException e) {
+      throw new WalstreamException(
+          "Cannot prepare staging schema " + staging + " of " + where + ": " + e.getMessage(), e);
     }
   }
 
@@ -159,6 +242,8 @@ public final class PostgresSink extends JdbcSink {
     try {
       connection.commit();
       try (Statement s = connection.createStatement()) {
+        // Only needed while the restore could still be resumed.
+        s.execute("DROP TABLE IF EXISTS " + PostgresResume.qualified(staging, PostgresResume.META));
         // One transaction: readers see the old schema or the whole new one, never a mix.
         if (replaceExisting) {
           s.execute("DROP SCHEMA IF EXISTS " + SqlValues.quote(target) + " CASCADE");
@@ -188,10 +273,12 @@ public final class PostgresSink extends JdbcSink {
         s.execute("DROP SCHEMA IF EXISTS " + SqlValues.quote(staging) + " CASCADE");
       }
       connection.commit();
-      connection.close();
     } catch (SQLException e) {
       throw new WalstreamException(
           "Cannot drop staging schema " + staging + " of " + where + ": " + e.getMessage(), e);
+    } finally {
+      // Ending the session also releases the target's advisory lock.
+      close(connection, where);
     }
   }
 }

@@ -23,9 +23,6 @@ final class SqliteResume {
 
   private SqliteResume() {}
 
-  /** A table's key and columns, in order. */
-  record Shape(List<String> keys, List<String> columns) {}
-
   /**
    * The LSN up to which the file holds every transaction, when it is intact and was restoring
    * {@code database} to {@code target}; empty otherwise.
@@ -55,8 +52,8 @@ final class SqliteResume {
   }
 
   /** The restored tables (not walstream's own) with their keys and columns. */
-  static Map<String, Shape> tables(Connection c) throws SQLException {
-    Map<String, Shape> tables = new LinkedHashMap<>();
+  static Map<String, TableShape> tables(Connection c) throws SQLException {
+    Map<String, TableShape> tables = new LinkedHashMap<>();
     for (String table : userTables(c)) {
       TreeMap<Integer, String> keys = new TreeMap<>();
       List<String> columns = new ArrayList<>();
@@ -69,7 +66,7 @@ final class SqliteResume {
           }
         }
       }
-      tables.put(table, new Shape(List.copyOf(keys.values()), columns));
+      tables.put(table, new TableShape(List.copyOf(keys.values()), columns));
     }
     return tables;
   }

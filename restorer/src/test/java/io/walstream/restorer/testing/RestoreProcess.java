@@ -3,6 +3,7 @@ package io.walstream.restorer.testing;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.restorer.sink.TransactionPosition;
@@ -10,28 +11,40 @@ import io.walstream.schemas.avro.ChangeRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A restore in its own process that halts (as abruptly as SIGKILL) after applying N transactions:
- * {@code RestoreProcess <archive dir> <output> <N>}.
+ * A restore of database {@code shop} to its latest in its own process that, after applying N
+ * transactions, prints {@value #MARKER} N and stops applying until the test kills it with SIGKILL:
+ * {@code RestoreProcess <archive dir> <output file> <N>} into SQLite, {@code RestoreProcess
+ * <archive dir> <jdbc url> <N> <schema>} into PostgreSQL.
  */
 public final class RestoreProcess {
+  /** What the process prints once it has applied N transactions and waits to be killed. */
+  public static final String MARKER = "APPLIED";
+
   private RestoreProcess() {}
 
   public static void main(String[] args) {
     Path archive = Path.of(args[0]);
-    Path output = Path.of(args[1]);
-    int haltAfter = Integer.parseInt(args[2]);
-    SqliteSink real = SqliteSink.open(output, false);
-    Sink halting =
+    int stopAfter = Integer.parseInt(args[2]);
+    Sink real =
+        args.length > 3
+            ? PostgresSink.open(args[1], args[3], false)
+            : SqliteSink.open(Path.of(args[1]), false);
+    Sink stopping =
         new Sink() {
           private int applied;
 
           @Override
           public void apply(List<ChangeRecord> transaction, TransactionPosition position) {
             real.apply(transaction, position);
-            if (++applied == haltAfter) {
-              Runtime.getRuntime().halt(137);
+            if (++applied == stopAfter) {
+              System.out.println(MARKER + " " + applied);
+              System.out.flush();
+              while (true) {
+                LockSupport.park();
+              }
             }
           }
 
@@ -56,6 +69,6 @@ public final class RestoreProcess {
           }
         };
     new Restorer(new FileSystemObjectStore(archive))
-        .restore("shop", new RestoreTarget.Latest(), halting);
+        .restore("shop", new RestoreTarget.Latest(), stopping);
   }
 }
