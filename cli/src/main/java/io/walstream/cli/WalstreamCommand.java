@@ -4,6 +4,7 @@ import io.walstream.cli.command.ArchiveCommand;
 import io.walstream.cli.command.BrokerCommand;
 import io.walstream.cli.command.CancelRestoreCommand;
 import io.walstream.cli.command.DemoCommand;
+import io.walstream.cli.command.ExitCode;
 import io.walstream.cli.command.PublishCommand;
 import io.walstream.cli.command.RequestRestoreCommand;
 import io.walstream.cli.command.RestoreCommand;
@@ -43,54 +44,20 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure", "2:usage error"})
 public final class WalstreamCommand implements Runnable {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(WalstreamCommand.class);
-
   @Spec private CommandSpec spec;
 
   /** The configured command line, shared by {@link Main} and the tests. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new WalstreamCommand());
-    cli.setExecutionExceptionHandler(WalstreamCommand::handleFailure);
+    cli.setExecutionExceptionHandler(Failures::execution);
+    cli.setParameterExceptionHandler(Failures::parameter);
     cli.setExitCodeExceptionMapper(WalstreamCommand::exitCode);
     return cli;
   }
 
-  /** 3: target not restorable; 4: integrity failure; 2: bad input; 1: anything else. */
+  /** The exit code of a failure: through its kind, the same for every command. */
   static int exitCode(Throwable e) {
-    if (e instanceof io.walstream.restorer.plan.TargetNotRestorableException) {
-      return 3;
-    }
-    if (e instanceof io.walstream.archive.error.IntegrityException) {
-      return 4;
-    }
-    if (e instanceof io.walstream.restorer.service.CommandIdInUseException) {
-      // As a REJECTED command: nothing was run for it.
-      return 5;
-    }
-    if (e instanceof CommandLine.ParameterException
-        || e instanceof io.walstream.archive.error.InvalidConfigException) {
-      return 2;
-    }
-    return 1;
-  }
-
-  /**
-   * Reports a failure as one line naming the command and what went wrong; the stack trace goes to
-   * the log (at debug for walstream's own, expected errors), never to the terminal.
-   */
-  private static int handleFailure(
-      Exception e, CommandLine command, CommandLine.ParseResult parseResult) {
-    command.getErr().println("walstream " + command.getCommandName() + ": " + e.getMessage());
-    if (e instanceof io.walstream.schemas.error.WalstreamException
-        || e instanceof java.io.UncheckedIOException) {
-      LOG.debug("{} failed", command.getCommandName(), e);
-    } else {
-      LOG.error("{} failed unexpectedly", command.getCommandName(), e);
-    }
-    return command.getExitCodeExceptionMapper() != null
-        ? command.getExitCodeExceptionMapper().getExitCode(e)
-        : 1;
+    return ExitCode.of(e).code();
   }
 
   @Override

@@ -229,7 +229,7 @@ class VerifyCommandIT {
     assertThat(code).isEqualTo(1);
     assertThat(cli.stderr())
         .contains("Cannot read manifests topic walstream.manifests")
-        .contains("from 127.0.0.1:" + closed + " within 3 s")
+        .contains("Kafka at 127.0.0.1:" + closed + " did not answer within 3 s")
         .doesNotContain("\tat ");
     // Bounded by --kafka-timeout (and the client's own connection set-up), not a minute's wait.
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))

@@ -1,5 +1,6 @@
 package io.walstream.archive.error;
 
+import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
 
 /**
@@ -17,7 +18,7 @@ public class IntegrityException extends WalstreamException {
   }
 
   public IntegrityException(String key, String message, Throwable cause) {
-    super(message, cause);
+    super(ErrorKind.INTEGRITY, message, cause);
     this.key = key;
   }
 

@@ -1,5 +1,6 @@
 package io.walstream.archive.error;
 
+import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
 
 /**
@@ -20,8 +21,8 @@ public abstract class StorageException extends WalstreamException {
 
   private final String key;
 
-  protected StorageException(String message, String key, Throwable cause) {
-    super(message, cause);
+  protected StorageException(ErrorKind kind, String message, String key, Throwable cause) {
+    super(kind, message, cause);
     this.key = key;
   }
 

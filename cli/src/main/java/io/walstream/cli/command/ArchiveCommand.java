@@ -30,6 +30,7 @@ public final class ArchiveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Logging.service();
     Settings settings =
         options
             .settings(ArchiverConfig.ARCHIVE_URI)
@@ -53,8 +54,8 @@ public final class ArchiveCommand implements Callable<Integer> {
     if (state == KafkaStreams.State.ERROR || app.failure() != null) {
       System.err.println("walstream archive: stopped by a failure: " + app.failure());
       app.close(Duration.ofSeconds(30));
-      return 1;
+      return ExitCode.FAILURE.code();
     }
-    return 0;
+    return ExitCode.SUCCESS.code();
   }
 }

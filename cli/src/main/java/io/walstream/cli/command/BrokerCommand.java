@@ -39,6 +39,7 @@ public final class BrokerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Logging.service();
     Path log = dataDir.toAbsolutePath().resolve("broker.log");
     LocalBroker broker =
         LocalBroker.start(
@@ -65,9 +66,9 @@ public final class BrokerCommand implements Callable<Integer> {
             + "); Ctrl-C stops it");
     int code = broker.awaitExit();
     if (stopping.get()) {
-      return 0;
+      return ExitCode.SUCCESS.code();
     }
     System.err.println("walstream broker: the broker exited with " + code + "; see " + log);
-    return 1;
+    return ExitCode.FAILURE.code();
   }
 }

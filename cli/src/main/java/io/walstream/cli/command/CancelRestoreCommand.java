@@ -4,6 +4,7 @@ import io.walstream.restorer.service.RestoreClient;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -25,9 +26,12 @@ import picocli.CommandLine.Option;
       "0:cancel requested (with --wait: the job ended CANCELLED)",
       "1:the job ended otherwise, or the request could not be sent",
       "2:usage error",
+      "5:REJECTED (e.g. an unknown command id)",
       "7:--timeout passed first"
     })
 public final class CancelRestoreCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin VerboseOption verbose;
+
   @Mixin ServiceTopicsOption service;
 
   @Option(names = "--command-id", required = true, description = "The job to cancel.")
@@ -36,7 +40,10 @@ public final class CancelRestoreCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Follow the job until it ends.")
   boolean wait;
 
-  @Option(names = "--timeout", defaultValue = "5m", description = "How long --wait waits.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "5m",
+      description = "How long --wait waits, sending included (default: ${DEFAULT-VALUE}).")
   String timeout;
 
   @Option(
@@ -48,7 +55,8 @@ public final class CancelRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RestoreClient client = service.client();
+    Duration waitFor = Durations.parse(spec.commandLine(), "--timeout", timeout);
+    RestoreClient client = service.client(spec.commandLine());
     RestoreCommand cancel =
         RestoreCommand.newBuilder()
             .setCommandId(commandId)
@@ -62,17 +70,31 @@ public final class CancelRestoreCommand implements Callable<Integer> {
             .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))
             .setSignature(null)
             .build();
-    client.send(Signing.sign(cancel, signatureKeyEnv, spec.commandLine()));
+    // With --wait, --timeout bounds the whole command, sending included.
+    long deadline = System.nanoTime() + waitFor.toNanos();
+    RestoreCommand signed = Signing.sign(cancel, signatureKeyEnv, spec.commandLine());
+    if (wait) {
+      client.send(signed, waitFor);
+    } else {
+      client.send(signed);
+    }
     System.out.println("Requested cancellation of " + commandId);
     if (!wait) {
-      return 0;
+      return ExitCode.SUCCESS.code();
     }
     Optional<RestoreStatus> end =
-        client.await(commandId, Durations.parse(spec.commandLine(), "--timeout", timeout), s -> {});
+        client.await(
+            commandId, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), s -> {});
     if (end.isEmpty()) {
-      return 7;
+      return ExitCode.TIMED_OUT.code();
     }
     System.out.println(StatusText.summary(end.get()));
-    return RequestRestoreCommand.exitCode(end.get()) == 6 ? 0 : 1;
+    // Asked to cancel, a job that ended CANCELLED is success; a refused cancel (an unknown id) is
+    // REJECTED; any other end is not what was asked.
+    ExitCode ended = ExitCode.of(end.get());
+    if (ended == ExitCode.CANCELLED) {
+      return ExitCode.SUCCESS.code();
+    }
+    return (ended == ExitCode.REJECTED ? ExitCode.REJECTED : ExitCode.FAILURE).code();
   }
 }

@@ -48,7 +48,7 @@ public final class DemoCommand implements Callable<Integer> {
     try (Demo demo = new Demo(dir, System.out)) {
       Thread stopper = new Thread(demo::close, "walstream-demo-shutdown");
       Runtime.getRuntime().addShutdownHook(stopper);
-      return demo.run() ? 0 : 1;
+      return (demo.run() ? ExitCode.SUCCESS : ExitCode.FAILURE).code();
     }
   }
 
@@ -68,5 +68,6 @@ public final class DemoCommand implements Callable<Integer> {
     root.detachAndStopAllAppenders();
     root.addAppender(appender);
     root.setLevel(Level.INFO);
+    Logging.level("org.apache.kafka", Level.WARN);
   }
 }

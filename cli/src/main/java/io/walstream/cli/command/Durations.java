@@ -12,10 +12,24 @@ final class Durations {
 
   private Durations() {}
 
+  /** The duration {@code text} of {@code option}; a usage error unless it is one and positive. */
   static Duration parse(CommandLine cli, String option, String text) {
+    Duration d = parseAny(cli, option, text);
+    if (d.isNegative() || d.isZero()) {
+      throw new ParameterException(cli, option + " '" + text + "' must be longer than zero");
+    }
+    return d;
+  }
+
+  private static Duration parseAny(CommandLine cli, String option, String text) {
     Matcher m = SHORT.matcher(text.strip());
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
+      long n;
+      try {
+        n = Long.parseLong(m.group(1));
+      } catch (NumberFormatException e) {
+        throw new ParameterException(cli, option + " '" + text + "' is too long a duration");
+      }
       return switch (m.group(2)) {
         case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);

@@ -4,12 +4,14 @@ import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.jsonl.JsonLinesException;
 import io.walstream.schemas.jsonl.JsonLinesReader;
+import io.walstream.schemas.kafka.KafkaTimeouts;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Option;
       "2:usage error"
     })
 public final class PublishCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin VerboseOption verbose;
+
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
   String bootstrapServers;
 
@@ -76,6 +80,14 @@ public final class PublishCommand implements Callable<Integer> {
       description = "Lines per transaction (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(
+      names = "--kafka-timeout",
+      defaultValue = "30s",
+      description =
+          "How long any one call to Kafka may wait for the broker (default: ${DEFAULT-VALUE});"
+              + " without a reachable broker publishing stops after it, having sent nothing.")
+  String kafkaTimeout;
+
   @Option(names = "--set", description = "Any producer setting as KEY=VALUE (repeatable).")
   Map<String, String> overrides;
 
@@ -91,13 +103,18 @@ public final class PublishCommand implements Callable<Integer> {
           spec.commandLine(), "--from-line and --batch must be at least 1");
     }
     SingleObjectCodec<ChangeRecord> codec = SingleObjectCodec.of(ChangeRecord.class);
-    Map<String, Object> config = config();
+    Duration timeout = Durations.parse(spec.commandLine(), "--kafka-timeout", kafkaTimeout);
+    Map<String, Object> config = KafkaTimeouts.producer(config(), timeout);
     int maxRecordBytes = maxRequestSize(config);
     Publication done = new Publication();
     try (Reader reader = open();
         JsonLinesReader lines = new JsonLinesReader(reader);
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
-      producer.initTransactions();
+      try {
+        producer.initTransactions();
+      } catch (KafkaException e) {
+        throw KafkaTimeouts.failed(config, timeout, "publish to topic " + topic, e);
+      }
       List<Line> pending = new ArrayList<>();
       while (true) {
         Line line;
@@ -154,7 +171,7 @@ public final class PublishCommand implements Callable<Integer> {
         done.acknowledged,
         topic,
         done.skipped > 0 ? " (skipped " + done.skipped + " invalid lines)" : "");
-    return 0;
+    return ExitCode.SUCCESS.code();
   }
 
   /** What has been acknowledged so far. */
@@ -179,7 +196,7 @@ public final class PublishCommand implements Callable<Integer> {
         "walstream publish: %s%nAcknowledged %d records, every line before line %d; nothing after"
             + " it was sent (resume with --from-line %d once it is fixed).%n",
         reason, done.acknowledged, line, line);
-    return 1;
+    return ExitCode.FAILURE.code();
   }
 
   private int failed(Publication done, String failure) {
@@ -187,7 +204,7 @@ public final class PublishCommand implements Callable<Integer> {
         "walstream publish: %s%nAcknowledged %d records, up to line %d; nothing after it was"
             + " published (resume with --from-line %d).%n",
         failure, done.acknowledged, done.lastAcknowledgedLine, done.lastAcknowledgedLine + 1);
-    return 1;
+    return ExitCode.FAILURE.code();
   }
 
   /**
@@ -243,7 +260,17 @@ public final class PublishCommand implements Callable<Integer> {
     if (input.equals("-")) {
       return new InputStreamReader(System.in, StandardCharsets.UTF_8);
     }
-    return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+    Path file = Path.of(input);
+    if (!Files.isRegularFile(file)) {
+      // A wrong argument, found before anything is sent.
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--input "
+              + input
+              + (Files.isDirectory(file) ? ": is a directory" : ": no such file")
+              + " (name a JSON Lines file, or - for standard input)");
+    }
+    return Files.newBufferedReader(file, StandardCharsets.UTF_8);
   }
 
   private Map<String, Object> config() {
@@ -264,7 +291,13 @@ public final class PublishCommand implements Callable<Integer> {
   private static int maxRequestSize(Map<String, Object> config) {
     Object configured = config.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     // Less the record batch overhead the producer adds around a single record.
-    int limit = configured == null ? 1024 * 1024 : Integer.parseInt(configured.toString());
+    int limit;
+    try {
+      limit = configured == null ? 1024 * 1024 : Integer.parseInt(configured.toString().strip());
+    } catch (NumberFormatException e) {
+      throw new io.walstream.archive.error.InvalidConfigException(
+          "--set max.request.size=" + configured + ": not a number of bytes");
+    }
     return limit - 128;
   }
 }

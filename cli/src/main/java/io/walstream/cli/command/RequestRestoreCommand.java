@@ -2,7 +2,6 @@ package io.walstream.cli.command;
 
 import io.walstream.restorer.service.RestoreClient;
 import io.walstream.schemas.avro.CommandType;
-import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.avro.SinkKind;
@@ -38,6 +37,8 @@ import picocli.CommandLine.Spec;
       "7:--timeout passed before the job finished"
     })
 public final class RequestRestoreCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin VerboseOption verbose;
+
   @Mixin ServiceTopicsOption service;
 
   @Mixin RestoreOptions what;
@@ -54,7 +55,9 @@ public final class RequestRestoreCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       defaultValue = "30m",
-      description = "How long --wait waits, e.g. 90s, 10m, 2h (default: ${DEFAULT-VALUE}).")
+      description =
+          "How long --wait waits, sending included, e.g. 90s, 10m, 2h (default:"
+              + " ${DEFAULT-VALUE}).")
   String timeout;
 
   @Option(
@@ -69,16 +72,23 @@ public final class RequestRestoreCommand implements Callable<Integer> {
     what.requireOneDestination(spec.commandLine());
     Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
     RestoreCommand command = command();
-    RestoreClient client = service.client();
-    client.send(command);
+    RestoreClient client = service.client(spec.commandLine());
+    // With --wait, --timeout bounds the whole command, sending included.
+    long deadline = System.nanoTime() + wait.toNanos();
+    if (this.wait) {
+      client.send(command, wait);
+    } else {
+      client.send(command);
+    }
     System.out.println("Requested restore " + command.getCommandId() + " of " + what.database);
     if (!this.wait) {
-      return 0;
+      return ExitCode.SUCCESS.code();
     }
     StatusBar bar = new StatusBar();
     Optional<RestoreStatus> end;
     try {
-      end = client.awaitOwn(command, wait, bar::show);
+      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+      end = client.awaitOwn(command, left, bar::show);
     } finally {
       bar.done();
     }
@@ -88,27 +98,10 @@ public final class RequestRestoreCommand implements Callable<Integer> {
               + command.getCommandId()
               + " did not finish within "
               + timeout);
-      return 7;
+      return ExitCode.TIMED_OUT.code();
     }
     System.out.println(StatusText.summary(end.get()));
-    return exitCode(end.get());
-  }
-
-  static int exitCode(RestoreStatus status) {
-    if (status.getState() == JobState.SUCCEEDED) {
-      return 0;
-    }
-    if (status.getState() == JobState.REJECTED) {
-      return 5;
-    }
-    if (status.getState() == JobState.CANCELLED) {
-      return 6;
-    }
-    String error = status.getErrorClass() == null ? "" : status.getErrorClass();
-    if (error.equals("TargetNotRestorableException")) {
-      return 3;
-    }
-    return error.equals("IntegrityException") ? 4 : 1;
+    return ExitCode.of(end.get()).code();
   }
 
   private RestoreCommand command() {

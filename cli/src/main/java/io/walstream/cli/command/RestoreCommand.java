@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
           + " behind, or differing from, the manifests topic)"
     })
 public final class RestoreCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin VerboseOption verbose;
+
   @Mixin ArchiveOption archive;
 
   @Mixin RestoreOptions what;
@@ -85,7 +87,7 @@ public final class RestoreCommand implements Callable<Integer> {
               : anchors.anchoring(spec.commandLine(), "no --bootstrap-servers given");
       if (what.dryRun) {
         printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy(), anchoring));
-        return 0;
+        return ExitCode.SUCCESS.code();
       }
       Sink sink =
           what.output != null
@@ -95,7 +97,7 @@ public final class RestoreCommand implements Callable<Integer> {
           restorer.restore(
               what.database, restoreTarget, what.gapPolicy(), anchoring, sink, progress());
       printResult(result);
-      return 0;
+      return ExitCode.SUCCESS.code();
     }
   }
 
@@ -122,7 +124,7 @@ public final class RestoreCommand implements Callable<Integer> {
                                   .filter(k -> k != null)
                                   .toList()))
               .toList());
-      System.out.println(Json.write(out));
+      System.out.println(JsonOutput.write(out));
       return;
     }
     System.out.printf(
@@ -194,7 +196,7 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("rows", result.rowsPerTable());
       out.put("durationMs", result.duration().toMillis());
       out.put("output", what.destination());
-      System.out.println(Json.write(out));
+      System.out.println(JsonOutput.write(out));
       return;
     }
     System.out.printf(

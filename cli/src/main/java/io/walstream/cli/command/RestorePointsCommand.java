@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:could not read the archive", "2:usage error"})
 public final class RestorePointsCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin VerboseOption verbose;
+
   @Mixin ArchiveOption archive;
 
   @Option(names = "--database", description = "Only this database.")
@@ -55,14 +57,14 @@ public final class RestorePointsCommand implements Callable<Integer> {
         out.add(describe(db, verified, new TransactionScan(store)));
       }
       if (json) {
-        System.out.println(Json.write(out));
+        System.out.println(JsonOutput.write(out));
       } else {
         out.forEach(RestorePointsCommand::print);
         if (out.isEmpty()) {
           System.out.println("The archive holds no databases.");
         }
       }
-      return 0;
+      return ExitCode.SUCCESS.code();
     }
   }
 

@@ -18,6 +18,8 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:failure", "2:usage error", "8:--command-id is not known"})
 public final class RestoreStatusCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin VerboseOption verbose;
+
   @Mixin ServiceTopicsOption service;
 
   @Option(names = "--command-id", description = "Only this job.")
@@ -26,16 +28,18 @@ public final class RestoreStatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
-    RestoreClient client = service.client();
+    RestoreClient client = service.client(spec.commandLine());
     List<RestoreStatus> jobs =
         client.jobs().stream()
             .filter(s -> commandId == null || s.getCommandId().equals(commandId))
             .sorted(Comparator.comparing(RestoreStatus::getUpdatedAt))
             .toList();
     if (json) {
-      System.out.println(Json.write(jobs.stream().map(StatusText::json).toList()));
+      System.out.println(JsonOutput.write(jobs.stream().map(StatusText::json).toList()));
     } else if (jobs.isEmpty()) {
       System.out.println(commandId == null ? "No restore jobs." : "No job " + commandId + ".");
     } else {
@@ -49,6 +53,7 @@ public final class RestoreStatusCommand implements Callable<Integer> {
             StatusText.summary(s));
       }
     }
-    return commandId != null && jobs.isEmpty() ? 8 : 0;
+    return (commandId != null && jobs.isEmpty() ? ExitCode.UNKNOWN_COMMAND_ID : ExitCode.SUCCESS)
+        .code();
   }
 }

@@ -22,6 +22,7 @@ public final class RestorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Logging.service();
     Settings settings = options.settings(RestoreServiceConfig.ARCHIVE_URI);
     RestoreServiceConfig parsed = RestoreServiceConfig.parse(settings.map());
     RestoreService service = RestoreService.start(parsed);
@@ -38,8 +39,8 @@ public final class RestorerCommand implements Callable<Integer> {
     service.awaitTermination();
     if (service.failure() != null) {
       System.err.println("walstream restorer: stopped by a failure: " + service.failure());
-      return 1;
+      return ExitCode.FAILURE.code();
     }
-    return 0;
+    return ExitCode.SUCCESS.code();
   }
 }

@@ -24,8 +24,20 @@ final class ServiceTopicsOption {
       description = "Status topic (default: ${DEFAULT-VALUE}).")
   String statusTopic;
 
-  RestoreClient client() {
+  @Option(
+      names = "--kafka-timeout",
+      defaultValue = "30s",
+      description =
+          "How long any one call to Kafka may wait for the broker, e.g. 10s (default:"
+              + " ${DEFAULT-VALUE}); without a reachable broker the command fails after it.")
+  String kafkaTimeout;
+
+  /** A client whose every Kafka call is bounded by {@code --kafka-timeout}. */
+  RestoreClient client(picocli.CommandLine cli) {
     return new RestoreClient(
-        Map.of("bootstrap.servers", bootstrapServers), commandsTopic, statusTopic);
+        Map.of("bootstrap.servers", bootstrapServers),
+        commandsTopic,
+        statusTopic,
+        Durations.parse(cli, "--kafka-timeout", kafkaTimeout));
   }
 }

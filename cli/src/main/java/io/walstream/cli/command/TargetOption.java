@@ -14,15 +14,30 @@ final class TargetOption {
   @Option(names = "--lsn", description = "Transactions with lsn <= N.")
   Long lsn;
 
-  @Option(names = "--to", description = "The database as of this ISO-8601 UTC time.")
-  String time;
+  @Option(
+      names = "--to",
+      converter = UtcTime.class,
+      description = "The database as of this ISO-8601 UTC time, e.g. 2026-11-21T10:00:00Z.")
+  java.time.Instant time;
+
+  /** Parses {@code --to} as the archive does, so that a bad time is a usage error (exit 2). */
+  static final class UtcTime implements picocli.CommandLine.ITypeConverter<java.time.Instant> {
+    @Override
+    public java.time.Instant convert(String value) {
+      try {
+        return Values.parseTimestamp(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
 
   RestoreTarget toTarget() {
     if (lsn != null) {
       return new RestoreTarget.AtLsn(lsn);
     }
     if (time != null) {
-      return new RestoreTarget.AtTime(Values.parseTimestamp(time));
+      return new RestoreTarget.AtTime(time);
     }
     return new RestoreTarget.Latest();
   }

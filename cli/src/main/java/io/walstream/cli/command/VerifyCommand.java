@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
       "4:integrity findings"
     })
 public final class VerifyCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin VerboseOption verbose;
+
   @Mixin ArchiveOption archive;
 
   @Option(names = "--database", description = "Only this database's streams.")
@@ -72,7 +74,7 @@ public final class VerifyCommand implements Callable<Integer> {
         if (anchoredStreams >= 0) {
           out.put("anchoredStreams", anchoredStreams);
         }
-        System.out.println(Json.write(out));
+        System.out.println(JsonOutput.write(out));
       } else {
         print(report, clean);
         if (anchoredStreams >= 0) {
@@ -81,7 +83,7 @@ public final class VerifyCommand implements Callable<Integer> {
               anchoredStreams, anchors.manifestsTopic);
         }
       }
-      return clean ? 0 : 4;
+      return (clean ? ExitCode.SUCCESS : ExitCode.INTEGRITY).code();
     }
   }
 

@@ -3,38 +3,11 @@ package io.walstream.cli.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.walstream.schemas.avro.JobState;
-import io.walstream.schemas.avro.RestoreStatus;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class RequestRestoreCommandTest {
-  private static RestoreStatus status(JobState state, String errorClass) {
-    return RestoreStatus.newBuilder()
-        .setCommandId("j")
-        .setState(state)
-        .setErrorClass(errorClass)
-        .setUpdatedAt(Instant.parse("2026-11-22T00:00:00Z"))
-        .setInstanceId("i")
-        .build();
-  }
-
-  @Test
-  void shouldMapEveryFinalStateToItsDocumentedExitCode() {
-    assertThat(RequestRestoreCommand.exitCode(status(JobState.SUCCEEDED, null))).isZero();
-    assertThat(RequestRestoreCommand.exitCode(status(JobState.REJECTED, null))).isEqualTo(5);
-    assertThat(RequestRestoreCommand.exitCode(status(JobState.CANCELLED, null))).isEqualTo(6);
-    assertThat(
-            RequestRestoreCommand.exitCode(status(JobState.FAILED, "TargetNotRestorableException")))
-        .isEqualTo(3);
-    assertThat(RequestRestoreCommand.exitCode(status(JobState.FAILED, "IntegrityException")))
-        .isEqualTo(4);
-    assertThat(RequestRestoreCommand.exitCode(status(JobState.FAILED, "SQLException")))
-        .isEqualTo(1);
-  }
-
   @Test
   void shouldParseShortAndIsoDurationsAndNameTheOptionWhenInvalid() {
     CommandLine cli = new CommandLine(new RequestRestoreCommand());

@@ -1,5 +1,6 @@
 package io.walstream.restorer.plan;
 
+import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
 
 /**
@@ -9,6 +10,6 @@ public final class TargetNotRestorableException extends WalstreamException {
   private static final long serialVersionUID = 1L;
 
   public TargetNotRestorableException(String message) {
-    super(message);
+    super(ErrorKind.TARGET_NOT_RESTORABLE, message);
   }
 }

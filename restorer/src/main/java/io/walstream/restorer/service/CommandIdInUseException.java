@@ -1,5 +1,6 @@
 package io.walstream.restorer.service;
 
+import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
 
 /**
@@ -10,6 +11,6 @@ public final class CommandIdInUseException extends WalstreamException {
   private static final long serialVersionUID = 1L;
 
   public CommandIdInUseException(String message) {
-    super(message);
+    super(ErrorKind.REJECTED, message);
   }
 }

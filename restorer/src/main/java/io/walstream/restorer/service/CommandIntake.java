@@ -81,7 +81,8 @@ final class CommandIntake {
       }
       partitions = consumer.partitionsFor(config.commandsTopic()).size();
       beforeReload.run();
-      table.reload(config.clientProperties(), config.statusTopic());
+      table.reload(
+          config.clientProperties(), config.statusTopic(), JobTable.SERVICE_RELOAD_TIMEOUT);
       assigned.accept(numbers(parts));
     }
 

@@ -3,6 +3,7 @@ package io.walstream.restorer.service;
 import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.codec.DecodeException;
+import io.walstream.schemas.kafka.KafkaTimeouts;
 import io.walstream.schemas.serde.WalstreamSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,25 +57,61 @@ public final class JobTable {
     return new ArrayList<>(latest.values());
   }
 
+  /** How long the service's reload of the whole status topic may take (on every rebalance). */
+  static final Duration SERVICE_RELOAD_TIMEOUT = Duration.ofSeconds(60);
+
   /**
    * Reads the whole status topic from the beginning to its current end into the table. Records that
    * do not decode are skipped and logged with their offsets; a tombstone forgets a job.
+   *
+   * @throws io.walstream.schemas.error.WalstreamException when the topic does not exist, or it
+   *     could not be read to its end within {@code timeout} (naming the servers)
    */
-  public void reload(Map<String, Object> clientProperties, String topic) {
-    try (KafkaConsumer<String, byte[]> consumer = statusConsumer(clientProperties)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-        partitions.add(new TopicPartition(topic, p.partition()));
-      }
+  public void reload(Map<String, Object> clientProperties, String topic, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String doing = "read status topic " + topic;
+    try (KafkaConsumer<String, byte[]> consumer =
+        statusConsumer(KafkaTimeouts.consumer(clientProperties, timeout))) {
+      List<TopicPartition> partitions = partitions(consumer, topic, timeout, clientProperties);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw KafkaTimeouts.failed(
+              clientProperties,
+              timeout,
+              doing + " to its end",
+              new java.util.concurrent.TimeoutException("not at the end offsets " + end));
+        }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           apply(r);
         }
       }
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw KafkaTimeouts.failed(clientProperties, timeout, doing, e);
     }
+  }
+
+  /** The partitions of {@code topic}; an error naming it and the servers when it does not exist. */
+  static List<TopicPartition> partitions(
+      KafkaConsumer<?, ?> consumer,
+      String topic,
+      Duration timeout,
+      Map<String, Object> clientProperties) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
+      partitions.add(new TopicPartition(topic, p.partition()));
+    }
+    if (partitions.isEmpty()) {
+      throw new io.walstream.schemas.error.WalstreamException(
+          "Cannot read status topic "
+              + topic
+              + ": it does not exist at "
+              + clientProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
+              + " (is the restore service running with this --status-topic?)");
+    }
+    return partitions;
   }
 
   private void apply(ConsumerRecord<String, byte[]> r) {

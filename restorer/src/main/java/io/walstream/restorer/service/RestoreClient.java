@@ -3,14 +3,15 @@ package io.walstream.restorer.service;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.error.WalstreamException;
+import io.walstream.schemas.kafka.KafkaTimeouts;
 import io.walstream.schemas.serde.WalstreamSerdes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -19,65 +20,96 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The requester's side of the restore service: publishes commands (keyed by command id, with an
- * idempotent producer) and follows a job's statuses until it reaches a terminal state.
+ * idempotent producer) and follows a job's statuses until it reaches a terminal state. Every call
+ * to Kafka is bounded by the client's Kafka timeout, so a command without a reachable broker fails
+ * within it, naming the servers.
  */
 public final class RestoreClient {
+  /** The Kafka timeout of a client made without one. */
+  public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
   private final Map<String, Object> clientProperties;
   private final String commandsTopic;
   private final String statusTopic;
+  private final Duration kafkaTimeout;
 
   public RestoreClient(
       Map<String, Object> clientProperties, String commandsTopic, String statusTopic) {
+    this(clientProperties, commandsTopic, statusTopic, DEFAULT_KAFKA_TIMEOUT);
+  }
+
+  /**
+   * @param kafkaTimeout how long any one call to Kafka may wait for the broker
+   */
+  public RestoreClient(
+      Map<String, Object> clientProperties,
+      String commandsTopic,
+      String statusTopic,
+      Duration kafkaTimeout) {
     this.clientProperties = Map.copyOf(clientProperties);
     this.commandsTopic = commandsTopic;
     this.statusTopic = statusTopic;
+    this.kafkaTimeout = kafkaTimeout;
   }
 
   /** Publishes {@code command} and waits until the broker has acknowledged it. */
   public void send(RestoreCommand command) {
+    send(command, kafkaTimeout);
+  }
+
+  /**
+   * Publishes {@code command} and waits until the broker has acknowledged it, at most {@code
+   * within} (and never longer than the Kafka timeout).
+   *
+   * @throws WalstreamException of kind TRANSIENT when the broker did not acknowledge it in time
+   */
+  public void send(RestoreCommand command, Duration within) {
+    Duration bound = within.compareTo(kafkaTimeout) < 0 ? within : kafkaTimeout;
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
+    String doing = "send command " + command.getCommandId() + " to topic " + commandsTopic;
+    long started = System.nanoTime();
     try (KafkaProducer<String, RestoreCommand> producer =
         new KafkaProducer<>(
-            props, new StringSerializer(), WalstreamSerdes.restoreCommand().serializer())) {
-      producer
-          .send(new ProducerRecord<>(commandsTopic, command.getCommandId(), command))
-          .get(60, TimeUnit.SECONDS);
+            KafkaTimeouts.producer(props, bound),
+            new StringSerializer(),
+            WalstreamSerdes.restoreCommand().serializer())) {
+      Future<RecordMetadata> sent =
+          producer.send(new ProducerRecord<>(commandsTopic, command.getCommandId(), command));
+      long left = bound.toNanos() - (System.nanoTime() - started);
+      sent.get(Math.max(1, left), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WalstreamException("Interrupted sending command " + command.getCommandId(), e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new WalstreamException(
-          "Cannot send command "
-              + command.getCommandId()
-              + " to "
-              + commandsTopic
-              + ": "
-              + e.getMessage(),
-          e);
+    } catch (ExecutionException | TimeoutException | KafkaException e) {
+      throw KafkaTimeouts.failed(clientProperties, bound, doing, e);
     }
   }
 
   /**
    * Follows the statuses of {@code commandId} (from the beginning of the status topic, so a job
    * that already finished is reported at once), handing each to {@code onStatus}, until one is
-   * terminal; empty when {@code timeout} passes first.
+   * terminal; empty when {@code timeout} passes first. The whole call takes at most about {@code
+   * timeout}.
+   *
+   * @throws WalstreamException when the status topic cannot be found within the Kafka timeout
    */
   public Optional<RestoreStatus> await(
       String commandId, Duration timeout, Consumer<RestoreStatus> onStatus) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<String, byte[]> consumer = JobTable.statusConsumer(clientProperties)) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (PartitionInfo p : consumer.partitionsFor(statusTopic, Duration.ofSeconds(30))) {
-        partitions.add(new TopicPartition(statusTopic, p.partition()));
-      }
+    Duration bound = timeout.compareTo(kafkaTimeout) < 0 ? timeout : kafkaTimeout;
+    try (KafkaConsumer<String, byte[]> consumer =
+        JobTable.statusConsumer(KafkaTimeouts.consumer(clientProperties, bound))) {
+      List<TopicPartition> partitions =
+          JobTable.partitions(consumer, statusTopic, bound, clientProperties);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (System.nanoTime() < deadline) {
@@ -93,6 +125,8 @@ public final class RestoreClient {
         }
       }
       return Optional.empty();
+    } catch (KafkaException e) {
+      throw KafkaTimeouts.failed(clientProperties, bound, "follow job " + commandId, e);
     }
   }
 
@@ -129,7 +163,7 @@ public final class RestoreClient {
   /** Every job's latest status, as the compacted status topic holds them now. */
   public List<RestoreStatus> jobs() {
     JobTable table = new JobTable();
-    table.reload(clientProperties, statusTopic);
+    table.reload(clientProperties, statusTopic, kafkaTimeout);
     return table.all();
   }
 }

@@ -17,8 +17,10 @@ import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.restorer.verify.Anchoring;
 import io.walstream.schemas.avro.CommandType;
+import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreStatus;
+import io.walstream.schemas.error.WalstreamException;
 import io.walstream.schemas.serde.WalstreamSerdes;
 import io.walstream.schemas.value.Values;
 import java.nio.ByteBuffer;
@@ -120,6 +122,7 @@ final class RestoreJob implements Runnable {
       publish(
           status(JobState.FAILED, started)
               .setErrorClass(e.getClass().getSimpleName())
+              .setErrorKind(WalstreamException.kindOf(e))
               .setErrorMessage(String.valueOf(e.getMessage()))
               .setFinishedAt(now()));
     } finally {
@@ -131,6 +134,7 @@ final class RestoreJob implements Runnable {
     if (stop == Stop.CANCEL) {
       publish(
           status(JobState.CANCELLED, started)
+              .setErrorKind(ErrorKind.CANCELLED)
               .setMessage("cancelled; nothing was written")
               .setFinishedAt(now()));
     } else {
@@ -222,6 +226,7 @@ final class RestoreJob implements Runnable {
       done.setMessage(report.streams().size() + " streams verified clean");
     } else {
       done.setErrorClass("IntegrityException")
+          .setErrorKind(ErrorKind.INTEGRITY)
           .setErrorMessage(
               errors.size()
                   + " findings; first: "

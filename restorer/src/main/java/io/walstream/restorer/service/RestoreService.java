@@ -7,6 +7,7 @@ import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
 import io.walstream.schemas.avro.CommandType;
+import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
@@ -283,6 +284,7 @@ public final class RestoreService implements AutoCloseable {
             .setDatabase(command == null ? null : command.getDatabase())
             .setCommandFingerprint(command == null ? null : CommandFingerprint.of(command))
             .setAttempt(attempt)
+            .setErrorKind(ErrorKind.REJECTED)
             .setMessage(reason);
     publish(rejected.setFinishedAt(rejected.getUpdatedAt()));
   }
@@ -321,6 +323,7 @@ public final class RestoreService implements AutoCloseable {
                 .status(id, JobState.FAILED)
                 .setDatabase(status.getDatabase())
                 .setErrorClass("NotRerunnable")
+                .setErrorKind(ErrorKind.PERMANENT)
                 .setErrorMessage(
                     "Cannot re-run job " + id + ": its status does not hold the command"));
         continue;

@@ -5,6 +5,7 @@ import io.walstream.archive.verify.Anchor;
 import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.error.WalstreamException;
+import io.walstream.schemas.kafka.KafkaTimeouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,22 +43,13 @@ public final class PublishedManifests {
       return readTopic(clientConfig, topic, timeout);
     } catch (org.apache.kafka.common.KafkaException e) {
       // An unreachable broker or a refused request: one line naming where, not a stack trace.
-      throw new WalstreamException(
-          "Cannot read manifests topic "
-              + topic
-              + " from "
-              + clientConfig.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)
-              + " within "
-              + timeout.toSeconds()
-              + " s: "
-              + e.getMessage(),
-          e);
+      throw KafkaTimeouts.failed(clientConfig, timeout, "read manifests topic " + topic, e);
     }
   }
 
   private static Collection<Anchor> readTopic(
       Map<String, Object> clientConfig, String topic, Duration timeout) {
-    Map<String, Object> config = new HashMap<>(clientConfig);
+    Map<String, Object> config = KafkaTimeouts.consumer(clientConfig, timeout);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);

@@ -1,0 +1,216 @@
+package io.walstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The error contract as a user meets it, through the packaged jar: a command that cannot reach its
+ * broker fails within its timeout with one line naming the address (no Kafka warnings, no stack
+ * trace), and expected failures (a missing file, a bad time, a bad setting) are one line with the
+ * documented exit code, and a JSON error object on stdout with {@code --json}.
+ */
+class ErrorContractIT {
+  /** How long a JVM with the whole jar may take to start and stop, beyond the timeout. */
+  private static final Duration STARTUP = Duration.ofSeconds(15);
+
+  private static int closedPort;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void findAClosedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+  }
+
+  private static String broker() {
+    return "127.0.0.1:" + closedPort;
+  }
+
+  /** Runs the jar; fails unless it ended within {@code bound}. */
+  private static WalstreamJarIT.Result run(Duration bound, String... args) throws Exception {
+    long started = System.nanoTime();
+    WalstreamJarIT.Result result = WalstreamJarIT.runJar(args);
+    assertThat(Duration.ofNanos(System.nanoTime() - started))
+        .as("walstream %s took", String.join(" ", args))
+        .isLessThan(bound.plus(STARTUP));
+    return result;
+  }
+
+  /** One line on stderr, naming the command, without a stack trace or a library's log line. */
+  private static void assertOneLine(WalstreamJarIT.Result result, String command, String... parts) {
+    assertThat(result.stderr().lines()).as("stderr of %s: %s", command, result.stderr()).hasSize(1);
+    assertThat(result.stderr())
+        .startsWith("walstream " + command + ": ")
+        .contains(parts)
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception in thread")
+        .doesNotContain("WARN");
+  }
+
+  @Test
+  void shouldFailWithinTheKafkaTimeoutNamingTheAddressWhenPublishingWithoutABroker()
+      throws Exception {
+    Path input = dir.resolve("changes.jsonl");
+    Files.writeString(
+        input,
+        "{\"database\":\"shop\",\"table\":\"t\",\"op\":\"INSERT\",\"key\":{\"id\":1},"
+            + "\"after\":{\"id\":1},\"lsn\":1,\"commitTime\":\"2026-11-21T10:00:00Z\"}\n",
+        StandardCharsets.UTF_8);
+
+    WalstreamJarIT.Result result =
+        run(
+            Duration.ofSeconds(3),
+            "publish",
+            "--bootstrap-servers",
+            broker(),
+            "--input",
+            input.toString(),
+            "--kafka-timeout",
+            "3s");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertOneLine(
+        result,
+        "publish",
+        "Kafka at " + broker() + " did not answer within 3 s",
+        "walstream.changes");
+    assertThat(result.stdout()).isEmpty();
+  }
+
+  @Test
+  void shouldEndWithinItsTimeoutWhenRequestRestoreWaitsWithoutABroker() throws Exception {
+    WalstreamJarIT.Result result =
+        run(
+            Duration.ofSeconds(4),
+            "request-restore",
+            "--bootstrap-servers",
+            broker(),
+            "--database",
+            "shop",
+            "--latest",
+            "--output",
+            dir.resolve("shop.db").toString(),
+            "--wait",
+            "--timeout",
+            "4s");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertOneLine(
+        result,
+        "request-restore",
+        "Kafka at " + broker() + " did not answer within 4 s",
+        "walstream.restore.commands");
+    assertThat(result.stdout()).doesNotContain("Requested restore");
+  }
+
+  @Test
+  void shouldFailWithinTheKafkaTimeoutWhenListingOrCancellingWithoutABroker() throws Exception {
+    WalstreamJarIT.Result status =
+        run(
+            Duration.ofSeconds(3),
+            "restore-status",
+            "--bootstrap-servers",
+            broker(),
+            "--kafka-timeout",
+            "3s",
+            "--json");
+    WalstreamJarIT.Result cancel =
+        run(
+            Duration.ofSeconds(3),
+            "cancel-restore",
+            "--bootstrap-servers",
+            broker(),
+            "--command-id",
+            "job-1",
+            "--kafka-timeout",
+            "3s");
+
+    assertThat(status.exitCode()).isEqualTo(1);
+    assertOneLine(status, "restore-status", "Kafka at " + broker() + " did not answer within 3 s");
+    JsonNode error = new ObjectMapper().readTree(status.stdout()).get("error");
+    assertThat(error.get("kind").asText()).isEqualTo("TRANSIENT");
+    assertThat(error.get("exitCode").asInt()).isEqualTo(1);
+    assertThat(error.get("message").asText()).contains("Kafka at " + broker());
+    assertThat(cancel.exitCode()).isEqualTo(1);
+    assertOneLine(cancel, "cancel-restore", "Kafka at " + broker() + " did not answer within 3 s");
+  }
+
+  @Test
+  void shouldBeOneLineWithExitTwoWhenAFileTimeOrSettingIsWrong() throws Exception {
+    Duration quick = Duration.ofSeconds(5);
+    WalstreamJarIT.Result missingFile =
+        run(
+            quick,
+            "publish",
+            "--bootstrap-servers",
+            broker(),
+            "--input",
+            dir.resolve("nothing.jsonl").toString());
+    WalstreamJarIT.Result badTime =
+        run(
+            quick,
+            "restore",
+            "--archive",
+            dir.toUri().toString(),
+            "--database",
+            "shop",
+            "--to",
+            "yesterday",
+            "--output",
+            dir.resolve("shop.db").toString(),
+            "--json");
+    WalstreamJarIT.Result badSetting =
+        run(
+            quick,
+            "publish",
+            "--bootstrap-servers",
+            broker(),
+            "--input",
+            "-",
+            "--set",
+            "max.request.size=lots");
+    WalstreamJarIT.Result badDuration =
+        run(quick, "restore-status", "--bootstrap-servers", broker(), "--kafka-timeout", "0s");
+
+    assertThat(missingFile.exitCode()).isEqualTo(2);
+    assertOneLine(missingFile, "publish", "--input", "nothing.jsonl: no such file");
+    assertThat(badTime.exitCode()).isEqualTo(2);
+    assertOneLine(badTime, "restore", "yesterday", "must be UTC and end in Z");
+    JsonNode error = new ObjectMapper().readTree(badTime.stdout()).get("error");
+    assertThat(error.get("kind").asText()).isEqualTo("INVALID_CONFIG");
+    assertThat(error.get("exitCode").asInt()).isEqualTo(2);
+    assertThat(error.get("command").asText()).isEqualTo("walstream restore");
+    assertThat(badSetting.exitCode()).isEqualTo(2);
+    assertOneLine(badSetting, "publish", "max.request.size=lots", "not a number of bytes");
+    assertThat(badDuration.exitCode()).isEqualTo(2);
+    assertOneLine(badDuration, "restore-status", "--kafka-timeout '0s' must be longer than zero");
+    assertThat(dir.resolve("shop.db")).doesNotExist();
+  }
+
+  @Test
+  void shouldPrintAJsonErrorObjectWhenVerifyCannotFindTheArchive() throws Exception {
+    Path missing = dir.resolve("no-archive");
+
+    WalstreamJarIT.Result result =
+        run(Duration.ofSeconds(5), "verify", "--archive", missing.toUri().toString(), "--json");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertOneLine(result, "verify", missing.toString());
+    JsonNode error = new ObjectMapper().readTree(result.stdout()).get("error");
+    assertThat(error.get("kind").asText()).isEqualTo("PERMANENT");
+    assertThat(error.get("exitCode").asInt()).isEqualTo(1);
+    assertThat(error.get("message").asText()).contains(missing.toString());
+    assertThat(missing).doesNotExist();
+  }
+}
