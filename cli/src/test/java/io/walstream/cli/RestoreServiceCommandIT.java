@@ -118,6 +118,20 @@ class RestoreServiceCommandIT {
               "--command-id",
               "cli-rejected",
               "--wait");
+      Run cancelUnknown =
+          run(
+              "cancel-restore",
+              "--bootstrap-servers",
+              bootstrap,
+              "--commands-topic",
+              commands,
+              "--status-topic",
+              status,
+              "--command-id",
+              "cli-nobody",
+              "--wait",
+              "--timeout",
+              "60s");
       Run listed =
           run(
               "restore-status",
@@ -139,11 +153,17 @@ class RestoreServiceCommandIT {
           .contains("REJECTED")
           .contains("outside the allowed directories");
       assertThat(dir.resolve("elsewhere.db")).doesNotExist();
+      assertThat(cancelUnknown.code()).as(cancelUnknown.output()).isEqualTo(5);
+      assertThat(cancelUnknown.output())
+          .contains("Job cli-nobody: REJECTED")
+          .contains("unknown command id cli-nobody");
       assertThat(listed.code()).isZero();
       assertThat(listed.output())
           .contains("\"commandId\" : \"cli-job\"")
           .contains("\"state\" : \"SUCCEEDED\"")
-          .contains("\"commandId\" : \"cli-rejected\"");
+          .contains("\"commandId\" : \"cli-rejected\"")
+          .contains("\"errorKind\" : \"REJECTED\"")
+          .doesNotContain("Exception");
     } finally {
       service.destroy();
       assertThat(service.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -23,6 +23,12 @@ public final class ArchiveLayout {
   /** Top-level prefix of the partition index; no encoded database name starts with {@code _}. */
   public static final String PARTITION_INDEX = "_partitions/";
 
+  /**
+   * Top-level prefix of the objects an archiver writes and deletes at startup to check that it can
+   * write; readers ignore them (one a crash left behind is harmless).
+   */
+  public static final String PROBE = "_probe/";
+
   private static final String MANIFEST_SUFFIX = ".manifest.json";
 
   /** How every segment key ends. */
@@ -99,6 +105,11 @@ public final class ArchiveLayout {
   public static String partitionIndexKey(StreamId stream) {
     return partitionIndexPrefix(stream.topic(), stream.partition())
         + Names.encode("database", stream.database());
+  }
+
+  /** The key of a startup write check of writer {@code writerId}, unique by {@code nonce}. */
+  public static String probeKey(String writerId, String nonce) {
+    return PROBE + Names.encode("writer", writerId) + "-" + Names.encode("nonce", nonce);
   }
 
   /** What a key is, when it is one the archive writes. */

@@ -7,6 +7,7 @@ import io.walstream.archive.ops.HttpEndpoint;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.retry.Retrier;
 import io.walstream.archive.retry.Sleeper;
+import io.walstream.archive.store.ArchiveProbe;
 import io.walstream.archive.store.ArchiveUri;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
@@ -75,18 +76,22 @@ public final class ArchiverApp implements AutoCloseable {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new ArchiverMetrics(registry);
-    this.store =
-        new RetryingObjectStore(
-            storeDecorator.apply(ObjectStores.openRaw(ArchiveUri.parse(config.archiveUri()))),
-            new Retrier(
-                config.storageRetry(),
-                Sleeper.SYSTEM,
-                (operation, key, attempt, e) -> metrics.storageRetry(operation.verb())));
+    ObjectStore raw = ObjectStores.openRaw(ArchiveUri.parse(config.archiveUri()));
+    Retrier retrier =
+        new Retrier(
+            config.storageRetry(),
+            Sleeper.SYSTEM,
+            (operation, key, attempt, e) -> metrics.storageRetry(operation.verb()));
+    String writer = writerId(config);
+    // Before Kafka is touched: a location it cannot write fails here, not after the first batch.
+    // On the undecorated store, so that fault tests count only the archive's own calls.
+    ArchiveProbe.requireWritable(new RetryingObjectStore(raw, retrier), writer);
+    this.store = new RetryingObjectStore(storeDecorator.apply(raw), retrier);
     TopicBootstrap.ensureTopics(config);
     ArchiverRuntime runtime =
         new ArchiverRuntime(
             config,
-            new ArchiveWriter(store, writerId(config), config.segmentCompressionLevel()),
+            new ArchiveWriter(store, writer, config.segmentCompressionLevel()),
             new ArchiveReader(store),
             new CommitCoordinator(),
             new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),

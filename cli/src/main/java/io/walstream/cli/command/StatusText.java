@@ -26,8 +26,8 @@ final class StatusText {
           .append(s.getRowsPerTable() == null ? s.getRows() : new TreeMap<>(s.getRowsPerTable()))
           .append(s.getDurationMs() == null ? "" : " in " + s.getDurationMs() / 1000.0 + " s");
     }
-    if (s.getErrorClass() != null) {
-      out.append(" - ").append(s.getErrorClass()).append(": ").append(s.getErrorMessage());
+    if (s.getErrorMessage() != null) {
+      out.append(" - ").append(kind(s)).append(": ").append(s.getErrorMessage());
     }
     if (s.getMessage() != null) {
       out.append(" - ").append(s.getMessage());
@@ -41,6 +41,18 @@ final class StatusText {
       out.append(" (attempt ").append(s.getAttempt()).append(')');
     }
     return out.toString();
+  }
+
+  /** The error kind; for a status of version 3 or older, the kind its exit code stands for. */
+  private static String kind(RestoreStatus s) {
+    if (s.getErrorKind() != null) {
+      return s.getErrorKind().name();
+    }
+    return switch (ExitCode.of(s)) {
+      case INTEGRITY -> "INTEGRITY";
+      case TARGET_NOT_RESTORABLE -> "TARGET_NOT_RESTORABLE";
+      default -> "PERMANENT";
+    };
   }
 
   /** The status as a JSON-ready map, without the embedded command bytes. */
@@ -65,7 +77,7 @@ final class StatusText {
     m.put("incompleteTransactions", s.getIncompleteTransactions());
     m.put("incompleteLsns", s.getIncompleteLsns());
     m.put("anchorCheck", s.getAnchorCheck());
-    m.put("errorClass", s.getErrorClass());
+    m.put("errorKind", s.getErrorKind() == null ? null : kind(s));
     m.put("errorMessage", s.getErrorMessage());
     m.put("updatedAt", Values.formatTimestamp(s.getUpdatedAt()));
     m.put("instanceId", s.getInstanceId());

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.walstream.restorer.testing.Postgres;
 import io.walstream.schemas.avro.CommandType;
+import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.avro.JobState;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
@@ -164,6 +165,7 @@ class RestoreServiceIT {
                 .build());
 
     assertThat(garbage.getState()).isEqualTo(JobState.REJECTED);
+    assertThat(garbage.getErrorKind()).isEqualTo(ErrorKind.REJECTED);
     assertThat(garbage.getMessage()).contains("Cannot decode command at " + f.commands + "-0@0");
     assertThat(outside.getState()).isEqualTo(JobState.REJECTED);
     assertThat(outside.getMessage()).contains("outside the allowed directories");
@@ -174,6 +176,7 @@ class RestoreServiceIT {
     assertThat(unknown.getMessage()).contains("'nope' is not in the archive");
     assertThat(outOfWindow.getState()).isEqualTo(JobState.FAILED);
     assertThat(outOfWindow.getErrorClass()).isEqualTo("TargetNotRestorableException");
+    assertThat(outOfWindow.getErrorKind()).isEqualTo(ErrorKind.TARGET_NOT_RESTORABLE);
     assertThat(outOfWindow.getErrorMessage()).contains("lsn 1000");
     assertThat(good.getState()).isEqualTo(JobState.SUCCEEDED);
     assertThat(Files.exists(dir.resolve("x.db"))).isFalse();
@@ -260,6 +263,7 @@ class RestoreServiceIT {
 
     assertThat(end.getState()).isEqualTo(JobState.REJECTED);
     assertThat(end.getMessage()).contains("unknown command id nobody");
+    assertThat(end.getErrorKind()).isEqualTo(ErrorKind.REJECTED);
   }
 
   @Test
@@ -287,6 +291,7 @@ class RestoreServiceIT {
     RestoreStatus end = client.await("long", WAIT, s -> {}).orElseThrow();
 
     assertThat(end.getState()).isEqualTo(JobState.CANCELLED);
+    assertThat(end.getErrorKind()).isEqualTo(ErrorKind.CANCELLED);
     assertThat(Files.exists(output)).isFalse();
     try (Stream<Path> left = Files.list(f.outputs)) {
       assertThat(left).isEmpty();
@@ -358,6 +363,7 @@ class RestoreServiceIT {
 
     assertThat(restore.getState()).as(String.valueOf(restore)).isEqualTo(JobState.FAILED);
     assertThat(restore.getErrorClass()).isEqualTo("IntegrityException");
+    assertThat(restore.getErrorKind()).isEqualTo(ErrorKind.INTEGRITY);
     assertThat(restore.getErrorMessage()).contains("ROLLED_BACK " + key);
     assertThat(output).doesNotExist();
     assertThat(verify.getState()).isEqualTo(JobState.FAILED);
