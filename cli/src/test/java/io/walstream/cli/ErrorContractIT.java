@@ -58,6 +58,15 @@ class ErrorContractIT {
         .doesNotContain("WARN");
   }
 
+  /** Exit 1 and one line: the broker did not answer within {@code seconds}, and {@code more}. */
+  private static void assertUnreachable(
+      WalstreamJarIT.Result result, String command, int seconds, String... more) {
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(1);
+    assertOneLine(
+        result, command, "Kafka at " + broker() + " did not answer within " + seconds + " s");
+    assertThat(result.stderr()).contains(more);
+  }
+
   @Test
   void shouldFailWithinTheKafkaTimeoutNamingTheAddressWhenPublishingWithoutABroker()
       throws Exception {
@@ -79,12 +88,7 @@ class ErrorContractIT {
             "--kafka-timeout",
             "3s");
 
-    assertThat(result.exitCode()).isEqualTo(1);
-    assertOneLine(
-        result,
-        "publish",
-        "Kafka at " + broker() + " did not answer within 3 s",
-        "walstream.changes");
+    assertUnreachable(result, "publish", 3, "walstream.changes");
     assertThat(result.stdout()).isEmpty();
   }
 
@@ -105,12 +109,7 @@ class ErrorContractIT {
             "--timeout",
             "4s");
 
-    assertThat(result.exitCode()).isEqualTo(1);
-    assertOneLine(
-        result,
-        "request-restore",
-        "Kafka at " + broker() + " did not answer within 4 s",
-        "walstream.restore.commands");
+    assertUnreachable(result, "request-restore", 4, "walstream.restore.commands");
     assertThat(result.stdout()).doesNotContain("Requested restore");
   }
 
@@ -136,14 +135,12 @@ class ErrorContractIT {
             "--kafka-timeout",
             "3s");
 
-    assertThat(status.exitCode()).isEqualTo(1);
-    assertOneLine(status, "restore-status", "Kafka at " + broker() + " did not answer within 3 s");
+    assertUnreachable(status, "restore-status", 3, "walstream.restore.status");
     JsonNode error = new ObjectMapper().readTree(status.stdout()).get("error");
     assertThat(error.get("kind").asText()).isEqualTo("TRANSIENT");
     assertThat(error.get("exitCode").asInt()).isEqualTo(1);
     assertThat(error.get("message").asText()).contains("Kafka at " + broker());
-    assertThat(cancel.exitCode()).isEqualTo(1);
-    assertOneLine(cancel, "cancel-restore", "Kafka at " + broker() + " did not answer within 3 s");
+    assertUnreachable(cancel, "cancel-restore", 3, "job-1");
   }
 
   @Test
