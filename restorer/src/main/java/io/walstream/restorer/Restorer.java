@@ -111,8 +111,7 @@ public final class Restorer {
   public Result restore(RestorePlan plan, Sink sink, Progress progress) {
     long start = System.nanoTime();
     try {
-      java.util.OptionalLong after =
-          sink.resume(plan.database(), RestorePlanner.describe(plan.target()));
+      java.util.OptionalLong after = sink.resume(plan.database(), plan.target().describe());
       TransactionMerger.Outcome outcome =
           new TransactionMerger(archive, parallelism)
               .merge(plan, sink::apply, progress, after.isPresent() ? after.getAsLong() : null);

@@ -85,4 +85,9 @@ public record EncodedRecord(
       throw new UncheckedIOException("Cannot decode buffered change record", e);
     }
   }
+
+  /** Where the record stands in its stream's order. */
+  public Position position() {
+    return new Position(lsn, txIndex);
+  }
 }

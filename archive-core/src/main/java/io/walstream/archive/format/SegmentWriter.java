@@ -107,7 +107,7 @@ public final class SegmentWriter implements Closeable {
    * @throws IllegalArgumentException when the order would break
    */
   public void append(ChangeRecord record) {
-    if (count > 0 && !after(record, lastLsn, lastTxIndex)) {
+    if (count > 0 && !Position.of(record).isAfter(new Position(lastLsn, lastTxIndex))) {
       throw new IllegalArgumentException(
           String.format(
               "Cannot append record (lsn %d, txIndex %d) to segment: not after (lsn %d, txIndex %d)",
@@ -177,7 +177,7 @@ public final class SegmentWriter implements Closeable {
   }
 
   private void requireAfter(EncodedRecord record) {
-    if (count > 0 && !after(record.lsn(), record.txIndex(), lastLsn, lastTxIndex)) {
+    if (count > 0 && !record.position().isAfter(new Position(lastLsn, lastTxIndex))) {
       throw new IllegalArgumentException(
           String.format(
               "Cannot append record (lsn %d, txIndex %d) to segment: not after (lsn %d, txIndex %d)",
@@ -195,18 +195,6 @@ public final class SegmentWriter implements Closeable {
     lastTxIndex = txIndex;
     minCommit = Math.min(minCommit, commitMicros);
     maxCommit = Math.max(maxCommit, commitMicros);
-  }
-
-  /** Whether {@code record} sorts strictly after (lsn, txIndex). */
-  public static boolean after(ChangeRecord record, long lsn, int txIndex) {
-    return after(record.getLsn(), record.getTxIndex(), lsn, txIndex);
-  }
-
-  /**
-   * Whether (lsn, txIndex) sorts strictly after (otherLsn, otherTxIndex): the order of a stream.
-   */
-  public static boolean after(long lsn, int txIndex, long otherLsn, int otherTxIndex) {
-    return lsn > otherLsn || (lsn == otherLsn && txIndex > otherTxIndex);
   }
 
   /** Queues the current chunk for the background thread, waiting when too many are queued. */

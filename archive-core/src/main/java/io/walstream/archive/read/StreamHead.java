@@ -67,4 +67,9 @@ public record StreamHead(
   public long nextSeq() {
     return seq + 1;
   }
+
+  /** The position of the last archived record; null when the stream has none. */
+  public io.walstream.archive.format.Position lastPosition() {
+    return lastLsn == null ? null : new io.walstream.archive.format.Position(lastLsn, lastTxIndex);
+  }
 }

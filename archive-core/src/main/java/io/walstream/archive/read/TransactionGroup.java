@@ -2,7 +2,6 @@ package io.walstream.archive.read;
 
 import io.walstream.schemas.avro.ChangeRecord;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -12,10 +11,6 @@ import java.util.List;
  * {@code verify} report a group that ends otherwise as an incomplete transaction.
  */
 public final class TransactionGroup {
-  /** The order in which a database's streams are merged: by lsn, then txIndex. */
-  public static final Comparator<ChangeRecord> MERGE_ORDER =
-      Comparator.comparingLong(ChangeRecord::getLsn).thenComparingInt(ChangeRecord::getTxIndex);
-
   private final List<ChangeRecord> records = new ArrayList<>();
   private long lsn;
   private boolean complete;

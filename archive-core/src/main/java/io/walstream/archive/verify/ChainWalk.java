@@ -4,7 +4,7 @@ import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
-import io.walstream.archive.format.SegmentWriter;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -176,8 +176,8 @@ public final class ChainWalk {
                   + " <= previous last "
                   + previous.lastSourceOffset()));
     }
-    if (!SegmentWriter.after(
-        manifest.firstLsn(), manifest.firstTxIndex(), previous.lastLsn(), previous.lastTxIndex())) {
+    if (!new Position(manifest.firstLsn(), manifest.firstTxIndex())
+        .isAfter(new Position(previous.lastLsn(), previous.lastTxIndex()))) {
       findings.add(
           Finding.of(
               Kind.LSN_REGRESSION,

@@ -1,9 +1,9 @@
 package io.walstream.archive.verify;
 
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.format.SegmentReader;
-import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.verify.Finding.Kind;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.value.Values;
@@ -69,7 +69,7 @@ public final class SegmentRecordCheck {
   /** Takes the next record; a finding when it is not after the one before, else null. */
   public Finding accept(ChangeRecord record) {
     Finding finding = null;
-    if (count > 0 && !SegmentWriter.after(record, lastLsn, lastTxIndex)) {
+    if (count > 0 && !Position.of(record).isAfter(new Position(lastLsn, lastTxIndex))) {
       finding =
           Finding.of(
               Kind.LSN_REGRESSION,

@@ -2,6 +2,7 @@ package io.walstream.archive.verify;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.TransactionGroup;
@@ -38,7 +39,7 @@ public final class TransactionScan {
    */
   public List<Finding> scan(String database, List<List<StoredManifest>> chains) {
     PriorityQueue<Cursor> queue =
-        new PriorityQueue<>((a, b) -> TransactionGroup.MERGE_ORDER.compare(a.current, b.current));
+        new PriorityQueue<>((a, b) -> Position.RECORD_ORDER.compare(a.current, b.current));
     List<Cursor> cursors = new ArrayList<>();
     for (List<StoredManifest> chain : chains) {
       Cursor cursor = new Cursor(chain.iterator());

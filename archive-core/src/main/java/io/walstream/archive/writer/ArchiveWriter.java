@@ -245,8 +245,7 @@ public final class ArchiveWriter {
 
   private static void requireFollows(StreamHead head, Batch batch) {
     EncodedRecord first = batch.records().get(0);
-    if (head.lastLsn() != null
-        && !SegmentWriter.after(first.lsn(), first.txIndex(), head.lastLsn(), head.lastTxIndex())) {
+    if (head.lastLsn() != null && !first.position().isAfter(head.lastPosition())) {
       throw new IllegalArgumentException(
           String.format(
               "Cannot commit batch to %s: first record (lsn %d, txIndex %d) is not after the head "

@@ -2,8 +2,8 @@ package io.walstream.archiver.topology;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.format.SegmentReader;
-import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
@@ -55,10 +55,11 @@ final class ArchivedRecords {
         continue;
       }
       Manifest m = stored.manifest();
-      if (SegmentWriter.after(m.firstLsn(), m.firstTxIndex(), lsn, txIndex)) {
+      Position position = new Position(lsn, txIndex);
+      if (new Position(m.firstLsn(), m.firstTxIndex()).isAfter(position)) {
         continue;
       }
-      if (SegmentWriter.after(lsn, txIndex, m.lastLsn(), m.lastTxIndex())) {
+      if (position.isAfter(new Position(m.lastLsn(), m.lastTxIndex()))) {
         return Optional.empty();
       }
       Loaded loaded = load(stream, m);

@@ -2,7 +2,6 @@ package io.walstream.archiver.topology;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.EncodedRecord;
-import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.writer.ArchiveWriter;
@@ -161,8 +160,7 @@ final class SegmentCommitter {
 
   private static void requireFollows(StreamHead head, StreamBatch batch, int from) {
     EncodedRecord first = batch.records().get(from);
-    if (head.lastLsn() != null
-        && !SegmentWriter.after(first.lsn(), first.txIndex(), head.lastLsn(), head.lastTxIndex())) {
+    if (head.lastLsn() != null && !first.position().isAfter(head.lastPosition())) {
       throw new IntegrityException(
           head.manifestSha256(),
           "Cannot archive into "

@@ -1,7 +1,7 @@
 package io.walstream.archiver.topology;
 
 import io.walstream.archive.format.EncodedRecord;
-import io.walstream.archive.format.SegmentWriter;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.schemas.avro.ChangeRecord;
@@ -71,11 +71,11 @@ final class StreamBuffer {
   /** Whether (lsn, txIndex) sorts strictly after everything archived, in flight and buffered. */
   boolean follows(long lsn, int txIndex) {
     EncodedRecord last = lastAccepted();
+    Position position = new Position(lsn, txIndex);
     if (last != null) {
-      return SegmentWriter.after(lsn, txIndex, last.lsn(), last.txIndex());
+      return position.isAfter(last.position());
     }
-    return head.lastLsn() == null
-        || SegmentWriter.after(lsn, txIndex, head.lastLsn(), head.lastTxIndex());
+    return head.lastLsn() == null || position.isAfter(head.lastPosition());
   }
 
   private EncodedRecord lastAccepted() {

@@ -3,7 +3,6 @@ package io.walstream.cli.command;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestorePlan;
-import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
@@ -105,7 +104,7 @@ public final class RestoreCommand implements Callable<Integer> {
     if (json) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("database", plan.database());
-      out.put("target", RestorePlanner.describe(plan.target()));
+      out.put("target", plan.target().describe());
       out.put("window", plan.window().toString());
       out.put("segments", plan.segments());
       out.put("bytes", plan.bytes());
@@ -129,7 +128,7 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     System.out.printf(
         "Plan: restore %s to %s (window: %s)%n",
-        plan.database(), RestorePlanner.describe(plan.target()), plan.window());
+        plan.database(), plan.target().describe(), plan.window());
     System.out.println("  stream                                   segments        bytes");
     for (RestorePlan.StreamPlan s : plan.streams()) {
       long bytes = s.manifests().stream().mapToLong(m -> m.manifest().byteSize()).sum();

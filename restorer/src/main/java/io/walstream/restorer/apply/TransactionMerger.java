@@ -1,6 +1,7 @@
 package io.walstream.restorer.apply;
 
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.TransactionGroup;
 import io.walstream.restorer.plan.RestorePlan;
@@ -166,7 +167,7 @@ public final class TransactionMerger {
       BiConsumer<List<ChangeRecord>, TransactionPosition> transactions,
       ExecutorService fetchers) {
     PriorityQueue<Cursor> queue =
-        new PriorityQueue<>((a, b) -> TransactionGroup.MERGE_ORDER.compare(a.current, b.current));
+        new PriorityQueue<>((a, b) -> Position.RECORD_ORDER.compare(a.current, b.current));
     List<Cursor> cursors = new ArrayList<>();
     for (RestorePlan.StreamPlan stream : plan.streams()) {
       Cursor cursor = new Cursor(stream, fetchers);

@@ -39,13 +39,7 @@ public record Gap(
     if (afterLsn == null) {
       return true;
     }
-    if (target instanceof RestoreTarget.AtLsn at) {
-      return at.lsn() > afterLsn;
-    }
-    if (target instanceof RestoreTarget.AtTime at) {
-      return Values.toMicros(at.time()) >= afterCommitMicros;
-    }
-    return true;
+    return target.passes(afterLsn, afterCommitMicros);
   }
 
   /** Where the gap falls, in words. */

@@ -2,7 +2,6 @@ package io.walstream.restorer.plan;
 
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.StoredManifest;
-import io.walstream.schemas.value.Values;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +29,7 @@ public final class RestorePlanner {
           "Cannot restore database "
               + database
               + " to "
-              + describe(target)
+              + target.describe()
               + " exactly: it lies past "
               + crossed.size()
               + (crossed.size() == 1 ? " recorded gap" : " recorded gaps")
@@ -45,7 +44,8 @@ public final class RestorePlanner {
       Long beyond = null;
       for (StoredManifest stored : chain.manifests()) {
         Manifest m = stored.manifest();
-        if (m.kind() == Manifest.Kind.SEGMENT && !mayHoldAdmitted(m, target)) {
+        if (m.kind() == Manifest.Kind.SEGMENT
+            && !target.mayHold(m.firstLsn(), m.minCommitTimeMicros())) {
           beyond = m.firstLsn();
           break;
         }
@@ -87,16 +87,6 @@ public final class RestorePlanner {
     return gaps;
   }
 
-  private static boolean mayHoldAdmitted(Manifest m, RestoreTarget target) {
-    if (target instanceof RestoreTarget.AtLsn at) {
-      return m.firstLsn() <= at.lsn();
-    }
-    if (target instanceof RestoreTarget.AtTime at) {
-      return m.minCommitTimeMicros() <= Values.toMicros(at.time());
-    }
-    return true;
-  }
-
   /** The LSN and time ranges of every record of the chains. */
   public static RestoreWindow window(List<StreamChain> chains) {
     return RestoreWindow.spanning(
@@ -111,38 +101,19 @@ public final class RestorePlanner {
       throw new TargetNotRestorableException(
           "Cannot restore database " + database + ": the archive holds no records of it");
     }
-    boolean before = false;
-    boolean after = false;
-    if (target instanceof RestoreTarget.AtLsn at) {
-      before = at.lsn() < window.earliestLsn();
-      after = at.lsn() > window.latestLsn();
-    } else if (target instanceof RestoreTarget.AtTime at) {
-      long micros = Values.toMicros(at.time());
-      before = micros < window.earliestCommitMicros();
-      after = micros > window.latestCommitMicros();
-    }
+    boolean before = target.before(window);
+    boolean after = target.after(window);
     if (before || after) {
       throw new TargetNotRestorableException(
           "Cannot restore database "
               + database
               + " to "
-              + describe(target)
+              + target.describe()
               + ": it is "
               + (before ? "before the first" : "after the last")
               + " archived transaction;"
               + " the restorable window is "
               + window);
     }
-  }
-
-  /** A target in words, for messages. */
-  public static String describe(RestoreTarget target) {
-    if (target instanceof RestoreTarget.AtLsn at) {
-      return "lsn " + at.lsn();
-    }
-    if (target instanceof RestoreTarget.AtTime at) {
-      return Values.formatTimestamp(at.time());
-    }
-    return "the latest transaction";
   }
 }

@@ -12,10 +12,10 @@ public interface Sink extends AutoCloseable {
   void apply(List<ChangeRecord> transaction, TransactionPosition position);
 
   /**
-   * Prepares to restore {@code database} to {@code target} (as {@code RestorePlanner.describe}
-   * words it). When the sink holds the committed batches of an earlier, interrupted restore of the
-   * same, it keeps them and returns the LSN up to which every transaction is in; the restore then
-   * applies only later ones. Empty: start from the beginning.
+   * Prepares to restore {@code database} to {@code target} (as {@code RestoreTarget.describe} words
+   * it). When the sink holds the committed batches of an earlier, interrupted restore of the same,
+   * it keeps them and returns the LSN up to which every transaction is in; the restore then applies
+   * only later ones. Empty: start from the beginning.
    */
   default java.util.OptionalLong resume(String database, String target) {
     return java.util.OptionalLong.empty();
