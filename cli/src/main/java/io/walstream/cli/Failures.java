@@ -48,8 +48,12 @@ final class Failures {
     ExitCode code = ExitCode.of(e);
     String message = describe(e);
     String name = qualifiedName(command);
-    String hint = e instanceof CommandLine.ParameterException ? " (see '" + name + " --help')" : "";
-    command.getErr().println(name + ": " + message + hint);
+    command.getErr().println(name + ": " + message);
+    if (e instanceof CommandLine.ParameterException) {
+      // The command's usage line, so that the right form is in view; the rest is in --help.
+      command.getErr().print("Usage: " + command.getHelp().synopsis("Usage: ".length()));
+      command.getErr().println("See '" + name + " --help' for more.");
+    }
     command.getErr().flush();
     if (json) {
       Map<String, Object> error = new LinkedHashMap<>();

@@ -23,10 +23,9 @@ import picocli.CommandLine.Spec;
     name = "walstream",
     mixinStandardHelpOptions = true,
     versionProvider = WalstreamCommand.VersionProvider.class,
-    description = {
-      "Archives database change records from Kafka into hash-chained WAL segments in object",
-      "storage, and restores a database from them to any point in time."
-    },
+    description =
+        "Archives database change records from Kafka into hash-chained WAL segments in object"
+            + " storage, and restores a database from them to any point in time.",
     subcommands = {
       ArchiveCommand.class,
       BrokerCommand.class,
@@ -41,8 +40,7 @@ import picocli.CommandLine.Spec;
       VerifyCommand.class,
       CommandLine.HelpCommand.class
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:failure", "2:usage error"})
+    exitCodeListHeading = "%nExit codes (the same in every command):%n")
 public final class WalstreamCommand implements Runnable {
   @Spec private CommandSpec spec;
 
@@ -52,6 +50,12 @@ public final class WalstreamCommand implements Runnable {
     cli.setExecutionExceptionHandler(Failures::execution);
     cli.setParameterExceptionHandler(Failures::parameter);
     cli.setExitCodeExceptionMapper(WalstreamCommand::exitCode);
+    // The one list of exit codes, from the enum; each command's help lists the codes it uses.
+    cli.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      // -V on a command prints the version too, not an empty line.
+      sub.getCommandSpec().versionProvider(new VersionProvider());
+    }
     return cli;
   }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,23 @@ class ErrorContractIT {
     assertThat(result.stderr())
         .startsWith("walstream " + command + ": ")
         .contains(parts)
+        .doesNotContain("\tat ")
+        .doesNotContain("Exception in thread")
+        .doesNotContain("WARN");
+  }
+
+  /**
+   * Exit 2: the line naming what is wrong, then the command's usage line and where to read more.
+   */
+  private static void assertUsageError(
+      WalstreamJarIT.Result result, String command, String... parts) {
+    assertThat(result.exitCode()).as(result.stderr()).isEqualTo(2);
+    List<String> lines = result.stderr().lines().toList();
+    assertThat(lines.get(0)).startsWith("walstream " + command + ": ").contains(parts);
+    assertThat(lines.get(1)).startsWith("Usage: walstream " + command + " ");
+    assertThat(lines.get(lines.size() - 1))
+        .isEqualTo("See 'walstream " + command + " --help' for more.");
+    assertThat(result.stderr())
         .doesNotContain("\tat ")
         .doesNotContain("Exception in thread")
         .doesNotContain("WARN");
@@ -180,18 +198,16 @@ class ErrorContractIT {
     WalstreamJarIT.Result badDuration =
         run(quick, "restore-status", "--bootstrap-servers", broker(), "--kafka-timeout", "0s");
 
-    assertThat(missingFile.exitCode()).isEqualTo(2);
-    assertOneLine(missingFile, "publish", "--input", "nothing.jsonl: no such file");
-    assertThat(badTime.exitCode()).isEqualTo(2);
-    assertOneLine(badTime, "restore", "yesterday", "must be UTC and end in Z");
+    assertUsageError(missingFile, "publish", "--input", "nothing.jsonl: no such file");
+    assertUsageError(badTime, "restore", "yesterday", "must be UTC and end in Z");
     JsonNode error = new ObjectMapper().readTree(badTime.stdout()).get("error");
     assertThat(error.get("kind").asText()).isEqualTo("INVALID_CONFIG");
     assertThat(error.get("exitCode").asInt()).isEqualTo(2);
     assertThat(error.get("command").asText()).isEqualTo("walstream restore");
     assertThat(badSetting.exitCode()).isEqualTo(2);
     assertOneLine(badSetting, "publish", "max.request.size=lots", "not a number of bytes");
-    assertThat(badDuration.exitCode()).isEqualTo(2);
-    assertOneLine(badDuration, "restore-status", "--kafka-timeout '0s' must be longer than zero");
+    assertUsageError(
+        badDuration, "restore-status", "--kafka-timeout '0s' must be longer than zero");
     assertThat(dir.resolve("shop.db")).doesNotExist();
   }
 

@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "archive",
     mixinStandardHelpOptions = true,
-    description = {
-      "Archive change records from Kafka into the archive until stopped (Ctrl-C or SIGTERM stops",
-      "gracefully: buffered records are archived and their offsets committed first)."
-    },
+    header = "Archive change records from Kafka until stopped.",
+    description =
+        "Archive change records from Kafka into the archive until stopped (Ctrl-C or SIGTERM "
+            + "stops gracefully: buffered records are archived and their offsets committed first).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:stopped by a failure (see the log)", "2:usage error"})
 public final class ArchiveCommand implements Callable<Integer> {

@@ -11,11 +11,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "broker",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run a real single-node KRaft Kafka broker for local use: formats the data directory on",
-      "first use and reuses it after, prints the bootstrap address when ready, stops cleanly on",
-      "Ctrl-C. Its log goes to broker.log in the data directory."
-    },
+    header = "Run a single-node Kafka broker for local use.",
+    description =
+        "Run a real single-node KRaft Kafka broker for local use: formats the data directory on "
+            + "first use and reuses it after, prints the bootstrap address when ready, stops cleanly on "
+            + "Ctrl-C. Its log goes to broker.log in the data directory.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:stopped",

@@ -17,10 +17,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cancel-restore",
     mixinStandardHelpOptions = true,
-    description = {
-      "Ask the restore service to cancel a job; it stops at its next transaction and leaves",
-      "nothing behind. With --wait, follows the job until it ends."
-    },
+    header = "Ask the restore service to cancel a job.",
+    description =
+        "Ask the restore service to cancel a job; it stops at its next transaction and leaves "
+            + "nothing behind. With --wait, follows the job until it ends.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:cancel requested (with --wait: the job ended CANCELLED)",

@@ -17,12 +17,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Start a local Kafka broker, the archiver and the restore service; publish a shop's changes",
-      "(and a few malformed records); restore twice through the command topic; check the restored",
-      "databases against the expected state and verify the archive. An earlier demo's data",
-      "directory is reset. Everything started is stopped at the end, also on Ctrl-C."
-    },
+    header = "Run the whole system locally and check it end to end.",
+    description =
+        "Start a local Kafka broker, the archiver and the restore service; publish a shop's "
+            + "changes (and a few malformed records); restore twice through the command topic; check "
+            + "the restored databases against the expected state and verify the archive. An earlier "
+            + "demo's data directory is reset. Everything started is stopped at the end, also on "
+            + "Ctrl-C.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:everything verified", "1:a check failed (named)", "2:usage error"})
 public final class DemoCommand implements Callable<Integer> {

@@ -13,28 +13,44 @@ import picocli.CommandLine;
  */
 public enum ExitCode {
   /** Done (for {@code verify}: clean). */
-  SUCCESS(0),
+  SUCCESS(0, "success"),
   /** Any failure without a code of its own; the line printed says what. */
-  FAILURE(1),
+  FAILURE(1, "a failure without a code of its own (the line printed says what)"),
   /** A wrong argument, option or setting: nothing was done. */
-  USAGE(2),
+  USAGE(2, "a wrong argument, option, file name or setting; nothing was done"),
   /** The target is outside what the archive holds, or past a gap not accepted. */
-  TARGET_NOT_RESTORABLE(3),
+  TARGET_NOT_RESTORABLE(3, "the target is outside the archive, or past a gap not accepted"),
   /** The archive failed verification (the key is named). */
-  INTEGRITY(4),
+  INTEGRITY(4, "the archive failed verification (the key is named)"),
   /** The restore service refused the command. */
-  REJECTED(5),
+  REJECTED(5, "the restore service refused the command"),
   /** The job was cancelled. */
-  CANCELLED(6),
+  CANCELLED(6, "the job was cancelled"),
   /** A bounded wait ({@code --timeout}) ended before the job did. */
-  TIMED_OUT(7),
+  TIMED_OUT(7, "--timeout passed before the job ended"),
   /** The command id asked about is not known. */
-  UNKNOWN_COMMAND_ID(8);
+  UNKNOWN_COMMAND_ID(8, "the command id asked about is not known");
 
   private final int code;
+  private final String meaning;
 
-  ExitCode(int code) {
+  ExitCode(int code, String meaning) {
     this.code = code;
+    this.meaning = meaning;
+  }
+
+  /** What the code means, whichever command exits with it. */
+  public String meaning() {
+    return meaning;
+  }
+
+  /** Every code and its meaning, in order, for help texts. */
+  public static java.util.Map<String, String> helpList() {
+    java.util.Map<String, String> list = new java.util.LinkedHashMap<>();
+    for (ExitCode c : values()) {
+      list.put(Integer.toString(c.code), c.meaning);
+    }
+    return list;
   }
 
   /** The process exit code. */

@@ -32,13 +32,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "publish",
     mixinStandardHelpOptions = true,
-    description = {
-      "Publish change records from a JSON Lines file (docs/JSONL.md) to a topic, keyed by",
-      "database, in transactions of --batch lines: a batch is acknowledged whole or not at all,",
-      "so a failed send never leaves a later line published before an earlier one. A bad line",
-      "or a failed send stops publishing there, naming the line and how many lines were",
-      "acknowledged (resume with --from-line); --skip-invalid reports bad lines and carries on."
-    },
+    header = "Publish change records from a JSON Lines file to Kafka.",
+    description =
+        "Publish change records from a JSON Lines file (docs/JSONL.md) to a topic, keyed by "
+            + "database, in transactions of --batch lines: a batch is acknowledged whole or not at all, "
+            + "so a failed send never leaves a later line published before an earlier one. A bad line "
+            + "or a failed send stops publishing there, naming the line and how many lines were "
+            + "acknowledged (resume with --from-line); --skip-invalid reports bad lines and carries on.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every record acknowledged",

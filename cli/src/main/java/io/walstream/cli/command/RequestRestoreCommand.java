@@ -21,10 +21,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "request-restore",
     mixinStandardHelpOptions = true,
-    description = {
-      "Publish a restore command for the restore service and, with --wait, follow its status",
-      "until it finishes, with a progress bar on a terminal."
-    },
+    header = "Ask the restore service for a restore (and follow it, with --wait).",
+    description =
+        "Publish a restore command for the restore service and, with --wait, follow its status "
+            + "until it finishes, with a progress bar on a terminal.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:requested (or, with --wait, SUCCEEDED)",

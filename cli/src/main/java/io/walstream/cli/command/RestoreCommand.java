@@ -20,11 +20,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "restore",
     mixinStandardHelpOptions = true,
-    description = {
-      "Restore a database from the archive to the latest transaction, an LSN or a time, into a",
-      "SQLite file or a PostgreSQL schema. Every segment's hash and chain link is checked before",
-      "its records are applied; the output appears only when the restore succeeds."
-    },
+    header = "Restore a database from the archive to a point in time.",
+    description =
+        "Restore a database from the archive to the latest transaction, an LSN or a time, into a "
+            + "SQLite file or a PostgreSQL schema. Every segment's hash and chain link is checked "
+            + "before its records are applied; the output appears only when the restore succeeds.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:restored (or planned, with --dry-run)",

@@ -27,12 +27,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "restore-points",
     mixinStandardHelpOptions = true,
-    description = {
-      "Show, per database, the restorable window (LSN and commit time), the windows between",
-      "recorded gaps (only the first restores exactly; later ones need --accept-gaps), each gap",
-      "(stream, seq, missing source offsets, where it falls), the incomplete transactions every",
-      "restore leaves out (this reads every segment), streams, segments, bytes and chain problems."
-    },
+    header = "Show what each database in the archive can be restored to.",
+    description =
+        "Show, per database, the restorable window (LSN and commit time), the windows between "
+            + "recorded gaps (only the first restores exactly; later ones need --accept-gaps), each gap "
+            + "(stream, seq, missing source offsets, where it falls), the incomplete transactions every "
+            + "restore leaves out (this reads every segment), streams, segments, bytes and chain "
+            + "problems.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:could not read the archive", "2:usage error"})
 public final class RestorePointsCommand implements Callable<Integer> {

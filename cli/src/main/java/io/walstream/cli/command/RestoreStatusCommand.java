@@ -14,6 +14,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "restore-status",
     mixinStandardHelpOptions = true,
+    header = "List restore jobs and their latest states.",
     description = "List restore jobs and their latest states, as the status topic holds them.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:failure", "2:usage error", "8:--command-id is not known"})

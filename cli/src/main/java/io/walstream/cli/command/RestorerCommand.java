@@ -10,11 +10,12 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "restorer",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run the restore service: consume restore commands from Kafka, run them as jobs and publish",
-      "their status, until stopped (Ctrl-C or SIGTERM stops gracefully: running jobs stop at their",
-      "next transaction, leave nothing behind and are re-run from the beginning on the next start)."
-    },
+    header = "Run the restore service until stopped.",
+    description =
+        "Run the restore service: consume restore commands from Kafka, run them as jobs and "
+            + "publish their status, until stopped (Ctrl-C or SIGTERM stops gracefully: running jobs "
+            + "stop at their next transaction, leave nothing behind and are re-run from the beginning "
+            + "on the next start).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:stopped by a failure (see the log)", "2:usage error"})
 public final class RestorerCommand implements Callable<Integer> {

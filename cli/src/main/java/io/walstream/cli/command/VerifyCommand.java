@@ -23,13 +23,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = {
-      "Verify the archive: every chain (no holes, hash links), every segment (size, SHA-256,",
-      "record order and count), LSN and offset order. Uncommitted leftovers are reported but are",
-      "not errors. Needs no decryption keys. With --bootstrap-servers, also checks that every",
-      "stream's newest manifest published to the manifests topic is in the archive, byte for byte:",
-      "the archive alone cannot show that its newest manifests were removed or rolled back."
-    },
+    header = "Verify the archive, or one database of it.",
+    description =
+        "Verify the archive: every chain (no holes, hash links), every segment (size, SHA-256, "
+            + "record order and count), LSN and offset order. Uncommitted leftovers are reported but "
+            + "are not errors. Needs no decryption keys. With --bootstrap-servers, also checks that "
+            + "every stream's newest manifest published to the manifests topic is in the archive, byte "
+            + "for byte: the archive alone cannot show that its newest manifests were removed or rolled "
+            + "back.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:clean",
