@@ -26,7 +26,7 @@ import java.util.UUID;
  * whole object; leftover temporary files start with a dot, which no valid key segment does, so
  * reads and listings never see them. The filesystem must support hard links.
  */
-public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads {
+public final class FileSystemObjectStore implements ObjectStore {
   private static final String TEMP_SUFFIX = ".tmp";
 
   // A temporary name must fit wherever its key's name does (255 bytes per path component): the
@@ -167,24 +167,6 @@ public final class FileSystemObjectStore implements ObjectStore, ByteRangeReads 
   public Optional<InputStream> open(String key) {
     try {
       return Optional.of(Files.newInputStream(pathOf(key)));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    } catch (IOException e) {
-      throw ErrorClassifier.toException(Operation.READ, key, e);
-    }
-  }
-
-  @Override
-  public Optional<InputStream> openRange(String key, long offset, long length) {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "Cannot read object " + key + ": negative range " + offset + "+" + length);
-    }
-    try {
-      FileChannel channel = FileChannel.open(pathOf(key), StandardOpenOption.READ);
-      channel.position(offset);
-      InputStream in = Channels.newInputStream(channel);
-      return Optional.of(new BoundedInputStream(in, length));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

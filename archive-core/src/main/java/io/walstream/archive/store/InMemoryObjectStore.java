@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** A thread-safe {@link ObjectStore} in memory, with the same contract as the durable ones. */
-public final class InMemoryObjectStore implements ObjectStore, ByteRangeReads {
+public final class InMemoryObjectStore implements ObjectStore {
   private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
   private final String name;
 
@@ -43,17 +43,6 @@ public final class InMemoryObjectStore implements ObjectStore, ByteRangeReads {
   public Optional<InputStream> open(String key) {
     byte[] bytes = objects.get(ObjectKeys.requireValid(key));
     return bytes == null ? Optional.empty() : Optional.of(new ByteArrayInputStream(bytes));
-  }
-
-  @Override
-  public Optional<InputStream> openRange(String key, long offset, long length) {
-    byte[] bytes = objects.get(ObjectKeys.requireValid(key));
-    if (bytes == null) {
-      return Optional.empty();
-    }
-    int from = (int) Math.min(offset, bytes.length);
-    int count = (int) Math.min(length, bytes.length - from);
-    return Optional.of(new ByteArrayInputStream(bytes, from, count));
   }
 
   @Override

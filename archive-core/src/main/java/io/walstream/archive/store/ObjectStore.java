@@ -25,8 +25,8 @@ import java.util.Optional;
  *       their UTF-8 bytes, paged.
  * </ul>
  *
- * Implementations are thread-safe. Optional abilities are separate interfaces (for example {@link
- * ByteRangeReads}).
+ * Implementations are thread-safe. Decorators (retries, fault injection in tests) extend {@link
+ * ForwardingObjectStore}.
  */
 public interface ObjectStore extends AutoCloseable {
 

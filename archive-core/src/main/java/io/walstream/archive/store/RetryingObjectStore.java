@@ -7,10 +7,9 @@ import io.walstream.archive.retry.Retrier;
 import io.walstream.archive.retry.RetryPolicy;
 import io.walstream.archive.retry.Sleeper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Retries a store's transient failures under a {@link RetryPolicy}.
@@ -21,8 +20,7 @@ import java.util.Optional;
  * PutOutcome#ALREADY_EXISTS}. When the retries run out with the outcome still unknown, {@link
  * OutcomeUnknownException} reaches the caller, who must re-read before deciding.
  */
-public final class RetryingObjectStore implements ObjectStore, ByteRangeReads {
-  private final ObjectStore delegate;
+public final class RetryingObjectStore extends ForwardingObjectStore {
   private final Retrier retrier;
 
   public RetryingObjectStore(ObjectStore delegate, RetryPolicy policy) {
@@ -30,19 +28,28 @@ public final class RetryingObjectStore implements ObjectStore, ByteRangeReads {
   }
 
   public RetryingObjectStore(ObjectStore delegate, Retrier retrier) {
-    this.delegate = delegate;
+    super(delegate);
     this.retrier = retrier;
   }
 
-  /** The store this one wraps. */
-  public ObjectStore delegate() {
-    return delegate;
+  @Override
+  protected <T> T around(Call call, String key, Supplier<T> attempt) {
+    return retrier.call(operation(call), key, attempt).value();
+  }
+
+  private static Operation operation(Call call) {
+    return switch (call) {
+      case PUT -> Operation.WRITE;
+      case READ, STAT -> Operation.READ;
+      case LIST -> Operation.LIST;
+      case DELETE -> Operation.DELETE;
+    };
   }
 
   @Override
   public PutOutcome putIfAbsent(String key, ObjectContent content) {
     Retrier.Outcome<PutOutcome> outcome =
-        retrier.call(Operation.WRITE, key, () -> delegate.putIfAbsent(key, content));
+        retrier.call(Operation.WRITE, key, () -> delegate().putIfAbsent(key, content));
     if (outcome.value() == PutOutcome.ALREADY_EXISTS && outcome.hadUnknownOutcome()) {
       return sameBytes(key, content) ? PutOutcome.CREATED : PutOutcome.ALREADY_EXISTS;
     }
@@ -59,53 +66,7 @@ public final class RetryingObjectStore implements ObjectStore, ByteRangeReads {
   }
 
   @Override
-  public Optional<InputStream> open(String key) {
-    return retrier.call(Operation.READ, key, () -> delegate.open(key)).value();
-  }
-
-  @Override
-  public Optional<InputStream> openRange(String key, long offset, long length) {
-    if (!(delegate instanceof ByteRangeReads ranged)) {
-      throw new UnsupportedOperationException(delegate + " cannot read byte ranges");
-    }
-    return retrier.call(Operation.READ, key, () -> ranged.openRange(key, offset, length)).value();
-  }
-
-  @Override
-  public Optional<byte[]> readAll(String key) {
-    // Retries the whole read, so that a connection lost mid-body is ridden out too.
-    return retrier.call(Operation.READ, key, () -> delegate.readAll(key)).value();
-  }
-
-  @Override
-  public Optional<ObjectInfo> stat(String key) {
-    return retrier.call(Operation.READ, key, () -> delegate.stat(key)).value();
-  }
-
-  @Override
-  public ObjectPage list(String prefix, String startAfter, int maxKeys) {
-    return retrier
-        .call(Operation.LIST, prefix, () -> delegate.list(prefix, startAfter, maxKeys))
-        .value();
-  }
-
-  @Override
-  public boolean delete(String key) {
-    return retrier.call(Operation.DELETE, key, () -> delegate.delete(key)).value();
-  }
-
-  @Override
-  public URI uri() {
-    return delegate.uri();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
   public String toString() {
-    return "Retrying" + delegate;
+    return "Retrying" + delegate();
   }
 }

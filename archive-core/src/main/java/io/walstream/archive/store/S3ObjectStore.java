@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * or not at all; a failed multipart upload is aborted. The SDK's own retries are off: retrying is
  * {@link RetryingObjectStore}'s job, with the classification of {@link ErrorClassifier}.
  */
-public final class S3ObjectStore implements ObjectStore, ByteRangeReads {
+public final class S3ObjectStore implements ObjectStore {
   private final S3Client client;
   private final S3Location location;
 
@@ -121,18 +121,6 @@ public final class S3ObjectStore implements ObjectStore, ByteRangeReads {
   @Override
   public Optional<InputStream> open(String key) {
     return get(key, null);
-  }
-
-  @Override
-  public Optional<InputStream> openRange(String key, long offset, long length) {
-    if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "Cannot read object " + key + ": negative range " + offset + "+" + length);
-    }
-    if (length == 0) {
-      return stat(key).map(info -> InputStream.nullInputStream());
-    }
-    return get(key, "bytes=" + offset + "-" + (offset + length - 1));
   }
 
   private Optional<InputStream> get(String key, String range) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.testing.FaultyObjectStore;
 import io.walstream.archive.testing.S3ProxyFixture;
 import io.walstream.schemas.error.WalstreamException;
 import java.net.URI;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,20 +88,6 @@ public abstract class ObjectStoreContract {
     assertThat(store.open("no/such")).isEmpty();
     assertThat(store.readAll("no/such")).isEmpty();
     assertThat(store.stat("no/such")).isEmpty();
-  }
-
-  @Test
-  void shouldReadRangesWhenStoreSupportsThem() throws IOException {
-    store.putIfAbsent("r/x", text("0123456789"));
-    ByteRangeReads ranged = (ByteRangeReads) store;
-
-    try (InputStream in = ranged.openRange("r/x", 3, 4).orElseThrow()) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("3456");
-    }
-    try (InputStream in = ranged.openRange("r/x", 8, 100).orElseThrow()) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("89");
-    }
-    assertThat(ranged.openRange("r/missing", 0, 1)).isEmpty();
   }
 
   @Test

@@ -1,16 +1,15 @@
-package io.walstream.archive.store;
+package io.walstream.archive.testing;
 
 import io.walstream.archive.error.OutcomeUnknownException;
 import io.walstream.archive.error.PermanentStorageException;
 import io.walstream.archive.error.TransientStorageException;
-import java.io.InputStream;
-import java.net.URI;
+import io.walstream.archive.store.ForwardingObjectStore;
+import io.walstream.archive.store.ObjectStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +32,7 @@ import java.util.function.Supplier;
  * On calls other than puts, the outcome-unknown faults behave as {@link Fault#TRANSIENT}: reads
  * have no effect to lose. Thread-safe.
  */
-public final class FaultyObjectStore implements ObjectStore, ByteRangeReads {
+public final class FaultyObjectStore extends ForwardingObjectStore {
   /** A kind of injected failure. */
   public enum Fault {
     TRANSIENT,
@@ -43,18 +42,8 @@ public final class FaultyObjectStore implements ObjectStore, ByteRangeReads {
     SLOW
   }
 
-  /** A kind of store call. */
-  public enum Call {
-    PUT,
-    READ,
-    STAT,
-    LIST,
-    DELETE
-  }
-
   private record Rule(Call call, long nth, Fault fault) {}
 
-  private final ObjectStore delegate;
   private final List<Rule> rules = new ArrayList<>();
   private final Map<Call, AtomicLong> calls = new EnumMap<>(Call.class);
   private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
@@ -65,7 +54,7 @@ public final class FaultyObjectStore implements ObjectStore, ByteRangeReads {
   private Duration slowDelay = Duration.ofMillis(50);
 
   public FaultyObjectStore(ObjectStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
     for (Call call : Call.values()) {
       calls.put(call, new AtomicLong());
     }
@@ -121,7 +110,8 @@ public final class FaultyObjectStore implements ObjectStore, ByteRangeReads {
     return null;
   }
 
-  private <T> T run(Call call, String key, Supplier<T> action) {
+  @Override
+  protected <T> T around(Call call, String key, Supplier<T> action) {
     Fault fault = faultFor(call);
     if (fault == null) {
       return action.get();
@@ -150,50 +140,5 @@ public final class FaultyObjectStore implements ObjectStore, ByteRangeReads {
       }
       default -> throw new TransientStorageException(message, key, null);
     }
-  }
-
-  @Override
-  public PutOutcome putIfAbsent(String key, ObjectContent content) {
-    return run(Call.PUT, key, () -> delegate.putIfAbsent(key, content));
-  }
-
-  @Override
-  public Optional<InputStream> open(String key) {
-    return run(Call.READ, key, () -> delegate.open(key));
-  }
-
-  @Override
-  public Optional<byte[]> readAll(String key) {
-    return run(Call.READ, key, () -> delegate.readAll(key));
-  }
-
-  @Override
-  public Optional<InputStream> openRange(String key, long offset, long length) {
-    return run(Call.READ, key, () -> ((ByteRangeReads) delegate).openRange(key, offset, length));
-  }
-
-  @Override
-  public Optional<ObjectInfo> stat(String key) {
-    return run(Call.STAT, key, () -> delegate.stat(key));
-  }
-
-  @Override
-  public ObjectPage list(String prefix, String startAfter, int maxKeys) {
-    return run(Call.LIST, prefix, () -> delegate.list(prefix, startAfter, maxKeys));
-  }
-
-  @Override
-  public boolean delete(String key) {
-    return run(Call.DELETE, key, () -> delegate.delete(key));
-  }
-
-  @Override
-  public URI uri() {
-    return delegate.uri();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
