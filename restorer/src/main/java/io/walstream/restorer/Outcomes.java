@@ -19,7 +19,7 @@ public final class Outcomes {
     for (Gap gap : plan.gapsCrossed()) {
       notes.add("Crossed a " + gap + " (accepted): the records there are not in the result.");
     }
-    TransactionMerger.Incomplete incomplete = outcome.incomplete();
+    io.walstream.restorer.apply.Incomplete incomplete = outcome.incomplete();
     if (incomplete.transactions() > 0) {
       notes.add(
           "Left out "

@@ -57,40 +57,21 @@ public record Manifest(
 
   public Manifest {
     schemaFingerprints = List.copyOf(schemaFingerprints);
-    String problem =
-        problem(
-            kind,
-            stream,
-            seq,
-            recordCount,
-            firstSourceOffset,
-            lastSourceOffset,
-            handledThroughOffset,
-            segmentKey,
-            segmentSha256,
-            prevManifestSha256,
-            firstLsn,
-            lastLsn);
+    String problem = chainProblem(kind, stream, seq, recordCount, prevManifestSha256);
+    if (problem == null) {
+      problem = offsetProblem(firstSourceOffset, lastSourceOffset, handledThroughOffset);
+    }
+    if (problem == null) {
+      problem = contentProblem(kind, recordCount, segmentKey, segmentSha256, firstLsn, lastLsn);
+    }
     if (problem != null) {
       throw new IllegalArgumentException(
           "Cannot build manifest " + seq + " of " + stream + ": " + problem);
     }
   }
 
-  @SuppressWarnings("checkstyle:ParameterNumber")
-  private static String problem(
-      Kind kind,
-      StreamId stream,
-      long seq,
-      long recordCount,
-      long firstOffset,
-      long lastOffset,
-      long handledThrough,
-      String segmentKey,
-      String segmentSha256,
-      String prev,
-      Long firstLsn,
-      Long lastLsn) {
+  private static String chainProblem(
+      Kind kind, StreamId stream, long seq, long recordCount, String prev) {
     if (kind == null || stream == null) {
       return "kind and stream are required";
     }
@@ -103,9 +84,23 @@ public record Manifest(
     if (prev != null && !Sha256.isHex(prev)) {
       return "prevManifestSha256 is not 64 hex digits";
     }
+    return null;
+  }
+
+  private static String offsetProblem(long firstOffset, long lastOffset, long handledThrough) {
     if (firstOffset < 0 || lastOffset < firstOffset || handledThrough < lastOffset) {
       return "need 0 <= firstSourceOffset <= lastSourceOffset <= handledThroughOffset";
     }
+    return null;
+  }
+
+  private static String contentProblem(
+      Kind kind,
+      long recordCount,
+      String segmentKey,
+      String segmentSha256,
+      Long firstLsn,
+      Long lastLsn) {
     if (kind == Kind.SEGMENT) {
       if (segmentKey == null || !Sha256.isHex(segmentSha256)) {
         return "a SEGMENT manifest needs a segment key and sha256";

@@ -122,6 +122,12 @@ public final class ChainWalk {
                   + expectedPrev));
     }
     checkOrder(key, manifest, findings);
+    checkContent(key, seq, manifest, findings);
+    return new Step(new StoredManifest(key, manifest, sha), findings);
+  }
+
+  /** A gap is reported; a segment manifest must name the segment key its seq and hash make. */
+  private void checkContent(String key, long seq, Manifest manifest, List<Finding> findings) {
     if (manifest.kind() == Manifest.Kind.GAP) {
       findings.add(
           Finding.of(
@@ -147,7 +153,6 @@ public final class ChainWalk {
       }
       previousWithRecords = manifest;
     }
-    return new Step(new StoredManifest(key, manifest, sha), findings);
   }
 
   private void checkOrder(String key, Manifest manifest, List<Finding> findings) {

@@ -243,22 +243,8 @@ public final class DatabaseStreams {
       String expectedPrev = previousSha;
       previousSha = stored.sha256();
       expected = stored.seq() + 1;
-      CatalogEntry entry;
-      try {
-        entry = CatalogCodec.decode(stored.bytes(), stored.key());
-      } catch (UnknownFormatException e) {
-        findings.add(Finding.of(Kind.UNKNOWN_FORMAT, stored.key(), e.getMessage()));
-        continue;
-      } catch (IntegrityException e) {
-        findings.add(Finding.of(Kind.MALFORMED_CATALOG_ENTRY, stored.key(), e.getMessage()));
-        continue;
-      }
-      if (entry.seq() != stored.seq() || !entry.database().equals(database)) {
-        findings.add(
-            Finding.of(
-                Kind.MALFORMED_CATALOG_ENTRY,
-                stored.key(),
-                "claims entry " + entry.seq() + " of " + entry.database() + "'s catalog"));
+      CatalogEntry entry = decode(database, stored, findings);
+      if (entry == null) {
         continue;
       }
       if (stored.seq() > 0 && linkKnown && !expectedPrev.equals(entry.prevEntrySha256())) {
@@ -282,5 +268,29 @@ public final class DatabaseStreams {
       }
     }
     return streams;
+  }
+
+  /** The entry {@code stored} holds, or null after adding the finding that says why not. */
+  private static CatalogEntry decode(
+      String database, StreamCatalog.Stored stored, List<Finding> findings) {
+    CatalogEntry entry;
+    try {
+      entry = CatalogCodec.decode(stored.bytes(), stored.key());
+    } catch (UnknownFormatException e) {
+      findings.add(Finding.of(Kind.UNKNOWN_FORMAT, stored.key(), e.getMessage()));
+      return null;
+    } catch (IntegrityException e) {
+      findings.add(Finding.of(Kind.MALFORMED_CATALOG_ENTRY, stored.key(), e.getMessage()));
+      return null;
+    }
+    if (entry.seq() != stored.seq() || !entry.database().equals(database)) {
+      findings.add(
+          Finding.of(
+              Kind.MALFORMED_CATALOG_ENTRY,
+              stored.key(),
+              "claims entry " + entry.seq() + " of " + entry.database() + "'s catalog"));
+      return null;
+    }
+    return entry;
   }
 }

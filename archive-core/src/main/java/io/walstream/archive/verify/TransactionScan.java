@@ -38,16 +38,8 @@ public final class TransactionScan {
    * The incomplete transactions of {@code database}, whose streams' manifests are {@code chains}.
    */
   public List<Finding> scan(String database, List<List<StoredManifest>> chains) {
-    PriorityQueue<Cursor> queue =
-        new PriorityQueue<>((a, b) -> Position.RECORD_ORDER.compare(a.current, b.current));
     List<Cursor> cursors = new ArrayList<>();
-    for (List<StoredManifest> chain : chains) {
-      Cursor cursor = new Cursor(chain.iterator());
-      cursors.add(cursor);
-      if (cursor.advance()) {
-        queue.add(cursor);
-      }
-    }
+    PriorityQueue<Cursor> queue = open(chains, cursors);
     List<Finding> findings = new ArrayList<>();
     long unlisted = 0;
     TransactionGroup group = new TransactionGroup();
@@ -60,14 +52,7 @@ public final class TransactionScan {
           break;
         }
         if (findings.size() < MAX_LISTED) {
-          findings.add(
-              Finding.of(
-                  Kind.INCOMPLETE_TRANSACTION,
-                  groupKey,
-                  String.format(
-                      "transaction lsn %d of %s is incomplete (%s; %d records): every restore"
-                          + " leaves it out",
-                      group.lsn(), database, group.flaw(), group.size())));
+          findings.add(incomplete(database, group, groupKey));
         } else {
           unlisted++;
         }
@@ -95,6 +80,29 @@ public final class TransactionScan {
               unlisted + " more incomplete transactions of " + database + " not listed"));
     }
     return findings;
+  }
+
+  /** A cursor per chain, in {@code cursors}; the queue of those with a record, by position. */
+  private PriorityQueue<Cursor> open(List<List<StoredManifest>> chains, List<Cursor> cursors) {
+    PriorityQueue<Cursor> queue =
+        new PriorityQueue<>((a, b) -> Position.RECORD_ORDER.compare(a.current, b.current));
+    for (List<StoredManifest> chain : chains) {
+      Cursor cursor = new Cursor(chain.iterator());
+      cursors.add(cursor);
+      if (cursor.advance()) {
+        queue.add(cursor);
+      }
+    }
+    return queue;
+  }
+
+  private static Finding incomplete(String database, TransactionGroup group, String key) {
+    return Finding.of(
+        Kind.INCOMPLETE_TRANSACTION,
+        key,
+        String.format(
+            "transaction lsn %d of %s is incomplete (%s; %d records): every restore leaves it out",
+            group.lsn(), database, group.flaw(), group.size()));
   }
 
   private static boolean undecided(List<Cursor> cursors, long lsn) {

@@ -154,10 +154,21 @@ final class PartitionArchiver {
     if (!buffer.follows(probe.lsn, probe.txIndex)) {
       return duplicateOrRegression(buffer, encoded.decode());
     }
+    return buffer(buffer, encoded, probe, offset, value.length, nowMillis);
+  }
+
+  /** Adds an admitted record to its stream's buffer. */
+  private Decision buffer(
+      StreamBuffer buffer,
+      EncodedRecord encoded,
+      RecordProbe.Result probe,
+      long offset,
+      int inputBytes,
+      long nowMillis) {
     buffer.add(encoded, offset);
     watchTransactions(buffer, probe, offset);
     bufferedRecords++;
-    bufferedBytes += value.length;
+    bufferedBytes += inputBytes;
     if (oldestBufferedAtMillis < 0) {
       oldestBufferedAtMillis = nowMillis;
     }

@@ -102,7 +102,6 @@ public final class PublishCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--from-line and --batch must be at least 1");
     }
-    SingleObjectCodec<ChangeRecord> codec = SingleObjectCodec.of(ChangeRecord.class);
     Duration timeout = Durations.parse(spec.commandLine(), "--kafka-timeout", kafkaTimeout);
     Map<String, Object> config = KafkaTimeouts.producer(config(), timeout);
     int maxRecordBytes = maxRequestSize(config);
@@ -115,55 +114,9 @@ public final class PublishCommand implements Callable<Integer> {
       } catch (KafkaException e) {
         throw KafkaTimeouts.failed(config, timeout, "publish to topic " + topic, e);
       }
-      List<Line> pending = new ArrayList<>();
-      while (true) {
-        Line line;
-        try {
-          if (!lines.hasNext()) {
-            break;
-          }
-          ChangeRecord record = lines.next();
-          if (lines.lineNumber() < fromLine) {
-            continue;
-          }
-          line =
-              new Line(
-                  lines.lineNumber(),
-                  record.getDatabase().getBytes(StandardCharsets.UTF_8),
-                  codec.encode(record));
-        } catch (JsonLinesException e) {
-          if (!skipInvalid) {
-            return stop(producer, pending, done, e.line(), e.getMessage());
-          }
-          System.err.println("walstream publish: skipping: " + e.getMessage());
-          done.skipped++;
-          continue;
-        }
-        int size = line.key().length + line.value().length;
-        if (size > maxRecordBytes) {
-          return stop(
-              producer,
-              pending,
-              done,
-              line.number(),
-              "Cannot publish line "
-                  + line.number()
-                  + ": the record is "
-                  + size
-                  + " bytes, more than the producer's max.request.size of "
-                  + maxRecordBytes);
-        }
-        pending.add(line);
-        if (pending.size() >= batch) {
-          String failure = send(producer, pending, done);
-          if (failure != null) {
-            return failed(done, failure);
-          }
-        }
-      }
-      String failure = send(producer, pending, done);
-      if (failure != null) {
-        return failed(done, failure);
+      Integer stopped = publishAll(lines, producer, maxRecordBytes, done);
+      if (stopped != null) {
+        return stopped;
       }
     }
     System.out.printf(
@@ -172,6 +125,71 @@ public final class PublishCommand implements Callable<Integer> {
         topic,
         done.skipped > 0 ? " (skipped " + done.skipped + " invalid lines)" : "");
     return ExitCode.SUCCESS.code();
+  }
+
+  /**
+   * Publishes every line in transactions of {@code --batch}; the exit code when it stopped at a bad
+   * line or a failed send, null when every line was acknowledged.
+   */
+  private Integer publishAll(
+      JsonLinesReader lines,
+      KafkaProducer<byte[], byte[]> producer,
+      int maxRecordBytes,
+      Publication done) {
+    SingleObjectCodec<ChangeRecord> codec = SingleObjectCodec.of(ChangeRecord.class);
+    List<Line> pending = new ArrayList<>();
+    while (true) {
+      Line line;
+      try {
+        line = next(lines, codec);
+      } catch (JsonLinesException e) {
+        if (!skipInvalid) {
+          return stop(producer, pending, done, e.line(), e.getMessage());
+        }
+        System.err.println("walstream publish: skipping: " + e.getMessage());
+        done.skipped++;
+        continue;
+      }
+      if (line == null) {
+        break;
+      }
+      int size = line.key().length + line.value().length;
+      if (size > maxRecordBytes) {
+        return stop(producer, pending, done, line.number(), tooLarge(line, size, maxRecordBytes));
+      }
+      pending.add(line);
+      if (pending.size() >= batch) {
+        String failure = send(producer, pending, done);
+        if (failure != null) {
+          return failed(done, failure);
+        }
+      }
+    }
+    String failure = send(producer, pending, done);
+    return failure == null ? null : failed(done, failure);
+  }
+
+  /** The next line at or after {@code --from-line}, encoded; null at the end of the input. */
+  private Line next(JsonLinesReader lines, SingleObjectCodec<ChangeRecord> codec) {
+    while (lines.hasNext()) {
+      ChangeRecord record = lines.next();
+      if (lines.lineNumber() >= fromLine) {
+        return new Line(
+            lines.lineNumber(),
+            record.getDatabase().getBytes(StandardCharsets.UTF_8),
+            codec.encode(record));
+      }
+    }
+    return null;
+  }
+
+  private static String tooLarge(Line line, int size, int maxRecordBytes) {
+    return "Cannot publish line "
+        + line.number()
+        + ": the record is "
+        + size
+        + " bytes, more than the producer's max.request.size of "
+        + maxRecordBytes;
   }
 
   /** What has been acknowledged so far. */

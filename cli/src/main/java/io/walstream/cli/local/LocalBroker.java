@@ -181,15 +181,7 @@ public final class LocalBroker implements AutoCloseable {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
       while (true) {
-        if (!process.isAlive()) {
-          throw new WalstreamException(
-              "Cannot start the Kafka broker: it exited with "
-                  + process.exitValue()
-                  + "; end of "
-                  + log
-                  + ":\n"
-                  + tail());
-        }
+        requireAlive();
         try {
           String answering = admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
           if (!clusterId.equals(answering)) {
@@ -222,6 +214,18 @@ public final class LocalBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
       close();
       throw new WalstreamException("Interrupted while starting the Kafka broker", e);
+    }
+  }
+
+  private void requireAlive() {
+    if (!process.isAlive()) {
+      throw new WalstreamException(
+          "Cannot start the Kafka broker: it exited with "
+              + process.exitValue()
+              + "; end of "
+              + log
+              + ":\n"
+              + tail());
     }
   }
 

@@ -62,33 +62,6 @@ public final class TransactionMerger {
       Incomplete incomplete,
       Long resumedAfterLsn) {}
 
-  /**
-   * Incomplete transactions left out of a restore.
-   *
-   * @param transactions how many
-   * @param records their records
-   * @param lsns their lsns in order, the first {@link #LISTED} of them
-   */
-  public record Incomplete(long transactions, long records, List<Long> lsns) {
-    /** How many lsns are listed at most. */
-    public static final int LISTED = 100;
-
-    public static final Incomplete NONE = new Incomplete(0, 0, List.of());
-
-    public Incomplete {
-      lsns = List.copyOf(lsns);
-    }
-
-    /** These plus one more transaction of {@code size} records at {@code lsn}. */
-    Incomplete plus(long lsn, int size) {
-      List<Long> more = new ArrayList<>(lsns);
-      if (more.size() < LISTED) {
-        more.add(lsn);
-      }
-      return new Incomplete(transactions + 1, records + size, more);
-    }
-  }
-
   // Records decoded per task: large enough to amortize the hand-off, small enough that a few
   // chunks per stream stay a bounded, small part of the heap.
   private static final int CHUNK = 2_000;
@@ -166,62 +139,96 @@ public final class TransactionMerger {
       RestorePlan plan,
       BiConsumer<List<ChangeRecord>, TransactionPosition> transactions,
       ExecutorService fetchers) {
-    PriorityQueue<Cursor> queue =
-        new PriorityQueue<>((a, b) -> Position.RECORD_ORDER.compare(a.current, b.current));
-    List<Cursor> cursors = new ArrayList<>();
-    for (RestorePlan.StreamPlan stream : plan.streams()) {
-      Cursor cursor = new Cursor(stream, fetchers);
-      cursors.add(cursor);
-      if (cursor.advance()) {
-        queue.add(cursor);
-      }
-    }
-    TransactionGroup group = new TransactionGroup();
-    long applied = 0;
-    long records = 0;
-    Long lastLsn = null;
-    Long lastCommit = null;
-    Incomplete incomplete = Incomplete.NONE;
+    Merge merge = new Merge(plan, fetchers);
     while (true) {
-      Cursor cursor = queue.peek();
+      Cursor cursor = merge.queue.peek();
       ChangeRecord record = cursor == null ? null : cursor.current;
       if (record != null && record.getLsn() <= resumeAfter) {
         // Applied by the interrupted restore this one resumes.
-        queue.poll();
-        if (cursor.advance()) {
-          queue.add(cursor);
-        }
+        merge.next(cursor);
         continue;
       }
-      if (!group.isEmpty() && (record == null || record.getLsn() != group.lsn())) {
-        // Every planned record of the group's lsn has been read, and it is not a complete
-        // transaction.
-        if (mayStillArrive(cursors, group.lsn())) {
-          break;
-        }
-        incomplete = incomplete.plus(group.lsn(), group.size());
-        if (incomplete.transactions() <= Incomplete.LISTED) {
-          LOG.warn(
-              "Restore of {} leaves out incomplete transaction lsn {} ({} records: {})",
-              plan.database(),
-              group.lsn(),
-              group.size(),
-              group.flaw());
-        }
-        group.clear();
+      if (merge.endsGroup(record) && !merge.leaveOutGroup()) {
+        break;
       }
       if (record == null
           || !plan.target().admits(record.getLsn(), Values.toMicros(record.getCommitTime()))) {
         // Records of a transaction share lsn and commit time: this one and all later are beyond.
         break;
       }
+      merge.add(cursor, record, transactions);
+    }
+    return merge.outcome();
+  }
+
+  /** The state of one merge: the streams' cursors, the open group and what was applied. */
+  private final class Merge {
+    final RestorePlan plan;
+    final PriorityQueue<Cursor> queue =
+        new PriorityQueue<>((a, b) -> Position.RECORD_ORDER.compare(a.current, b.current));
+    final List<Cursor> cursors = new ArrayList<>();
+    final TransactionGroup group = new TransactionGroup();
+    long applied;
+    long records;
+    Long lastLsn;
+    Long lastCommit;
+    Incomplete incomplete = Incomplete.NONE;
+
+    Merge(RestorePlan plan, ExecutorService fetchers) {
+      this.plan = plan;
+      for (RestorePlan.StreamPlan stream : plan.streams()) {
+        Cursor cursor = new Cursor(stream, fetchers);
+        cursors.add(cursor);
+        if (cursor.advance()) {
+          queue.add(cursor);
+        }
+      }
+    }
+
+    /** Takes the cursor's record off the queue and moves the cursor on. */
+    void next(Cursor cursor) {
       queue.poll();
-      TransactionPosition position =
-          new TransactionPosition(cursor.stream, cursor.seq, record.getLsn());
-      group.add(record);
       if (cursor.advance()) {
         queue.add(cursor);
       }
+    }
+
+    /** Whether {@code record} (null: none left) comes after every record of the open group. */
+    boolean endsGroup(ChangeRecord record) {
+      return !group.isEmpty() && (record == null || record.getLsn() != group.lsn());
+    }
+
+    /**
+     * Every planned record of the group's lsn has been read, and it is not a complete transaction:
+     * leaves it out and reports it; false when a stream could still deliver the rest of it, so that
+     * the merge must stop before it.
+     */
+    boolean leaveOutGroup() {
+      if (mayStillArrive(cursors, group.lsn())) {
+        return false;
+      }
+      incomplete = incomplete.plus(group.lsn(), group.size());
+      if (incomplete.transactions() <= Incomplete.LISTED) {
+        LOG.warn(
+            "Restore of {} leaves out incomplete transaction lsn {} ({} records: {})",
+            plan.database(),
+            group.lsn(),
+            group.size(),
+            group.flaw());
+      }
+      group.clear();
+      return true;
+    }
+
+    /** Adds {@code record} to the open group, and applies the group once it is complete. */
+    void add(
+        Cursor cursor,
+        ChangeRecord record,
+        BiConsumer<List<ChangeRecord>, TransactionPosition> transactions) {
+      TransactionPosition position =
+          new TransactionPosition(cursor.stream, cursor.seq, record.getLsn());
+      group.add(record);
+      next(cursor);
       if (group.complete()) {
         transactions.accept(group.records(), position);
         applied++;
@@ -231,15 +238,18 @@ public final class TransactionMerger {
         group.completed();
       }
     }
-    return new Outcome(
-        applied,
-        records,
-        lastLsn,
-        lastCommit,
-        group.size(),
-        group.isEmpty() ? null : group.lsn(),
-        incomplete,
-        resumeAfter == Long.MIN_VALUE ? null : resumeAfter);
+
+    Outcome outcome() {
+      return new Outcome(
+          applied,
+          records,
+          lastLsn,
+          lastCommit,
+          group.size(),
+          group.isEmpty() ? null : group.lsn(),
+          incomplete,
+          resumeAfter == Long.MIN_VALUE ? null : resumeAfter);
+    }
   }
 
   /**

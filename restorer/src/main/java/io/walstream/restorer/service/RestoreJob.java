@@ -67,25 +67,17 @@ final class RestoreJob implements Runnable {
   private final Supplier<Anchoring> anchoring;
   private volatile Stop stop;
 
-  RestoreJob(
-      JobSpec spec,
-      int attempt,
-      ObjectStore store,
-      StatusPublisher publisher,
-      ServiceMetrics metrics,
-      long progressIntervalMs,
-      Clock clock,
-      Supplier<Anchoring> anchoring) {
+  RestoreJob(JobSpec spec, int attempt, JobContext context) {
     this.spec = spec;
     this.attempt = attempt;
-    this.store = store;
-    this.publisher = publisher;
-    this.metrics = metrics;
-    this.progressIntervalMs = progressIntervalMs;
-    this.clock = clock;
+    this.store = context.store();
+    this.publisher = context.publisher();
+    this.metrics = context.metrics();
+    this.progressIntervalMs = context.progressIntervalMs();
+    this.clock = context.clock();
     this.commandBytes = WalstreamSerdes.restoreCommand().codec().encode(spec.command());
     this.fingerprint = CommandFingerprint.of(spec.command());
-    this.anchoring = anchoring;
+    this.anchoring = context.anchoring();
   }
 
   String commandId() {

@@ -6,19 +6,11 @@ import io.walstream.archive.ops.HttpEndpoint;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
-import io.walstream.schemas.avro.CommandType;
-import io.walstream.schemas.avro.ErrorKind;
-import io.walstream.schemas.avro.JobState;
-import io.walstream.schemas.avro.RestoreCommand;
-import io.walstream.schemas.avro.RestoreStatus;
-import io.walstream.schemas.codec.DecodeException;
 import io.walstream.schemas.kafka.Topics;
-import io.walstream.schemas.serde.WalstreamSerdes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,8 +62,9 @@ public final class RestoreService implements AutoCloseable {
   private final ServiceMetrics metrics = new ServiceMetrics(registry);
   private final JobTable table = new JobTable();
   private final StatusPublisher publisher;
-  private final CommandCheck check;
-  private final CommandIntake intake;
+  private final CommandDispatch dispatch;
+  // Not final: the dispatch, made first, refers to it (it asks only once commands arrive).
+  private CommandIntake intake;
   private final ExecutorService jobs;
   private final Map<String, RestoreJob> active = new ConcurrentHashMap<>();
   private final KafkaConsumer<String, byte[]> consumer;
@@ -89,7 +82,7 @@ public final class RestoreService implements AutoCloseable {
     this.anchors = new ServiceAnchors(config);
     this.publisher = new StatusPublisher(config, instanceId, table, Clock.systemUTC());
     ArchiveReader reader = new ArchiveReader(store);
-    this.check = new CommandCheck(config, () -> Set.copyOf(reader.databases()));
+    CommandCheck check = new CommandCheck(config, () -> Set.copyOf(reader.databases()));
     this.jobs =
         Executors.newFixedThreadPool(
             config.maxConcurrentJobs(),
@@ -99,8 +92,14 @@ public final class RestoreService implements AutoCloseable {
               return t;
             });
     this.consumer = CommandIntake.consumer(config);
+    JobContext context =
+        new JobContext(
+            store, publisher, metrics, config.progressIntervalMs(), Clock.systemUTC(), anchors);
+    this.dispatch =
+        new CommandDispatch(check, table, active, jobs, context, id -> intake.partitionOf(id));
     this.intake =
-        new CommandIntake(config, consumer, table, publisher::flush, this::recover, this::release);
+        new CommandIntake(
+            config, consumer, table, publisher::flush, dispatch::recover, dispatch::release);
     this.endpoint = startEndpoint();
     this.loop = new Thread(this::run, "walstream-restorer");
   }
@@ -153,7 +152,7 @@ public final class RestoreService implements AutoCloseable {
       while (!stopping) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         for (ConsumerRecord<String, byte[]> record : records) {
-          handle(record);
+          dispatch.handle(record);
         }
         if (!records.isEmpty()) {
           // Statuses first: once a command's offset is committed, its job lives in the status
@@ -176,191 +175,6 @@ public final class RestoreService implements AutoCloseable {
   private void fail(RuntimeException e) {
     failure = e;
     LOG.error("Restore service {} failed: {}", instanceId, e.toString());
-  }
-
-  private void handle(ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
-      return;
-    }
-    RestoreCommand command;
-    try {
-      command = WalstreamSerdes.restoreCommand().codec().decode(record.value());
-    } catch (DecodeException e) {
-      rejectUndecodable(record, e);
-      return;
-    }
-    String id = command.getCommandId();
-    if (record.key() != null && !record.key().equals(id)) {
-      rejectIfNew(id, command, "the record key '" + record.key() + "' differs from the commandId");
-      return;
-    }
-    if (command.getType() == CommandType.CANCEL) {
-      if (check.authentic(command)) {
-        cancel(id);
-      } else {
-        LOG.warn("Ignoring an unsigned or wrongly signed CANCEL for job {}", id);
-      }
-      return;
-    }
-    Optional<RestoreStatus> known = table.get(id);
-    String theirs = known.map(RestoreStatus::getCommandFingerprint).orElse(null);
-    if (theirs != null && !theirs.equals(CommandFingerprint.of(command))) {
-      // Not published: a status under this id would replace the other job's in the table.
-      metrics.duplicate();
-      LOG.warn(
-          "Ignoring command {} at {}-{}@{}: the command id is already used by another command"
-              + " ({}); its requester is told so by the fingerprint of the statuses",
-          id,
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          known.get().getState());
-      return;
-    }
-    if (known.isPresent() || active.containsKey(id)) {
-      metrics.duplicate();
-      LOG.info(
-          "Ignoring command {} at {}-{}@{}: this command id is already known ({})",
-          id,
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          known.map(s -> s.getState().name()).orElse("queued"));
-      return;
-    }
-    accept(command, 1, null);
-  }
-
-  private void rejectUndecodable(ConsumerRecord<String, byte[]> record, DecodeException e) {
-    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-    String id = record.key() != null ? record.key() : "undecodable@" + where;
-    rejectIfNew(id, null, "Cannot decode command at " + where + ": " + e.getMessage());
-  }
-
-  private void rejectIfNew(String id, RestoreCommand command, String reason) {
-    if (table.get(id).isPresent() || active.containsKey(id)) {
-      LOG.warn("Ignoring a bad command for known job {}: {}", id, reason);
-      return;
-    }
-    reject(id, command, 1, reason);
-  }
-
-  private void accept(RestoreCommand command, int attempt, String message) {
-    String id = command.getCommandId();
-    JobSpec spec;
-    try {
-      spec = check.check(command);
-    } catch (CommandCheck.Rejected e) {
-      reject(command.getCommandId(), command, attempt, e.getMessage());
-      return;
-    }
-    RestoreJob job =
-        new RestoreJob(
-            spec,
-            attempt,
-            store,
-            publisher,
-            metrics,
-            config.progressIntervalMs(),
-            Clock.systemUTC(),
-            anchors);
-    job.accepted(message);
-    active.put(id, job);
-    jobs.execute(
-        () -> {
-          try {
-            job.run();
-          } finally {
-            active.remove(id);
-          }
-        });
-  }
-
-  private void reject(String id, RestoreCommand command, int attempt, String reason) {
-    LOG.info("Rejecting command {}: {}", id, reason);
-    RestoreStatus.Builder rejected =
-        publisher
-            .status(id, JobState.REJECTED)
-            .setDatabase(command == null ? null : command.getDatabase())
-            .setCommandFingerprint(command == null ? null : CommandFingerprint.of(command))
-            .setAttempt(attempt)
-            .setErrorKind(ErrorKind.REJECTED)
-            .setMessage(reason);
-    publish(rejected.setFinishedAt(rejected.getUpdatedAt()));
-  }
-
-  private void cancel(String id) {
-    RestoreJob job = active.get(id);
-    if (job != null) {
-      LOG.info("Cancelling job {}", id);
-      job.stop(RestoreJob.Stop.CANCEL);
-      return;
-    }
-    Optional<RestoreStatus> known = table.get(id);
-    if (known.isEmpty()) {
-      // Answered, so that a requester waiting for the outcome learns it at once.
-      reject(id, null, 1, "unknown command id " + id + ": there is no job to cancel");
-      return;
-    }
-    LOG.warn("Cannot cancel job {}: it is not running (last state {})", id, known.get().getState());
-  }
-
-  /**
-   * Re-runs the jobs of newly owned command partitions that no instance finished: the job table has
-   * just been rebuilt from the status topic.
-   */
-  private void recover(Set<Integer> partitions) {
-    for (RestoreStatus status : table.all()) {
-      String id = status.getCommandId();
-      if (JobTable.terminal(status.getState())
-          || active.containsKey(id)
-          || !partitions.contains(intake.partitionOf(id))) {
-        continue;
-      }
-      if (status.getCommand() == null) {
-        publish(
-            publisher
-                .status(id, JobState.FAILED)
-                .setDatabase(status.getDatabase())
-                .setErrorClass("NotRerunnable")
-                .setErrorKind(ErrorKind.PERMANENT)
-                .setErrorMessage(
-                    "Cannot re-run job " + id + ": its status does not hold the command"));
-        continue;
-      }
-      RestoreCommand command =
-          WalstreamSerdes.restoreCommand().codec().decode(bytes(status.getCommand()));
-      accept(
-          command,
-          status.getAttempt() + 1,
-          "re-run from the beginning: instance "
-              + status.getInstanceId()
-              + " stopped while the job was "
-              + status.getState());
-    }
-  }
-
-  /**
-   * Stops the jobs of command partitions this instance no longer owns; their owner re-runs them.
-   */
-  private void release(Set<Integer> partitions) {
-    for (RestoreJob job : active.values()) {
-      if (partitions.contains(intake.partitionOf(job.commandId()))) {
-        job.stop(RestoreJob.Stop.SHUTDOWN);
-      }
-    }
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] out = new byte[buffer.remaining()];
-    buffer.duplicate().get(out);
-    return out;
-  }
-
-  private void publish(RestoreStatus.Builder status) {
-    RestoreStatus built = status.build();
-    metrics.state(built.getState());
-    publisher.publish(built);
   }
 
   private void shutDown() {

@@ -1,0 +1,27 @@
+package io.walstream.restorer.service;
+
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.restorer.verify.Anchoring;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * What every job of one service instance runs with: the archive, where statuses go, the metrics,
+ * how often progress is published, the clock, and how a job checks the archive's anchors.
+ */
+record JobContext(
+    ObjectStore store,
+    StatusPublisher publisher,
+    ServiceMetrics metrics,
+    long progressIntervalMs,
+    Clock clock,
+    Supplier<Anchoring> anchoring) {
+  JobContext {
+    if (store == null || publisher == null || metrics == null || clock == null) {
+      throw new IllegalArgumentException("a job context needs a store, publisher, metrics, clock");
+    }
+    if (progressIntervalMs <= 0 || anchoring == null) {
+      throw new IllegalArgumentException("a job context needs a progress interval and anchoring");
+    }
+  }
+}
