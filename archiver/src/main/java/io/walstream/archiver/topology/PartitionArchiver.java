@@ -1,6 +1,7 @@
 package io.walstream.archiver.topology;
 
 import io.walstream.archive.format.EncodedRecord;
+import io.walstream.archive.format.RecordProbe;
 import io.walstream.archive.layout.Names;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
@@ -121,9 +122,9 @@ final class PartitionArchiver {
                 value,
                 SingleObjectCodec.HEADER_SIZE,
                 value.length - SingleObjectCodec.HEADER_SIZE,
-                probe.lsn,
-                probe.txIndex,
-                probe.commitTimeMicros);
+                probe.lsn(),
+                probe.txIndex(),
+                probe.commitTimeMicros());
       } else {
         // Another schema version (or not a record at all): resolve it, then re-encode.
         encoded = EncodedRecord.of(CODEC.decode(value));
@@ -140,7 +141,7 @@ final class PartitionArchiver {
     if (invalidRecord != null) {
       return new Decision.DeadLetter(DeadLetterReason.INVALID_RECORD, invalidRecord);
     }
-    StreamBuffer buffer = stream(probe.database);
+    StreamBuffer buffer = stream(probe.database());
     if (buffer.holdsOffset(offset)) {
       // Re-read after a restart (or behind another deployment). Skipped only if the archive holds
       // this very record: one dead-lettered in a transaction a crash aborted must be again.
@@ -151,7 +152,7 @@ final class PartitionArchiver {
       }
       return duplicateOrRegression(buffer, encoded.decode());
     }
-    if (!buffer.follows(probe.lsn, probe.txIndex)) {
+    if (!buffer.follows(probe.lsn(), probe.txIndex())) {
       return duplicateOrRegression(buffer, encoded.decode());
     }
     return buffer(buffer, encoded, probe, offset, value.length, nowMillis);
@@ -179,14 +180,14 @@ final class PartitionArchiver {
   private void watchTransactions(StreamBuffer buffer, RecordProbe.Result probe, long offset) {
     String seen =
         watches
-            .computeIfAbsent(probe.database, d -> new TransactionWatch())
-            .observe(probe.lsn, probe.txIndex, probe.txLast, offset);
+            .computeIfAbsent(probe.database(), d -> new TransactionWatch())
+            .observe(probe.lsn(), probe.txIndex(), probe.txLast(), offset);
     if (seen != null) {
       metrics.incompleteTransaction();
       LOG.warn(
           "Database {}: {} of {}; it is archived as it is, and restores leave it out unless its"
               + " other records are in another input topic",
-          probe.database,
+          probe.database(),
           seen,
           buffer.stream());
     }
@@ -222,20 +223,20 @@ final class PartitionArchiver {
   }
 
   private String invalidName(RecordProbe.Result probe) {
-    if (!validNames.contains(probe.database)) {
-      String problem = Names.problem(probe.database);
+    if (!validNames.contains(probe.database())) {
+      String problem = Names.problem(probe.database());
       if (problem != null) {
         return "database name: " + problem;
       }
-      remember(probe.database);
+      remember(probe.database());
     }
-    if (!validNames.contains(probe.table)) {
-      if (!plainName(probe.table)) {
+    if (!validNames.contains(probe.table())) {
+      if (!plainName(probe.table())) {
         return "table name: empty or contains control characters";
       }
-      remember(probe.table);
+      remember(probe.table());
     }
-    return probe.columnsPlain ? null : "column name: empty or contains control characters";
+    return probe.columnsPlain() ? null : "column name: empty or contains control characters";
   }
 
   // Names repeat across records: validate each once (bounded, so hostile input cannot grow it).

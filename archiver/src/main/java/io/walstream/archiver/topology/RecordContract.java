@@ -1,6 +1,7 @@
 package io.walstream.archiver.topology;
 
 import io.walstream.archive.format.EncodedRecord;
+import io.walstream.archive.format.RecordProbe;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.DecimalValue;
 import java.util.Arrays;
@@ -22,16 +23,16 @@ final class RecordContract {
    * is decoded only to name a bad column, which is rare.
    */
   static String violation(RecordProbe.Result probe, EncodedRecord encoded) {
-    if (RecordProbe.needsAfter(probe) && !probe.hasAfter) {
+    if (RecordProbe.needsAfter(probe) && !probe.hasAfter()) {
       return RecordProbe.opName(probe) + " without an after image";
     }
-    if (!RecordProbe.isTruncate(probe) && probe.keyColumns == 0) {
+    if (!RecordProbe.isTruncate(probe) && probe.keyColumns() == 0) {
       return RecordProbe.opName(probe) + " without key columns";
     }
-    if (probe.txIndex < 0) {
-      return "negative txIndex " + probe.txIndex;
+    if (probe.txIndex() < 0) {
+      return "negative txIndex " + probe.txIndex();
     }
-    if (probe.emptyDecimal) {
+    if (probe.emptyDecimal()) {
       return emptyDecimal(encoded.decode());
     }
     return null;

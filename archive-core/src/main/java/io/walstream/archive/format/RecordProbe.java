@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archive.format;
 
 import io.walstream.schemas.codec.DecodeException;
 import io.walstream.schemas.codec.DecodeException.Reason;
@@ -17,24 +17,72 @@ import java.util.Arrays;
  * every accepted record and restores decode them with it): negative lengths and counts, overlong
  * varints, union or enum indexes out of range, truncation and trailing bytes are refused. The field
  * order and the Value union's branches are those of {@code ChangeRecord.avsc}; the property tests
- * in {@code RecordProbeTest} hold this class to the full decoder.
+ * in {@code RecordProbeTest} hold this class to the full decoder. It lives beside {@link
+ * ChangeRecordDatumWriter}, which writes the same layout: the record's binary form is in one place.
  */
-final class RecordProbe {
-  /** What the probe read. */
-  static final class Result {
-    String database;
-    String table;
-    int op;
-    long keyColumns;
-    boolean hasAfter;
-    boolean columnsPlain;
+public final class RecordProbe {
+  /** What the probe read; reused by the next probe of the same prober. */
+  public static final class Result {
+    private String database;
+    private String table;
+    private int op;
+    private long keyColumns;
+    private boolean hasAfter;
+    private boolean columnsPlain;
     // A decimal whose unscaled value has no bytes: Avro reads it, but it is no number
     // (BigInteger#toByteArray never writes it), so no restore could apply it.
-    boolean emptyDecimal;
-    long lsn;
-    int txIndex;
-    boolean txLast;
-    long commitTimeMicros;
+    private boolean emptyDecimal;
+    private long lsn;
+    private int txIndex;
+    private boolean txLast;
+    private long commitTimeMicros;
+
+    public String database() {
+      return database;
+    }
+
+    public String table() {
+      return table;
+    }
+
+    /** The op's index in the Op enum. */
+    public int op() {
+      return op;
+    }
+
+    public long keyColumns() {
+      return keyColumns;
+    }
+
+    public boolean hasAfter() {
+      return hasAfter;
+    }
+
+    /** Whether every column name is plain (valid for every sink). */
+    public boolean columnsPlain() {
+      return columnsPlain;
+    }
+
+    /** Whether a decimal value has an empty unscaled value. */
+    public boolean emptyDecimal() {
+      return emptyDecimal;
+    }
+
+    public long lsn() {
+      return lsn;
+    }
+
+    public int txIndex() {
+      return txIndex;
+    }
+
+    public boolean txLast() {
+      return txLast;
+    }
+
+    public long commitTimeMicros() {
+      return commitTimeMicros;
+    }
   }
 
   private static final int OP_INSERT = 0;
@@ -52,7 +100,7 @@ final class RecordProbe {
    *
    * @throws DecodeException (TRUNCATED or MALFORMED) when the body is not a valid record
    */
-  Result probe(byte[] bytes, int offset) {
+  public Result probe(byte[] bytes, int offset) {
     buf = bytes;
     pos = offset;
     limit = bytes.length;
@@ -80,16 +128,16 @@ final class RecordProbe {
   }
 
   /** Whether the op needs an after image. */
-  static boolean needsAfter(Result r) {
+  public static boolean needsAfter(Result r) {
     return r.op == OP_INSERT || r.op == OP_UPDATE;
   }
 
-  static boolean isTruncate(Result r) {
+  public static boolean isTruncate(Result r) {
     return r.op == OP_TRUNCATE;
   }
 
   /** The op's name, for messages. */
-  static String opName(Result r) {
+  public static String opName(Result r) {
     return switch (r.op) {
       case 0 -> "INSERT";
       case 1 -> "UPDATE";

@@ -1,9 +1,8 @@
-package io.walstream.archiver.topology;
+package io.walstream.archive.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.walstream.archive.format.EncodedRecord;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.DecimalValue;
 import io.walstream.schemas.avro.Op;
@@ -42,24 +41,24 @@ class RecordProbeTest {
 
     RecordProbe.Result probe = new RecordProbe().probe(bytes, SingleObjectCodec.HEADER_SIZE);
 
-    assertThat(probe.database).isEqualTo(record.getDatabase());
-    assertThat(probe.table).isEqualTo(record.getTable());
+    assertThat(probe.database()).isEqualTo(record.getDatabase());
+    assertThat(probe.table()).isEqualTo(record.getTable());
     assertThat(RecordProbe.opName(probe)).isEqualTo(record.getOp().name());
-    assertThat(probe.keyColumns).isEqualTo(record.getKey().size());
-    assertThat(probe.hasAfter).isEqualTo(record.getAfter() != null);
+    assertThat(probe.keyColumns()).isEqualTo(record.getKey().size());
+    assertThat(probe.hasAfter()).isEqualTo(record.getAfter() != null);
     boolean columnsPlain =
         record.getKey().keySet().stream().allMatch(RecordProbeTest::plain)
             && (record.getAfter() == null
                 || record.getAfter().keySet().stream().allMatch(RecordProbeTest::plain));
-    assertThat(probe.columnsPlain).isEqualTo(columnsPlain);
-    assertThat(probe.lsn).isEqualTo(record.getLsn());
-    assertThat(probe.txIndex).isEqualTo(record.getTxIndex());
-    assertThat(probe.txLast).isEqualTo(record.getTxLast());
-    assertThat(probe.commitTimeMicros).isEqualTo(Values.toMicros(record.getCommitTime()));
+    assertThat(probe.columnsPlain()).isEqualTo(columnsPlain);
+    assertThat(probe.lsn()).isEqualTo(record.getLsn());
+    assertThat(probe.txIndex()).isEqualTo(record.getTxIndex());
+    assertThat(probe.txLast()).isEqualTo(record.getTxLast());
+    assertThat(probe.commitTimeMicros()).isEqualTo(Values.toMicros(record.getCommitTime()));
     byte[] body = Arrays.copyOfRange(bytes, SingleObjectCodec.HEADER_SIZE, bytes.length);
     assertThat(
             new EncodedRecord(
-                    body, 0, body.length, probe.lsn, probe.txIndex, probe.commitTimeMicros)
+                    body, 0, body.length, probe.lsn(), probe.txIndex(), probe.commitTimeMicros())
                 .decode())
         .isEqualTo(record);
   }
@@ -74,7 +73,7 @@ class RecordProbeTest {
     bytes[at] = value;
     try {
       RecordProbe.Result probe = new RecordProbe().probe(bytes, SingleObjectCodec.HEADER_SIZE);
-      assertThat(probe.database).isNotNull();
+      assertThat(probe.database()).isNotNull();
     } catch (DecodeException expected) {
       assertThat(expected.getMessage()).startsWith("Cannot decode ChangeRecord: ");
     }
@@ -108,11 +107,11 @@ class RecordProbeTest {
     }
 
     assertThat(decoded).as("the full decoder refuses what the probe accepted").isNotNull();
-    assertThat(probe.database).isEqualTo(decoded.getDatabase());
-    assertThat(probe.table).isEqualTo(decoded.getTable());
-    assertThat(probe.lsn).isEqualTo(decoded.getLsn());
-    assertThat(probe.txIndex).isEqualTo(decoded.getTxIndex());
-    assertThat(probe.commitTimeMicros).isEqualTo(Values.toMicros(decoded.getCommitTime()));
+    assertThat(probe.database()).isEqualTo(decoded.getDatabase());
+    assertThat(probe.table()).isEqualTo(decoded.getTable());
+    assertThat(probe.lsn()).isEqualTo(decoded.getLsn());
+    assertThat(probe.txIndex()).isEqualTo(decoded.getTxIndex());
+    assertThat(probe.commitTimeMicros()).isEqualTo(Values.toMicros(decoded.getCommitTime()));
   }
 
   private static ChangeRecord decodeOrNull(byte[] bytes) {
@@ -176,10 +175,10 @@ class RecordProbeTest {
             .build();
     RecordProbe probe = new RecordProbe();
 
-    assertThat(probe.probe(CODEC.encode(record), SingleObjectCodec.HEADER_SIZE).emptyDecimal)
+    assertThat(probe.probe(CODEC.encode(record), SingleObjectCodec.HEADER_SIZE).emptyDecimal())
         .isTrue();
     record.setBefore(Map.of("total", new DecimalValue(ByteBuffer.wrap(new byte[] {0}), 2)));
-    assertThat(probe.probe(CODEC.encode(record), SingleObjectCodec.HEADER_SIZE).emptyDecimal)
+    assertThat(probe.probe(CODEC.encode(record), SingleObjectCodec.HEADER_SIZE).emptyDecimal())
         .as("reset for the next record")
         .isFalse();
   }
@@ -203,13 +202,12 @@ class RecordProbeTest {
     RecordProbe.Result probe =
         new RecordProbe().probe(CODEC.encode(record), SingleObjectCodec.HEADER_SIZE);
 
-    assertThat(probe.columnsPlain).isFalse();
+    assertThat(probe.columnsPlain()).isFalse();
   }
 
   @Test
   void shouldReportTruncationAndTrailingBytes() {
-    ChangeRecord record =
-        io.walstream.archiver.testing.ChangeRecords.insert("db", "t", 1, 1, 0, true);
+    ChangeRecord record = io.walstream.archive.testing.Records.transactions("db", 1, 1, 1).get(0);
     byte[] bytes = CODEC.encode(record);
 
     assertThatThrownBy(() -> new RecordProbe().probe(Arrays.copyOf(bytes, bytes.length - 2), 10))
