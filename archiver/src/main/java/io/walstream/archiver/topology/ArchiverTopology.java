@@ -53,7 +53,7 @@ public final class ArchiverTopology {
 
     @Override
     public Processor<byte[], byte[], byte[], byte[]> get() {
-      return new ArchivingProcessor(runtime);
+      return new ArchivingProcessor(runtime, MANIFESTS_SINK, DLQ_SINK);
     }
   }
 }

@@ -41,9 +41,18 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
   private final Map<TopicPartition, CommitCoordinator.PartitionCut> cuts = new HashMap<>();
   private ProcessorContext<byte[], byte[]> context;
 
-  ArchivingProcessor(ArchiverRuntime runtime) {
+  private final String manifestsSink;
+  private final String deadLettersSink;
+
+  /**
+   * @param manifestsSink the child node committed manifests are forwarded to
+   * @param deadLettersSink the child node dead letters are forwarded to
+   */
+  ArchivingProcessor(ArchiverRuntime runtime, String manifestsSink, String deadLettersSink) {
     this.runtime = runtime;
     this.config = runtime.config();
+    this.manifestsSink = manifestsSink;
+    this.deadLettersSink = deadLettersSink;
   }
 
   @Override
@@ -124,8 +133,7 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
             offset,
             runtime.clock().instant());
     context.forward(
-        new Record<>(key, value, context.currentSystemTimeMs(), dlqHeaders),
-        ArchiverTopology.DLQ_SINK);
+        new Record<>(key, value, context.currentSystemTimeMs(), dlqHeaders), deadLettersSink);
   }
 
   private void punctuate(long timestamp) {
@@ -146,8 +154,7 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
   private void forwardOne(CommittedManifest committed) {
     ProducerRecord<byte[], byte[]> record = manifestRecord(config.manifestsTopic(), committed);
     context.forward(
-        new Record<>(record.key(), record.value(), context.currentSystemTimeMs()),
-        ArchiverTopology.MANIFESTS_SINK);
+        new Record<>(record.key(), record.value(), context.currentSystemTimeMs()), manifestsSink);
   }
 
   private List<ProducerRecord<byte[], byte[]>> manifestRecords(List<CommittedManifest> manifests) {
