@@ -17,7 +17,7 @@ import io.walstream.archiver.commit.ArchivingClientSupplier;
 import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
-import io.walstream.archiver.topology.ArchiverRuntime;
+import io.walstream.archiver.partition.ArchiverRuntime;
 import io.walstream.archiver.topology.ArchiverTopology;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.walstream.archiver.app;
 
-import io.walstream.archiver.topology.SourceReader;
+import io.walstream.archiver.partition.SourceReader;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.walstream.archiver.topology.DeadLetterReason;
+import io.walstream.archiver.partition.DeadLetterReason;
 import java.time.Duration;
 
 /** The archiver's own metrics (Kafka's client metrics are bound separately). */

@@ -1,5 +1,6 @@
 package io.walstream.archiver.topology;
 
+import io.walstream.archiver.partition.ArchiverRuntime;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;

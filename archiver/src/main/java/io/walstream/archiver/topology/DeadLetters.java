@@ -1,5 +1,6 @@
 package io.walstream.archiver.topology;
 
+import io.walstream.archiver.partition.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;

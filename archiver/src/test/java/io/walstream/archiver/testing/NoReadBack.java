@@ -1,6 +1,6 @@
 package io.walstream.archiver.testing;
 
-import io.walstream.archiver.topology.SourceReader;
+import io.walstream.archiver.partition.SourceReader;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;

@@ -17,6 +17,7 @@ import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
+import io.walstream.archiver.partition.ArchiverRuntime;
 import io.walstream.archiver.testing.ArchiveContents;
 import io.walstream.archiver.testing.MutableClock;
 import io.walstream.archiver.testing.NoReadBack;

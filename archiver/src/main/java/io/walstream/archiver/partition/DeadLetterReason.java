@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 /**
  * Why a record went to the dead-letter topic; the value of the {@code walstream.dlq.reason} header.

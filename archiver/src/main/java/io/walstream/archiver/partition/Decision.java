@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 /**
  * What the archiver did with one input record. Every record gets exactly one decision: nothing is

@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

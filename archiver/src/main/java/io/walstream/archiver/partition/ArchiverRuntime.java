@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.writer.ArchiveWriter;

@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.format.RecordProbe;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * handled-through offset. Free of Kafka Streams types so that the decisions are testable directly;
  * used from one stream thread at a time.
  */
-final class PartitionArchiver {
+public final class PartitionArchiver {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionArchiver.class);
 
   // Per database of this partition; bounded like the streams themselves.
@@ -68,9 +68,9 @@ final class PartitionArchiver {
       List<StreamBuffer> buffers, CompletableFuture<SegmentCommitter.Result> result) {}
 
   /** When to cut. */
-  record Limits(int maxRecords, long maxBytes, Duration maxAge, int lookbackSegments) {}
+  public record Limits(int maxRecords, long maxBytes, Duration maxAge, int lookbackSegments) {}
 
-  PartitionArchiver(
+  public PartitionArchiver(
       TopicPartition source,
       ArchiveWriter writer,
       ArchiveReader reader,
@@ -97,7 +97,7 @@ final class PartitionArchiver {
    * @return the partition's watermark: the highest handled-through offset among the heads, or -1
    *     when the archive holds nothing of this partition
    */
-  long open() {
+  public long open() {
     long watermark = -1;
     for (StreamId stream : reader.streamsOfPartition(source.topic(), source.partition())) {
       StreamHead head = writer.loadHead(stream);
@@ -108,7 +108,7 @@ final class PartitionArchiver {
   }
 
   /** Decides about the record at {@code offset} and applies the decision to the buffers. */
-  Decision handle(byte[] value, long offset, long nowMillis) {
+  public Decision handle(byte[] value, long offset, long nowMillis) {
     metrics.recordIn();
     lastHandledOffset = Math.max(lastHandledOffset, offset);
     EncodedRecord encoded;
@@ -259,21 +259,21 @@ final class PartitionArchiver {
   }
 
   /** Whether a size cap is reached. */
-  boolean full() {
+  public boolean full() {
     return bufferedRecords >= limits.maxRecords() || bufferedBytes >= limits.maxBytes();
   }
 
   /** Whether the oldest buffered record has waited longer than the age cap. */
-  boolean expired(long nowMillis) {
+  public boolean expired(long nowMillis) {
     return oldestBufferedAtMillis >= 0
         && nowMillis - oldestBufferedAtMillis >= limits.maxAge().toMillis();
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return bufferedRecords == 0;
   }
 
-  long bufferedRecords() {
+  public long bufferedRecords() {
     return bufferedRecords;
   }
 
@@ -282,7 +282,7 @@ final class PartitionArchiver {
    * have landed meanwhile; waits for the oldest cut when {@link #MAX_CUTS_IN_FLIGHT} are still
    * being committed, which bounds the memory held to about that many segments more per partition.
    */
-  List<CommittedManifest> cutInBackground(String trigger) {
+  public List<CommittedManifest> cutInBackground(String trigger) {
     submit(trigger);
     List<CommittedManifest> landed = new ArrayList<>();
     while (pending.size() > MAX_CUTS_IN_FLIGHT) {
@@ -297,7 +297,7 @@ final class PartitionArchiver {
    * the archive holds every record this partition has accepted. Returns the manifests of every cut
    * that landed since they were last collected.
    */
-  List<CommittedManifest> cut(String trigger) {
+  public List<CommittedManifest> cut(String trigger) {
     submit(trigger);
     List<CommittedManifest> landed = new ArrayList<>();
     while (!pending.isEmpty()) {
@@ -307,7 +307,7 @@ final class PartitionArchiver {
   }
 
   /** The manifests of background cuts that have landed, without waiting; rethrows their failure. */
-  List<CommittedManifest> landed() {
+  public List<CommittedManifest> landed() {
     List<CommittedManifest> landed = new ArrayList<>();
     while (!pending.isEmpty() && pending.peek().result().isDone()) {
       landed.addAll(land(pending.poll()));
@@ -316,7 +316,7 @@ final class PartitionArchiver {
   }
 
   /** Whether a background cut has landed (or failed) and waits to be collected. */
-  boolean hasLanded() {
+  public boolean hasLanded() {
     return !pending.isEmpty() && pending.peek().result().isDone();
   }
 
@@ -325,7 +325,7 @@ final class PartitionArchiver {
    * task is going away, and its records, whose offsets were never committed, are re-read by the
    * partition's next owner.
    */
-  void close() {
+  public void close() {
     while (!pending.isEmpty()) {
       try {
         land(pending.poll());

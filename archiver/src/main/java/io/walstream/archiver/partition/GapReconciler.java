@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archiver.config.ArchiverConfig.GapPolicy;
@@ -17,19 +17,20 @@ import org.slf4j.LoggerFactory;
  * dead letters already exist and are not sent again. A range the topic no longer holds is a loud
  * failure or, with gap.policy=mark, an explicit gap marker; never a silent hole.
  */
-final class GapReconciler {
+public final class GapReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(GapReconciler.class);
 
   private final ArchiverRuntime runtime;
   private final GapPolicy policy;
 
-  GapReconciler(ArchiverRuntime runtime, GapPolicy policy) {
+  public GapReconciler(ArchiverRuntime runtime, GapPolicy policy) {
     this.runtime = runtime;
     this.policy = policy;
   }
 
   /** Reads back what is missing before {@code firstOffset}; returns gap manifests it committed. */
-  List<CommittedManifest> reconcile(PartitionArchiver partition, long watermark, long firstOffset) {
+  public List<CommittedManifest> reconcile(
+      PartitionArchiver partition, long watermark, long firstOffset) {
     TopicPartition source = partition.source();
     List<CommittedManifest> committed = new ArrayList<>();
     if (firstOffset <= watermark + 1) {

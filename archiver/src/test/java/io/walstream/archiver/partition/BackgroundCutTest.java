@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 import static io.walstream.archiver.testing.ChangeRecords.bytes;
 import static io.walstream.archiver.testing.ChangeRecords.insert;

@@ -1,4 +1,4 @@
-package io.walstream.archiver.topology;
+package io.walstream.archiver.partition;
 
 /**
  * What one stream shows of its transactions as records arrive: an lsn left without its txLast
