@@ -19,14 +19,12 @@ import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
 import io.walstream.archiver.partition.ArchiverRuntime;
 import io.walstream.archiver.topology.ArchiverTopology;
+import io.walstream.schemas.kafka.InstanceIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -171,13 +169,7 @@ public final class ArchiverApp implements AutoCloseable {
     if (!config.writerId().isEmpty()) {
       return config.writerId();
     }
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown-host";
-    }
-    return config.applicationId() + "/" + host + "/" + UUID.randomUUID().toString().substring(0, 8);
+    return config.applicationId() + "/" + InstanceIds.generate();
   }
 
   /** Blocks until the archiver has stopped (closed, or failed); returns the final state. */

@@ -6,11 +6,10 @@ import io.walstream.archive.ops.HttpEndpoint;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
+import io.walstream.schemas.kafka.InstanceIds;
 import io.walstream.schemas.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +75,7 @@ public final class RestoreService implements AutoCloseable {
 
   private RestoreService(RestoreServiceConfig config) {
     this.config = config;
-    this.instanceId = config.instanceId().isEmpty() ? generatedId() : config.instanceId();
+    this.instanceId = config.instanceId().isEmpty() ? InstanceIds.generate() : config.instanceId();
     this.store = ObjectStores.open(config.archiveUri());
     this.anchors = new ServiceAnchors(config);
     this.publisher = new StatusPublisher(config, instanceId, table, Clock.systemUTC());
@@ -218,16 +216,6 @@ public final class RestoreService implements AutoCloseable {
       throw new UncheckedIOException(
           "Cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
     }
-  }
-
-  private static String generatedId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "unknown-host";
-    }
-    return host + "/" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** This instance's id, as published in its statuses. */
