@@ -33,6 +33,11 @@ final class Publisher implements AutoCloseable {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // Delivery must outlast a broker restart in the broker fault suite.
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000);
+    // One request in flight: an idempotent producer whose first batch (sequence 0) fails with a
+    // retriable error (NOT_LEADER_OR_FOLLOWER just after the topic was created) while a later one
+    // lands retries the first forever with OUT_OF_ORDER_SEQUENCE_NUMBER (KAFKA-14359), and the
+    // ledger's flush never returns; seen once here, in the two-archiver crash torture.
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     this.topic = topic;
     this.workload = workload;
