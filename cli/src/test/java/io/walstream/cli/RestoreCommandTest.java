@@ -39,6 +39,15 @@ class RestoreCommandTest {
     return cli.run(args);
   }
 
+  /** {@code walstream restore --archive <the shop archive> --database shop <more>}. */
+  private int restoreShop(String... more) {
+    String[] args = new String[5 + more.length];
+    System.arraycopy(
+        new String[] {"restore", "--archive", uri, "--database", "shop"}, 0, args, 0, 5);
+    System.arraycopy(more, 0, args, 5, more.length);
+    return run(args);
+  }
+
   private String stdout() {
     return cli.stdout();
   }
@@ -51,16 +60,7 @@ class RestoreCommandTest {
   void shouldRestoreToLatestAndSummarise() {
     Path output = dir.resolve("shop.db");
 
-    int code =
-        run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--latest",
-            "--output",
-            output.toString());
+    int code = restoreShop("--latest", "--output", output.toString());
 
     assertThat(code).as(stderr()).isZero();
     assertThat(output).exists();
@@ -71,7 +71,7 @@ class RestoreCommandTest {
 
   @Test
   void shouldPrintThePlanAndWriteNothingWhenDryRun() {
-    int code = run("restore", "--archive", uri, "--database", "shop", "--lsn", "104", "--dry-run");
+    int code = restoreShop("--lsn", "104", "--dry-run");
 
     assertThat(code).isZero();
     assertThat(stdout()).contains("Plan: restore shop to lsn 104").contains("total: 2 segments");
@@ -79,17 +79,7 @@ class RestoreCommandTest {
 
   @Test
   void shouldExitThreeNamingTheWindowWhenTheTargetIsOutsideIt() {
-    int code =
-        run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--lsn",
-            "5",
-            "--output",
-            dir.resolve("x.db").toString());
+    int code = restoreShop("--lsn", "5", "--output", dir.resolve("x.db").toString());
 
     assertThat(code).isEqualTo(3);
     assertThat(stderr())
@@ -111,16 +101,7 @@ class RestoreCommandTest {
     Files.write(segment, bytes);
     Path output = dir.resolve("corrupt.db");
 
-    int restore =
-        run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--latest",
-            "--output",
-            output.toString());
+    int restore = restoreShop("--latest", "--output", output.toString());
     int verify = run("verify", "--archive", uri);
 
     assertThat(restore).isEqualTo(4);
@@ -144,17 +125,7 @@ class RestoreCommandTest {
 
   @Test
   void shouldExitTwoWhenTheTimeIsNotIso8601() {
-    assertThat(
-            run(
-                "restore",
-                "--archive",
-                uri,
-                "--database",
-                "shop",
-                "--to",
-                "yesterday",
-                "--dry-run"))
-        .isEqualTo(2);
+    assertThat(restoreShop("--to", "yesterday", "--dry-run")).isEqualTo(2);
     assertThat(stderr()).contains("Cannot parse timestamp 'yesterday'");
   }
 
@@ -198,16 +169,7 @@ class RestoreCommandTest {
   void shouldRefuseANonPostgresJdbcUrlBeforeWritingAnything() throws Exception {
     Path target = dir.resolve("not-postgres.db");
 
-    int code =
-        run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--latest",
-            "--jdbc",
-            "jdbc:sqlite:" + target);
+    int code = restoreShop("--latest", "--jdbc", "jdbc:sqlite:" + target);
 
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).contains("--jdbc must be a PostgreSQL JDBC URL");
@@ -218,17 +180,7 @@ class RestoreCommandTest {
   void shouldRefuseAnOutputThatIsADirectoryBeforeRestoring() throws Exception {
     Path directory = Files.createDirectories(dir.resolve("a-directory"));
 
-    int code =
-        run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--latest",
-            "--force",
-            "--output",
-            directory.toString());
+    int code = restoreShop("--latest", "--force", "--output", directory.toString());
 
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).contains("is a directory; name the SQLite file to write");
