@@ -26,8 +26,7 @@ public final class KafkaTimeouts {
    */
   public static Map<String, Object> producer(Map<String, Object> base, Duration timeout) {
     long ms = millis(timeout);
-    long linger =
-        Long.parseLong(String.valueOf(base.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "5")));
+    long linger = linger(base);
     Map<String, Object> config = new HashMap<>();
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
     config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(ms, Integer.MAX_VALUE));
@@ -95,6 +94,18 @@ public final class KafkaTimeouts {
       return d.toSeconds() + " s";
     }
     return d.toMinutes() + " min";
+  }
+
+  private static long linger(Map<String, Object> base) {
+    Object value = base.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "5");
+    try {
+      return Long.parseLong(String.valueOf(value).strip());
+    } catch (NumberFormatException e) {
+      // Named here, in one line, rather than as a stack trace from the producer's constructor.
+      throw new WalstreamException(
+          ErrorKind.INVALID_CONFIG,
+          ProducerConfig.LINGER_MS_CONFIG + "=" + value + ": not a number");
+    }
   }
 
   private static long millis(Duration timeout) {
