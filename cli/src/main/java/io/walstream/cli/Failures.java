@@ -1,7 +1,6 @@
 package io.walstream.cli;
 
 import io.walstream.cli.command.ExitCode;
-import io.walstream.schemas.avro.ErrorKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -58,17 +57,13 @@ final class Failures {
     if (json) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("command", name);
-      error.put("kind", kind(e).toString());
+      error.put("kind", ExitCode.kindOf(e).toString());
       error.put("exitCode", code.code());
       error.put("message", message);
       command.getOut().println(io.walstream.cli.command.JsonOutput.write(Map.of("error", error)));
       command.getOut().flush();
     }
     return code.code();
-  }
-
-  private static ErrorKind kind(Exception e) {
-    return ExitCode.kindOf(e);
   }
 
   private static boolean wantsJson(CommandLine.ParseResult parseResult) {
