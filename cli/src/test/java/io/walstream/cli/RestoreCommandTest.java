@@ -90,12 +90,13 @@ class RestoreCommandTest {
 
   @Test
   void shouldExitFourAndLeaveNoOutputWhenASegmentIsCorrupt() throws Exception {
-    Manifest m =
-        new ArchiveReader(new FileSystemObjectStore(archive))
-            .readManifest(new StreamId("shop", "walstream.changes", 0), 1)
-            .orElseThrow()
-            .manifest();
-    Path segment = archive.resolve(m.segmentKey());
+    Manifest.Segment m =
+        (Manifest.Segment)
+            new ArchiveReader(new FileSystemObjectStore(archive))
+                .readManifest(new StreamId("shop", "walstream.changes", 0), 1)
+                .orElseThrow()
+                .manifest();
+    Path segment = archive.resolve(m.segment().key());
     byte[] bytes = Files.readAllBytes(segment);
     bytes[bytes.length / 2] ^= 1;
     Files.write(segment, bytes);
@@ -105,10 +106,10 @@ class RestoreCommandTest {
     int verify = run("verify", "--archive", uri);
 
     assertThat(restore).isEqualTo(4);
-    assertThat(stderr()).contains(m.segmentKey()).contains("SEGMENT_HASH_MISMATCH");
+    assertThat(stderr()).contains(m.segment().key()).contains("SEGMENT_HASH_MISMATCH");
     assertThat(output).doesNotExist();
     assertThat(verify).isEqualTo(4);
-    assertThat(stdout()).contains("SEGMENT_HASH_MISMATCH " + m.segmentKey()).contains("FAILED");
+    assertThat(stdout()).contains("SEGMENT_HASH_MISMATCH " + m.segment().key()).contains("FAILED");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.walstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestAvro;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -90,12 +91,13 @@ class VerifyCommandIT {
   void shouldFindARollbackThatTheArchiveAloneCannotShowWhenTheNewestSegmentIsRemoved()
       throws Exception {
     String manifestKey = ArchiveLayout.manifestKey(SHOP, 2);
-    String segmentKey =
-        new ArchiveReader(new FileSystemObjectStore(archive))
-            .readManifest(SHOP, 2)
-            .orElseThrow()
-            .manifest()
-            .segmentKey();
+    Manifest.Segment newest =
+        (Manifest.Segment)
+            new ArchiveReader(new FileSystemObjectStore(archive))
+                .readManifest(SHOP, 2)
+                .orElseThrow()
+                .manifest();
+    String segmentKey = newest.segment().key();
     Files.delete(archive.resolve(segmentKey));
     Files.delete(archive.resolve(manifestKey));
 

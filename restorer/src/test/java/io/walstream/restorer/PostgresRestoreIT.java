@@ -133,14 +133,15 @@ class PostgresRestoreIT {
     archive();
     new Restorer(store)
         .restore("shop", new RestoreTarget.AtLsn(1), PostgresSink.open(URL, schema, false));
-    Manifest second =
-        new ArchiveReader(store)
-            .readManifest(new StreamId("shop", "walstream.changes", 0), 1)
-            .orElseThrow()
-            .manifest();
-    byte[] bytes = store.readAll(second.segmentKey()).orElseThrow();
+    Manifest.Segment second =
+        (Manifest.Segment)
+            new ArchiveReader(store)
+                .readManifest(new StreamId("shop", "walstream.changes", 0), 1)
+                .orElseThrow()
+                .manifest();
+    byte[] bytes = store.readAll(second.segment().key()).orElseThrow();
     bytes[bytes.length / 2] ^= 1;
-    store.corrupt(second.segmentKey(), bytes);
+    store.corrupt(second.segment().key(), bytes);
 
     assertThatThrownBy(
             () ->

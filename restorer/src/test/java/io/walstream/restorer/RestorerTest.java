@@ -283,15 +283,17 @@ class RestorerTest {
   void shouldFailClosedAndLeaveNothingWhenASegmentIsCorrupt() throws Exception {
     archive(100, 3);
     StreamId stream = new StreamId("shop", "a.changes", 0);
-    Manifest third = new ArchiveReader(store).readManifest(stream, 2).orElseThrow().manifest();
-    byte[] bytes = store.readAll(third.segmentKey()).orElseThrow();
+    Manifest.Segment third =
+        (Manifest.Segment)
+            new ArchiveReader(store).readManifest(stream, 2).orElseThrow().manifest();
+    byte[] bytes = store.readAll(third.segment().key()).orElseThrow();
     bytes[bytes.length / 2] ^= 1;
-    store.corrupt(third.segmentKey(), bytes);
+    store.corrupt(third.segment().key(), bytes);
     Path output = dir.resolve("corrupt.db");
 
     assertThatThrownBy(() -> restore(new RestoreTarget.Latest(), output))
         .isInstanceOfSatisfying(
-            IntegrityException.class, e -> assertThat(e.key()).isEqualTo(third.segmentKey()))
+            IntegrityException.class, e -> assertThat(e.key()).isEqualTo(third.segment().key()))
         .hasMessageContaining("SEGMENT_HASH_MISMATCH");
     assertThat(output).doesNotExist();
     try (Stream<Path> files = Files.list(dir)) {

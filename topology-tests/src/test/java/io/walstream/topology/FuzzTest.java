@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.CatalogCodec;
+import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
 import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.layout.ArchiveLayout;
@@ -72,7 +73,7 @@ class FuzzTest {
     StoredManifest stored =
         new io.walstream.archive.read.ArchiveReader(store).readManifest(STREAM, 0).orElseThrow();
     MANIFEST = store.readAll(ArchiveLayout.manifestKey(STREAM, 0)).orElseThrow();
-    SEGMENT = store.readAll(stored.manifest().segmentKey()).orElseThrow();
+    SEGMENT = store.readAll(((Manifest.Segment) stored.manifest()).segment().key()).orElseThrow();
     CATALOG_ENTRY = store.readAll(ArchiveLayout.catalogKey("fuzz", 0)).orElseThrow();
     assertThat(c.head().seq()).isZero();
   }

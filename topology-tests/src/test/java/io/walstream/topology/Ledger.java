@@ -89,8 +89,7 @@ final class Ledger {
     Map<Key, List<ChangeRecord>> out = new HashMap<>();
     for (StreamId stream : reader.allStreams()) {
       for (StoredManifest stored : archive.chain(stream).manifests()) {
-        Manifest m = stored.manifest();
-        if (m.kind() != Manifest.Kind.SEGMENT) {
+        if (!(stored.manifest() instanceof Manifest.Segment m)) {
           continue;
         }
         SegmentRecords records = new SegmentRecords(m, archive.segment(m));

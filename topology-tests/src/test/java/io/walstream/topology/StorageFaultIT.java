@@ -174,7 +174,7 @@ class StorageFaultIT {
     for (StreamId stream : reader.allStreams()) {
       for (StoredManifest m : archive.chain(stream).manifests()) {
         Manifest manifest = m.manifest();
-        handled.merge(stream.partition(), manifest.handledThroughOffset(), Math::max);
+        handled.merge(stream.partition(), manifest.offsets().handledThrough(), Math::max);
       }
     }
     try (Admin admin = KafkaBroker.admin()) {

@@ -75,13 +75,13 @@ class TamperingTest {
     return archive.resolve(ArchiveLayout.manifestKey(stream, seq));
   }
 
-  private static Manifest read(Path archive, StreamId stream, long seq) throws IOException {
+  private static Manifest.Segment read(Path archive, StreamId stream, long seq) throws IOException {
     String key = ArchiveLayout.manifestKey(stream, seq);
-    return ManifestCodec.decode(Files.readAllBytes(archive.resolve(key)), key);
+    return (Manifest.Segment) ManifestCodec.decode(Files.readAllBytes(archive.resolve(key)), key);
   }
 
   private static Path segment(Path archive, StreamId stream, long seq) throws IOException {
-    return archive.resolve(read(archive, stream, seq).segmentKey());
+    return archive.resolve(read(archive, stream, seq).segment().key());
   }
 
   private final Random positions = new Random(Integer.getInteger("walstream.tamper.seed", 17));
@@ -266,8 +266,8 @@ class TamperingTest {
    * the manifest is self-consistent, and only the next manifest's link exposes it.
    */
   private static void rehash(Path archive, StreamId stream, long seq) throws IOException {
-    Manifest m = read(archive, stream, seq);
-    Path old = archive.resolve(m.segmentKey());
+    Manifest.Segment m = read(archive, stream, seq);
+    Path old = archive.resolve(m.segment().key());
     byte[] bytes = Files.readAllBytes(old);
     bytes[bytes.length - 1] ^= 0x01;
     String sha = Sha256.hex(bytes);

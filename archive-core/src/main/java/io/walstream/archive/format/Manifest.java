@@ -2,52 +2,122 @@ package io.walstream.archive.format;
 
 import io.walstream.archive.layout.StreamId;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A manifest: the commit record of one position ({@code seq}) in a stream's chain. Its canonical
  * JSON bytes are what the archive stores and what the next manifest's {@code prevManifestSha256}
  * hashes; see {@link ManifestCodec} and docs/FORMAT.md.
  *
- * <p>A {@link Kind#SEGMENT} manifest names a segment of records; a {@link Kind#GAP} manifest
- * records, explicitly and visibly, a range of source offsets the archive could not obtain.
+ * <p>A {@link Segment} names a segment of records; a {@link Gap} records, explicitly and visibly, a
+ * range of source offsets the archive could not obtain. Both share the {@link ChainLink} and the
+ * {@link OffsetRange} they account for. {@link ManifestField} maps both to the one flat field list
+ * of the stored form.
  */
-public record Manifest(
-    int formatVersion,
-    Kind kind,
-    StreamId stream,
-    String topicId,
-    long seq,
-    Long firstLsn,
-    Integer firstTxIndex,
-    Long lastLsn,
-    Integer lastTxIndex,
-    Long minCommitTimeMicros,
-    Long maxCommitTimeMicros,
-    long recordCount,
-    long firstSourceOffset,
-    long lastSourceOffset,
-    long handledThroughOffset,
-    String segmentKey,
-    long byteSize,
-    String codec,
-    Encryption encryption,
-    List<String> schemaFingerprints,
-    String segmentSha256,
-    String prevManifestSha256,
-    String writerVersion,
-    String writerId) {
+public sealed interface Manifest permits Manifest.Segment, Manifest.Gap {
 
   /** The only manifest format version this build writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  int FORMAT_VERSION = 1;
 
-  /** What a manifest commits. */
-  public enum Kind {
+  /** Where this manifest sits in its stream's chain, and who wrote it. */
+  ChainLink link();
+
+  /** The source offsets this manifest accounts for. */
+  OffsetRange offsets();
+
+  /** What this manifest commits. */
+  Kind kind();
+
+  /** Records committed: zero for a gap. */
+  long recordCount();
+
+  /** The stream whose chain this manifest belongs to. */
+  default StreamId stream() {
+    return link().stream();
+  }
+
+  /** This manifest's position in its chain, from 0. */
+  default long seq() {
+    return link().seq();
+  }
+
+  /** The writer that claimed this manifest. */
+  default String writerId() {
+    return link().writerId();
+  }
+
+  /** What a manifest commits; the stored {@code kind} field. */
+  enum Kind {
     SEGMENT,
     GAP
   }
 
+  /**
+   * The chain link shared by every manifest.
+   *
+   * @param prevManifestSha256 SHA-256 of the previous manifest's bytes; null exactly for seq 0
+   */
+  record ChainLink(
+      StreamId stream, long seq, String prevManifestSha256, String writerVersion, String writerId) {
+    public ChainLink {
+      if (stream == null || writerVersion == null || writerId == null) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest " + seq + ": stream, writerVersion and writerId are required");
+      }
+      if (seq < 0) {
+        throw new IllegalArgumentException("Cannot build manifest of " + stream + ": negative seq");
+      }
+      if ((seq == 0) != (prevManifestSha256 == null)) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest "
+                + seq
+                + " of "
+                + stream
+                + ": prevManifestSha256 must be null exactly for seq 0");
+      }
+      if (prevManifestSha256 != null && !Sha256.isHex(prevManifestSha256)) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest "
+                + seq
+                + " of "
+                + stream
+                + ": prevManifestSha256 is not 64 hex digits");
+      }
+    }
+  }
+
+  /**
+   * Source offsets of the stream's partition: {@code first..last} the manifest holds (or, for a
+   * gap, lacks), and {@code handledThrough}, the highest offset of the partition the stream's
+   * writer had dealt with when it committed (records of other databases included).
+   */
+  record OffsetRange(long first, long last, long handledThrough) {
+    public OffsetRange {
+      if (first < 0 || last < first || handledThrough < last) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest offsets: need 0 <= firstSourceOffset <= lastSourceOffset <="
+                + " handledThroughOffset, got "
+                + first
+                + ", "
+                + last
+                + ", "
+                + handledThrough);
+      }
+    }
+  }
+
+  /** The smallest and largest commit time of a segment's records, in microseconds (UTC). */
+  record CommitTimes(long minMicros, long maxMicros) {
+    public CommitTimes {
+      if (maxMicros < minMicros) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest commit times: maxCommitTime before minCommitTime");
+      }
+    }
+  }
+
   /** How a segment is encrypted: scheme, key-encryption key name, wrapped data key (base64). */
-  public record Encryption(String scheme, String keyId, String wrappedKey) {
+  record Encryption(String scheme, String keyId, String wrappedKey) {
     public Encryption {
       if (scheme == null || keyId == null || wrappedKey == null) {
         throw new IllegalArgumentException("Cannot describe encryption: a field is null");
@@ -55,62 +125,87 @@ public record Manifest(
     }
   }
 
-  public Manifest {
-    schemaFingerprints = List.copyOf(schemaFingerprints);
-    String problem = chainProblem(kind, stream, seq, recordCount, prevManifestSha256);
-    if (problem == null) {
-      problem = offsetProblem(firstSourceOffset, lastSourceOffset, handledThroughOffset);
-    }
-    if (problem == null) {
-      problem = contentProblem(kind, recordCount, segmentKey, segmentSha256, firstLsn, lastLsn);
-    }
-    if (problem != null) {
-      throw new IllegalArgumentException(
-          "Cannot build manifest " + seq + " of " + stream + ": " + problem);
+  /**
+   * The segment object a manifest names: its key, the SHA-256 and size of its stored bytes, its
+   * codec, its encryption (null when plaintext) and the fingerprints of the record schemas in it.
+   */
+  record SegmentRef(
+      String key,
+      String sha256,
+      long byteSize,
+      String codec,
+      Encryption encryption,
+      List<String> schemaFingerprints) {
+    public SegmentRef {
+      if (key == null || !Sha256.isHex(sha256)) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest: a SEGMENT manifest needs a segment key and sha256");
+      }
+      if (byteSize < 0 || codec == null) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest: segment " + key + " needs a codec and a size >= 0");
+      }
+      schemaFingerprints = List.copyOf(schemaFingerprints);
     }
   }
 
-  private static String chainProblem(
-      Kind kind, StreamId stream, long seq, long recordCount, String prev) {
-    if (kind == null || stream == null) {
-      return "kind and stream are required";
-    }
-    if (seq < 0 || recordCount < 0) {
-      return "negative seq or record count";
-    }
-    if ((seq == 0) != (prev == null)) {
-      return "prevManifestSha256 must be null exactly for seq 0";
-    }
-    if (prev != null && !Sha256.isHex(prev)) {
-      return "prevManifestSha256 is not 64 hex digits";
-    }
-    return null;
-  }
-
-  private static String offsetProblem(long firstOffset, long lastOffset, long handledThrough) {
-    if (firstOffset < 0 || lastOffset < firstOffset || handledThrough < lastOffset) {
-      return "need 0 <= firstSourceOffset <= lastSourceOffset <= handledThroughOffset";
-    }
-    return null;
-  }
-
-  private static String contentProblem(
-      Kind kind,
+  /**
+   * A manifest committing a segment of {@code recordCount} records whose positions run from {@code
+   * first} to {@code last}.
+   *
+   * @param topicId the Kafka topic id of the source topic, or null when the writer did not know it
+   */
+  record Segment(
+      ChainLink link,
+      String topicId,
+      OffsetRange offsets,
+      Position first,
+      Position last,
+      CommitTimes commitTimes,
       long recordCount,
-      String segmentKey,
-      String segmentSha256,
-      Long firstLsn,
-      Long lastLsn) {
-    if (kind == Kind.SEGMENT) {
-      if (segmentKey == null || !Sha256.isHex(segmentSha256)) {
-        return "a SEGMENT manifest needs a segment key and sha256";
+      SegmentRef segment)
+      implements Manifest {
+    public Segment {
+      Objects.requireNonNull(link, "link");
+      if (offsets == null || first == null || last == null || commitTimes == null) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest " + link.seq() + " of " + link.stream() + ": a field is null");
       }
-      if (recordCount == 0 || firstLsn == null || lastLsn == null || lastLsn < firstLsn) {
-        return "a SEGMENT manifest needs records with first lsn <= last lsn";
+      Objects.requireNonNull(segment, "segment");
+      if (recordCount <= 0 || first.isAfter(last)) {
+        throw new IllegalArgumentException(
+            "Cannot build manifest "
+                + link.seq()
+                + " of "
+                + link.stream()
+                + ": a SEGMENT manifest needs records with first position <= last position");
       }
-    } else if (segmentKey != null || segmentSha256 != null || recordCount != 0) {
-      return "a GAP manifest has no segment and no records";
     }
-    return null;
+
+    @Override
+    public Kind kind() {
+      return Kind.SEGMENT;
+    }
+  }
+
+  /**
+   * A manifest recording that source offsets {@code offsets.first()..offsets.last()} of the
+   * stream's partition could not be read (removed by retention, say): no segment, no records.
+   */
+  record Gap(ChainLink link, OffsetRange offsets) implements Manifest {
+    public Gap {
+      Objects.requireNonNull(link, "link");
+      Objects.requireNonNull(offsets, "offsets");
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.GAP;
+    }
+
+    @Override
+    public long recordCount() {
+      return 0;
+    }
   }
 }

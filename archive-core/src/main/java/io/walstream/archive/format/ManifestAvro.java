@@ -1,88 +1,74 @@
 package io.walstream.archive.format;
 
-import io.walstream.archive.layout.StreamId;
 import io.walstream.schemas.avro.EncryptionDescriptor;
 import io.walstream.schemas.avro.ManifestKind;
 import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.value.Values;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Converts between {@link Manifest} and its Avro form {@link SegmentManifest}, which the archiver
- * publishes to the manifests topic. The Avro form also carries the SHA-256 of the JSON manifest, so
- * a follower can check it against the archive.
+ * publishes to the manifests topic: the fields of {@link ManifestField}, under the same names, plus
+ * the SHA-256 of the JSON manifest, so a follower can check it against the archive.
  */
 public final class ManifestAvro {
   private ManifestAvro() {}
 
+  /** The Avro form of {@code m}, carrying {@code manifestSha256}, the hash of its JSON bytes. */
   public static SegmentManifest toAvro(Manifest m, String manifestSha256) {
-    Manifest.Encryption e = m.encryption();
-    return SegmentManifest.newBuilder()
-        .setFormatVersion(m.formatVersion())
-        .setKind(ManifestKind.valueOf(m.kind().name()))
-        .setDatabase(m.stream().database())
-        .setTopic(m.stream().topic())
-        .setPartition(m.stream().partition())
-        .setTopicId(m.topicId())
-        .setSeq(m.seq())
-        .setFirstLsn(m.firstLsn())
-        .setFirstTxIndex(m.firstTxIndex())
-        .setLastLsn(m.lastLsn())
-        .setLastTxIndex(m.lastTxIndex())
-        .setMinCommitTime(instant(m.minCommitTimeMicros()))
-        .setMaxCommitTime(instant(m.maxCommitTimeMicros()))
-        .setRecordCount(m.recordCount())
-        .setFirstSourceOffset(m.firstSourceOffset())
-        .setLastSourceOffset(m.lastSourceOffset())
-        .setHandledThroughOffset(m.handledThroughOffset())
-        .setSegmentKey(m.segmentKey())
-        .setByteSize(m.byteSize())
-        .setCodec(m.codec())
-        .setEncryption(
-            e == null ? null : new EncryptionDescriptor(e.scheme(), e.keyId(), e.wrappedKey()))
-        .setSchemaFingerprints(m.schemaFingerprints())
-        .setSegmentSha256(m.segmentSha256())
-        .setPrevManifestSha256(m.prevManifestSha256())
-        .setWriterVersion(m.writerVersion())
-        .setWriterId(m.writerId())
-        .setManifestSha256(manifestSha256)
-        .build();
+    SegmentManifest avro = new SegmentManifest();
+    for (ManifestField field : ManifestField.values()) {
+      avro.put(field.fieldName(), toAvro(field.type(), field.of(m)));
+    }
+    avro.setManifestSha256(manifestSha256);
+    return avro;
   }
 
+  /**
+   * The manifest {@code a} describes.
+   *
+   * @throws IllegalArgumentException when it describes none (see {@link ManifestField#assemble})
+   */
   public static Manifest fromAvro(SegmentManifest a) {
-    EncryptionDescriptor e = a.getEncryption();
-    return new Manifest(
-        a.getFormatVersion(),
-        Manifest.Kind.valueOf(a.getKind().name()),
-        new StreamId(a.getDatabase(), a.getTopic(), a.getPartition()),
-        a.getTopicId(),
-        a.getSeq(),
-        a.getFirstLsn(),
-        a.getFirstTxIndex(),
-        a.getLastLsn(),
-        a.getLastTxIndex(),
-        micros(a.getMinCommitTime()),
-        micros(a.getMaxCommitTime()),
-        a.getRecordCount(),
-        a.getFirstSourceOffset(),
-        a.getLastSourceOffset(),
-        a.getHandledThroughOffset(),
-        a.getSegmentKey(),
-        a.getByteSize(),
-        a.getCodec(),
-        e == null ? null : new Manifest.Encryption(e.getScheme(), e.getKeyId(), e.getWrappedKey()),
-        a.getSchemaFingerprints(),
-        a.getSegmentSha256(),
-        a.getPrevManifestSha256(),
-        a.getWriterVersion(),
-        a.getWriterId());
+    Map<ManifestField, Object> values = new EnumMap<>(ManifestField.class);
+    for (ManifestField field : ManifestField.values()) {
+      values.put(field, fromAvro(field.type(), a.get(field.fieldName())));
+    }
+    return ManifestField.assemble(values);
   }
 
-  private static Instant instant(Long micros) {
-    return micros == null ? null : Values.fromMicros(micros);
+  private static Object toAvro(ManifestField.Type type, Object value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (type) {
+      case TIME -> Values.fromMicros((Long) value);
+      case KIND -> ManifestKind.valueOf(((Manifest.Kind) value).name());
+      case ENCRYPTION -> {
+        Manifest.Encryption e = (Manifest.Encryption) value;
+        yield new EncryptionDescriptor(e.scheme(), e.keyId(), e.wrappedKey());
+      }
+      default -> value;
+    };
   }
 
-  private static Long micros(Instant instant) {
-    return instant == null ? null : Values.toMicros(instant);
+  private static Object fromAvro(ManifestField.Type type, Object value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (type) {
+      case TIME -> Values.toMicros((Instant) value);
+      case KIND -> Manifest.Kind.valueOf(((ManifestKind) value).name());
+      case ENCRYPTION -> {
+        EncryptionDescriptor e = (EncryptionDescriptor) value;
+        yield new Manifest.Encryption(e.getScheme(), e.getKeyId(), e.getWrappedKey());
+      }
+      case TEXT_LIST -> List.copyOf((List<?>) value);
+      case TEXT, OPTIONAL_TEXT -> value.toString();
+      default -> value;
+    };
   }
 }

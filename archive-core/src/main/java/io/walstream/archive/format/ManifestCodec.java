@@ -6,15 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.layout.InvalidNameException;
-import io.walstream.archive.layout.StreamId;
 import io.walstream.schemas.value.Values;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Canonical JSON of {@link Manifest}: UTF-8, every field present in a fixed order (null where
@@ -26,35 +27,6 @@ import java.util.List;
  * deviation from the canonical bytes is an {@link IntegrityException} naming the key.
  */
 public final class ManifestCodec {
-  static final List<String> FIELDS =
-      List.of(
-          "formatVersion",
-          "kind",
-          "database",
-          "topic",
-          "partition",
-          "topicId",
-          "seq",
-          "firstLsn",
-          "firstTxIndex",
-          "lastLsn",
-          "lastTxIndex",
-          "minCommitTime",
-          "maxCommitTime",
-          "recordCount",
-          "firstSourceOffset",
-          "lastSourceOffset",
-          "handledThroughOffset",
-          "segmentKey",
-          "byteSize",
-          "codec",
-          "encryption",
-          "schemaFingerprints",
-          "segmentSha256",
-          "prevManifestSha256",
-          "writerVersion",
-          "writerId");
-
   private static final ObjectMapper MAPPER = CanonicalJson.MAPPER;
 
   private ManifestCodec() {}
@@ -64,36 +36,9 @@ public final class ManifestCodec {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
-      g.writeNumberField("formatVersion", m.formatVersion());
-      g.writeStringField("kind", m.kind().name());
-      g.writeStringField("database", m.stream().database());
-      g.writeStringField("topic", m.stream().topic());
-      g.writeNumberField("partition", m.stream().partition());
-      writeNullable(g, "topicId", m.topicId());
-      g.writeNumberField("seq", m.seq());
-      writeNullable(g, "firstLsn", m.firstLsn());
-      writeNullable(g, "firstTxIndex", m.firstTxIndex());
-      writeNullable(g, "lastLsn", m.lastLsn());
-      writeNullable(g, "lastTxIndex", m.lastTxIndex());
-      writeTime(g, "minCommitTime", m.minCommitTimeMicros());
-      writeTime(g, "maxCommitTime", m.maxCommitTimeMicros());
-      g.writeNumberField("recordCount", m.recordCount());
-      g.writeNumberField("firstSourceOffset", m.firstSourceOffset());
-      g.writeNumberField("lastSourceOffset", m.lastSourceOffset());
-      g.writeNumberField("handledThroughOffset", m.handledThroughOffset());
-      writeNullable(g, "segmentKey", m.segmentKey());
-      g.writeNumberField("byteSize", m.byteSize());
-      g.writeStringField("codec", m.codec());
-      writeEncryption(g, m.encryption());
-      g.writeArrayFieldStart("schemaFingerprints");
-      for (String fingerprint : m.schemaFingerprints()) {
-        g.writeString(fingerprint);
+      for (ManifestField field : ManifestField.values()) {
+        write(g, field, field.of(m));
       }
-      g.writeEndArray();
-      writeNullable(g, "segmentSha256", m.segmentSha256());
-      writeNullable(g, "prevManifestSha256", m.prevManifestSha256());
-      g.writeStringField("writerVersion", m.writerVersion());
-      g.writeStringField("writerId", m.writerId());
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot encode manifest " + m.seq(), e);
@@ -101,36 +46,37 @@ public final class ManifestCodec {
     return out.toByteArray();
   }
 
-  private static void writeNullable(JsonGenerator g, String name, Object value) throws IOException {
+  private static void write(JsonGenerator g, ManifestField field, Object value) throws IOException {
+    g.writeFieldName(field.fieldName());
     if (value == null) {
-      g.writeNullField(name);
-    } else if (value instanceof String s) {
-      g.writeStringField(name, s);
-    } else if (value instanceof Long l) {
-      g.writeNumberField(name, l);
-    } else {
-      g.writeNumberField(name, (Integer) value);
+      g.writeNull();
+      return;
     }
-  }
-
-  private static void writeTime(JsonGenerator g, String name, Long micros) throws IOException {
-    if (micros == null) {
-      g.writeNullField(name);
-    } else {
-      g.writeStringField(name, Values.formatTimestamp(Values.fromMicros(micros)));
+    switch (field.type()) {
+      case INT, OPTIONAL_INT -> g.writeNumber((Integer) value);
+      case LONG, OPTIONAL_LONG -> g.writeNumber((Long) value);
+      case TEXT, OPTIONAL_TEXT -> g.writeString((String) value);
+      case TIME -> g.writeString(Values.formatTimestamp(Values.fromMicros((Long) value)));
+      case KIND -> g.writeString(((Manifest.Kind) value).name());
+      case ENCRYPTION -> writeEncryption(g, (Manifest.Encryption) value);
+      case TEXT_LIST -> writeTextList(g, (List<?>) value);
     }
   }
 
   private static void writeEncryption(JsonGenerator g, Manifest.Encryption e) throws IOException {
-    if (e == null) {
-      g.writeNullField("encryption");
-      return;
-    }
-    g.writeObjectFieldStart("encryption");
+    g.writeStartObject();
     g.writeStringField("scheme", e.scheme());
     g.writeStringField("keyId", e.keyId());
     g.writeStringField("wrappedKey", e.wrappedKey());
     g.writeEndObject();
+  }
+
+  private static void writeTextList(JsonGenerator g, List<?> list) throws IOException {
+    g.writeStartArray();
+    for (Object text : list) {
+      g.writeString((String) text);
+    }
+    g.writeEndArray();
   }
 
   /**
@@ -162,12 +108,14 @@ public final class ManifestCodec {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       names.add(it.next());
     }
+    List<String> fields =
+        Arrays.stream(ManifestField.values()).map(ManifestField::fieldName).toList();
     for (String name : names) {
-      if (!FIELDS.contains(name)) {
+      if (!fields.contains(name)) {
         throw bad(key, "unknown field '" + name + "'");
       }
     }
-    for (String field : FIELDS) {
+    for (String field : fields) {
       if (!node.has(field)) {
         throw bad(key, "missing field '" + field + "'");
       }
@@ -175,37 +123,32 @@ public final class ManifestCodec {
   }
 
   private static Manifest build(ManifestFields f) {
-    Manifest.Kind kind = f.kind();
+    Map<ManifestField, Object> values = new EnumMap<>(ManifestField.class);
+    for (ManifestField field : ManifestField.values()) {
+      values.put(field, read(f, field));
+    }
     try {
-      return new Manifest(
-          f.integer("formatVersion"),
-          kind,
-          new StreamId(f.text("database"), f.text("topic"), f.integer("partition")),
-          f.optionalText("topicId"),
-          f.longValue("seq"),
-          f.optionalLong("firstLsn"),
-          f.optionalInteger("firstTxIndex"),
-          f.optionalLong("lastLsn"),
-          f.optionalInteger("lastTxIndex"),
-          f.optionalTime("minCommitTime"),
-          f.optionalTime("maxCommitTime"),
-          f.longValue("recordCount"),
-          f.longValue("firstSourceOffset"),
-          f.longValue("lastSourceOffset"),
-          f.longValue("handledThroughOffset"),
-          f.optionalText("segmentKey"),
-          f.longValue("byteSize"),
-          f.text("codec"),
-          f.encryption(),
-          f.textList("schemaFingerprints"),
-          f.optionalText("segmentSha256"),
-          f.optionalText("prevManifestSha256"),
-          f.text("writerVersion"),
-          f.text("writerId"));
+      return ManifestField.assemble(values);
     } catch (IllegalArgumentException | InvalidNameException e) {
       // A name the layout cannot hold is a corrupt manifest like any other bad field.
       throw bad(f.key(), e.getMessage(), e);
     }
+  }
+
+  private static Object read(ManifestFields f, ManifestField field) {
+    String name = field.fieldName();
+    return switch (field.type()) {
+      case INT -> f.integer(name);
+      case OPTIONAL_INT -> f.optionalInteger(name);
+      case LONG -> f.longValue(name);
+      case OPTIONAL_LONG -> f.optionalLong(name);
+      case TEXT -> f.text(name);
+      case OPTIONAL_TEXT -> f.optionalText(name);
+      case TIME -> f.optionalTime(name);
+      case KIND -> f.kind();
+      case ENCRYPTION -> f.encryption();
+      case TEXT_LIST -> f.textList(name);
+    };
   }
 
   static IntegrityException bad(String key, String reason) {

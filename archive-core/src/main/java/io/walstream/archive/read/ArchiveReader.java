@@ -111,7 +111,7 @@ public final class ArchiveReader {
                             + seq
                             + " vanished"));
     StreamHead previous = StreamHead.empty(stream);
-    if (last.manifest().kind() == Manifest.Kind.GAP) {
+    if (last.manifest() instanceof Manifest.Gap) {
       previous = lastRecordsBefore(stream, seq);
     }
     return StreamHead.after(last.manifest(), last.sha256(), previous);
@@ -121,7 +121,7 @@ public final class ArchiveReader {
     // Walk back over GAP manifests to the last one with records, for its lsn and offset.
     for (long s = seq - 1; s >= 0; s--) {
       StoredManifest m = readManifest(stream, s).orElseThrow();
-      if (m.manifest().kind() == Manifest.Kind.SEGMENT) {
+      if (m.manifest() instanceof Manifest.Segment) {
         return StreamHead.after(m.manifest(), m.sha256(), StreamHead.empty(stream));
       }
     }

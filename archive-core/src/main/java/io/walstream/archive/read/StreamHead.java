@@ -47,14 +47,25 @@ public record StreamHead(
 
   /** The head after {@code manifest}, whose stored bytes hash to {@code manifestSha256}. */
   public static StreamHead after(Manifest manifest, String manifestSha256, StreamHead previous) {
-    boolean hasRecords = manifest.kind() == Manifest.Kind.SEGMENT;
+    if (manifest instanceof Manifest.Segment s) {
+      return new StreamHead(
+          s.stream(),
+          s.seq(),
+          s.offsets().last(),
+          s.offsets().handledThrough(),
+          s.last().lsn(),
+          s.last().txIndex(),
+          manifestSha256,
+          s.writerId());
+    }
+    // A gap holds no records: the last record and its offset are still the previous ones.
     return new StreamHead(
         manifest.stream(),
         manifest.seq(),
-        hasRecords ? manifest.lastSourceOffset() : previous.lastSourceOffset(),
-        manifest.handledThroughOffset(),
-        hasRecords ? manifest.lastLsn() : previous.lastLsn(),
-        hasRecords ? manifest.lastTxIndex() : previous.lastTxIndex(),
+        previous.lastSourceOffset(),
+        manifest.offsets().handledThrough(),
+        previous.lastLsn(),
+        previous.lastTxIndex(),
         manifestSha256,
         manifest.writerId());
   }

@@ -151,17 +151,17 @@ public final class ChainVerifier {
       findings.addAll(step.findings());
       List<String> others = segmentsOfSeq == null ? List.of() : segmentsOfSeq;
       Manifest manifest = step.manifest() == null ? null : step.manifest().manifest();
-      if (manifest == null
-          || manifest.kind() == Manifest.Kind.GAP
+      if (!(manifest instanceof Manifest.Segment segment)
           || step.findings().stream().anyMatch(f -> f.kind() == Kind.MALFORMED_MANIFEST)) {
         reportLeftovers(others);
         return;
       }
-      checkSegment(object.key(), manifest, others);
+      checkSegment(object.key(), segment, others);
     }
 
-    private void checkSegment(String manifestKey, Manifest manifest, List<String> segmentsOfSeq) {
-      String expectedKey = manifest.segmentKey();
+    private void checkSegment(
+        String manifestKey, Manifest.Segment manifest, List<String> segmentsOfSeq) {
+      String expectedKey = manifest.segment().key();
       List<String> leftovers = new ArrayList<>(segmentsOfSeq);
       boolean listed = leftovers.remove(expectedKey);
       reportLeftovers(leftovers);

@@ -4,7 +4,6 @@ import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
-import io.walstream.archive.format.Position;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -40,7 +39,7 @@ public final class ChainWalk {
   private final StreamId stream;
   private long expectedSeq;
   private String previousSha;
-  private Manifest previousWithRecords;
+  private Manifest.Segment previousWithRecords;
   private long previousHandledThrough = -1;
 
   public ChainWalk(StreamId stream) {
@@ -109,13 +108,13 @@ public final class ChainWalk {
                   key,
                   "claims seq " + manifest.seq() + " of " + manifest.stream() + " at seq " + seq)));
     }
-    if (seq > 0 && predecessorKnown && !expectedPrev.equals(manifest.prevManifestSha256())) {
+    if (seq > 0 && predecessorKnown && !expectedPrev.equals(manifest.link().prevManifestSha256())) {
       findings.add(
           Finding.of(
               Kind.CHAIN_LINK_MISMATCH,
               key,
               "prevManifestSha256 "
-                  + manifest.prevManifestSha256()
+                  + manifest.link().prevManifestSha256()
                   + " but manifest "
                   + (seq - 1)
                   + " hashes to "
@@ -128,71 +127,68 @@ public final class ChainWalk {
 
   /** A gap is reported; a segment manifest must name the segment key its seq and hash make. */
   private void checkContent(String key, long seq, Manifest manifest, List<Finding> findings) {
-    if (manifest.kind() == Manifest.Kind.GAP) {
-      findings.add(
-          Finding.of(
-              Kind.GAP,
-              key,
-              "source offsets "
-                  + manifest.firstSourceOffset()
-                  + " to "
-                  + manifest.lastSourceOffset()
-                  + " of "
-                  + stream.topic()
-                  + "-"
-                  + stream.partition()
-                  + " are missing (recorded gap)"));
-    } else {
-      String expectedKey = ArchiveLayout.segmentKey(stream, seq, manifest.segmentSha256());
-      if (!expectedKey.equals(manifest.segmentKey())) {
+    if (manifest instanceof Manifest.Segment segment) {
+      String expectedKey = ArchiveLayout.segmentKey(stream, seq, segment.segment().sha256());
+      if (!expectedKey.equals(segment.segment().key())) {
         findings.add(
             Finding.of(
                 Kind.MALFORMED_MANIFEST,
                 key,
-                "segmentKey " + manifest.segmentKey() + " does not match its seq and hash"));
+                "segmentKey " + segment.segment().key() + " does not match its seq and hash"));
       }
-      previousWithRecords = manifest;
+      previousWithRecords = segment;
+      return;
     }
+    findings.add(
+        Finding.of(
+            Kind.GAP,
+            key,
+            "source offsets "
+                + manifest.offsets().first()
+                + " to "
+                + manifest.offsets().last()
+                + " of "
+                + stream.topic()
+                + "-"
+                + stream.partition()
+                + " are missing (recorded gap)"));
   }
 
   private void checkOrder(String key, Manifest manifest, List<Finding> findings) {
-    if (manifest.handledThroughOffset() < previousHandledThrough) {
+    long handledThrough = manifest.offsets().handledThrough();
+    if (handledThrough < previousHandledThrough) {
       findings.add(
           Finding.of(
               Kind.OFFSET_REGRESSION,
               key,
-              "handledThroughOffset "
-                  + manifest.handledThroughOffset()
-                  + " < previous "
-                  + previousHandledThrough));
+              "handledThroughOffset " + handledThrough + " < previous " + previousHandledThrough));
     }
-    previousHandledThrough = Math.max(previousHandledThrough, manifest.handledThroughOffset());
-    Manifest previous = previousWithRecords;
-    if (previous == null || manifest.kind() != Manifest.Kind.SEGMENT) {
+    previousHandledThrough = Math.max(previousHandledThrough, handledThrough);
+    Manifest.Segment previous = previousWithRecords;
+    if (previous == null || !(manifest instanceof Manifest.Segment segment)) {
       return;
     }
-    if (manifest.firstSourceOffset() <= previous.lastSourceOffset()) {
+    if (segment.offsets().first() <= previous.offsets().last()) {
       findings.add(
           Finding.of(
               Kind.OFFSET_REGRESSION,
               key,
               "firstSourceOffset "
-                  + manifest.firstSourceOffset()
+                  + segment.offsets().first()
                   + " <= previous last "
-                  + previous.lastSourceOffset()));
+                  + previous.offsets().last()));
     }
-    if (!new Position(manifest.firstLsn(), manifest.firstTxIndex())
-        .isAfter(new Position(previous.lastLsn(), previous.lastTxIndex()))) {
+    if (!segment.first().isAfter(previous.last())) {
       findings.add(
           Finding.of(
               Kind.LSN_REGRESSION,
               key,
               String.format(
                   "first (lsn %d, txIndex %d) not after previous last (lsn %d, txIndex %d)",
-                  manifest.firstLsn(),
-                  manifest.firstTxIndex(),
-                  previous.lastLsn(),
-                  previous.lastTxIndex())));
+                  segment.first().lsn(),
+                  segment.first().txIndex(),
+                  previous.last().lsn(),
+                  previous.last().txIndex())));
     }
   }
 }

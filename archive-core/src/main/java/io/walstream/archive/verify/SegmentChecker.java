@@ -38,7 +38,7 @@ final class SegmentChecker {
     Long maxCommit;
   }
 
-  List<Finding> check(String key, Manifest manifest, Totals totals) {
+  List<Finding> check(String key, Manifest.Segment manifest, Totals totals) {
     List<Finding> findings = new ArrayList<>();
     Optional<InputStream> opened = store.open(key);
     if (opened.isEmpty()) {
@@ -50,7 +50,7 @@ final class SegmentChecker {
     List<Finding> decodeFindings = new ArrayList<>();
     long records = 0;
     try (in) {
-      if (manifest.encryption() == null) {
+      if (manifest.segment().encryption() == null) {
         records = decode(key, manifest, in, decodeFindings);
       }
       in.transferTo(OutputStream.nullOutputStream());
@@ -69,15 +69,16 @@ final class SegmentChecker {
     totals.records += records;
     totals.bytes += in.count;
     if (totals.firstLsn == null) {
-      totals.firstLsn = manifest.firstLsn();
+      totals.firstLsn = manifest.first().lsn();
     }
-    totals.lastLsn = manifest.lastLsn();
-    totals.minCommit = min(totals.minCommit, manifest.minCommitTimeMicros());
-    totals.maxCommit = max(totals.maxCommit, manifest.maxCommitTimeMicros());
+    totals.lastLsn = manifest.last().lsn();
+    totals.minCommit = min(totals.minCommit, manifest.commitTimes().minMicros());
+    totals.maxCommit = max(totals.maxCommit, manifest.commitTimes().maxMicros());
     return findings;
   }
 
-  private static long decode(String key, Manifest manifest, InputStream in, List<Finding> out) {
+  private static long decode(
+      String key, Manifest.Segment manifest, InputStream in, List<Finding> out) {
     SegmentRecordCheck check = new SegmentRecordCheck(key, manifest);
     try {
       SegmentReader reader = SegmentReader.open(new NonClosingStream(in), key);

@@ -17,7 +17,7 @@ import io.walstream.schemas.value.Values;
  */
 public final class SegmentRecordCheck {
   private final String key;
-  private final Manifest manifest;
+  private final Manifest.Segment manifest;
   private long count;
   private ChangeRecord first;
   private long lastLsn;
@@ -25,7 +25,7 @@ public final class SegmentRecordCheck {
   private long minCommit = Long.MAX_VALUE;
   private long maxCommit = Long.MIN_VALUE;
 
-  public SegmentRecordCheck(String key, Manifest manifest) {
+  public SegmentRecordCheck(String key, Manifest.Segment manifest) {
     this.key = key;
     this.manifest = manifest;
   }
@@ -95,12 +95,10 @@ public final class SegmentRecordCheck {
     boolean matches =
         count == manifest.recordCount()
             && first != null
-            && first.getLsn() == manifest.firstLsn()
-            && first.getTxIndex() == manifest.firstTxIndex()
-            && lastLsn == manifest.lastLsn()
-            && lastTxIndex == manifest.lastTxIndex()
-            && minCommit == manifest.minCommitTimeMicros()
-            && maxCommit == manifest.maxCommitTimeMicros();
+            && Position.of(first).equals(manifest.first())
+            && new Position(lastLsn, lastTxIndex).equals(manifest.last())
+            && minCommit == manifest.commitTimes().minMicros()
+            && maxCommit == manifest.commitTimes().maxMicros();
     if (matches) {
       return null;
     }
@@ -122,21 +120,22 @@ public final class SegmentRecordCheck {
    * {@code sha256} differ from the manifest's.
    */
   public static java.util.List<Finding> stored(
-      String key, Manifest manifest, long size, String sha256) {
+      String key, Manifest.Segment manifest, long size, String sha256) {
+    Manifest.SegmentRef segment = manifest.segment();
     java.util.List<Finding> findings = new java.util.ArrayList<>();
-    if (size != manifest.byteSize()) {
+    if (size != segment.byteSize()) {
       findings.add(
           Finding.of(
               Kind.SEGMENT_SIZE_MISMATCH,
               key,
-              size + " bytes, manifest says " + manifest.byteSize()));
+              size + " bytes, manifest says " + segment.byteSize()));
     }
-    if (!sha256.equals(manifest.segmentSha256())) {
+    if (!sha256.equals(segment.sha256())) {
       findings.add(
           Finding.of(
               Kind.SEGMENT_HASH_MISMATCH,
               key,
-              "sha256 " + sha256 + ", manifest says " + manifest.segmentSha256()));
+              "sha256 " + sha256 + ", manifest says " + segment.sha256()));
     }
     return findings;
   }

@@ -129,12 +129,12 @@ public final class TransactionScan {
     boolean advance() {
       while (reader == null || !reader.hasNext()) {
         close();
-        Manifest next = nextSegment();
+        Manifest.Segment next = nextSegment();
         if (next == null) {
           current = null;
           return false;
         }
-        key = next.segmentKey();
+        key = next.segment().key();
         byte[] bytes =
             store
                 .readAll(key)
@@ -146,11 +146,10 @@ public final class TransactionScan {
       return true;
     }
 
-    private Manifest nextSegment() {
+    private Manifest.Segment nextSegment() {
       while (manifests.hasNext()) {
-        Manifest m = manifests.next().manifest();
-        if (m.kind() == Manifest.Kind.SEGMENT) {
-          return m;
+        if (manifests.next().manifest() instanceof Manifest.Segment s) {
+          return s;
         }
       }
       return null;

@@ -6,6 +6,7 @@ import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.format.EncodedSegment;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.format.SegmentSummary;
 import io.walstream.archive.format.SegmentWriter;
@@ -21,7 +22,6 @@ import io.walstream.archive.store.PutOutcome;
 import io.walstream.schemas.Version;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,31 +89,22 @@ public final class ArchiveWriter {
     // first manifest, so that readers see it catalogued without manifests for the shortest time.
     ensureIndexed(head);
     Manifest manifest =
-        new Manifest(
-            Manifest.FORMAT_VERSION,
-            Manifest.Kind.SEGMENT,
-            stream,
+        new Manifest.Segment(
+            link(head),
             batch.topicId(),
-            seq,
-            s.firstLsn(),
-            s.firstTxIndex(),
-            s.lastLsn(),
-            s.lastTxIndex(),
-            s.minCommitTimeMicros(),
-            s.maxCommitTimeMicros(),
+            new Manifest.OffsetRange(
+                batch.firstSourceOffset(), batch.lastSourceOffset(), batch.handledThroughOffset()),
+            new Position(s.firstLsn(), s.firstTxIndex()),
+            new Position(s.lastLsn(), s.lastTxIndex()),
+            new Manifest.CommitTimes(s.minCommitTimeMicros(), s.maxCommitTimeMicros()),
             s.recordCount(),
-            batch.firstSourceOffset(),
-            batch.lastSourceOffset(),
-            batch.handledThroughOffset(),
-            segmentKey,
-            s.byteSize(),
-            SegmentFormat.CODEC,
-            null,
-            s.schemaFingerprints(),
-            s.sha256(),
-            head.manifestSha256(),
-            Version.current(),
-            writerId);
+            new Manifest.SegmentRef(
+                segmentKey,
+                s.sha256(),
+                s.byteSize(),
+                SegmentFormat.CODEC,
+                null,
+                s.schemaFingerprints()));
     return claim(head, manifest);
   }
 
@@ -127,32 +118,14 @@ public final class ArchiveWriter {
     requireHeadPresent(head);
     ensureIndexed(head);
     Manifest manifest =
-        new Manifest(
-            Manifest.FORMAT_VERSION,
-            Manifest.Kind.GAP,
-            head.stream(),
-            null,
-            head.nextSeq(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            0,
-            firstMissing,
-            lastMissing,
-            handledThroughOffset,
-            null,
-            0,
-            SegmentFormat.CODEC,
-            null,
-            List.of(),
-            null,
-            head.manifestSha256(),
-            Version.current(),
-            writerId);
+        new Manifest.Gap(
+            link(head), new Manifest.OffsetRange(firstMissing, lastMissing, handledThroughOffset));
     return claim(head, manifest);
+  }
+
+  private Manifest.ChainLink link(StreamHead head) {
+    return new Manifest.ChainLink(
+        head.stream(), head.nextSeq(), head.manifestSha256(), Version.current(), writerId);
   }
 
   private CommitResult claim(StreamHead head, Manifest manifest) {

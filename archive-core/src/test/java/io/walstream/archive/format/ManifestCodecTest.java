@@ -23,32 +23,22 @@ class ManifestCodecTest {
   static final String SHA_A = "a".repeat(64);
   static final String SHA_B = "b".repeat(64);
 
-  static Manifest manifest(long seq) {
-    return new Manifest(
-        Manifest.FORMAT_VERSION,
-        Manifest.Kind.SEGMENT,
-        STREAM,
+  static Manifest.Segment manifest(long seq) {
+    return new Manifest.Segment(
+        new Manifest.ChainLink(STREAM, seq, seq == 0 ? null : SHA_B, "0.1.0", "archiver-1"),
         "Zm9vYmFyYmF6cXV4",
-        seq,
-        1042L,
-        0,
-        1050L,
-        3,
-        1_795_255_200_123_456L,
-        1_795_255_260_000_000L,
+        new Manifest.OffsetRange(100, 141, 145),
+        new Position(1042, 0),
+        new Position(1050, 3),
+        new Manifest.CommitTimes(1_795_255_200_123_456L, 1_795_255_260_000_000L),
         42,
-        100,
-        141,
-        145,
-        ArchiveLayout.segmentKey(STREAM, seq, SHA_A),
-        8192,
-        SegmentFormat.CODEC,
-        null,
-        List.of(SegmentFormat.RECORD_SCHEMA_FINGERPRINT),
-        SHA_A,
-        seq == 0 ? null : SHA_B,
-        "0.1.0",
-        "archiver-1");
+        new Manifest.SegmentRef(
+            ArchiveLayout.segmentKey(STREAM, seq, SHA_A),
+            SHA_A,
+            8192,
+            SegmentFormat.CODEC,
+            null,
+            List.of(SegmentFormat.RECORD_SCHEMA_FINGERPRINT)));
   }
 
   @Test
@@ -88,32 +78,10 @@ class ManifestCodecTest {
   @Test
   void shouldRoundTripGapManifestsAndEncryptionDescriptors() {
     Manifest gap =
-        new Manifest(
-            1,
-            Manifest.Kind.GAP,
-            STREAM,
-            null,
-            3,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            0,
-            500,
-            599,
-            599,
-            null,
-            0,
-            SegmentFormat.CODEC,
-            null,
-            List.of(),
-            null,
-            SHA_B,
-            "0.1.0",
-            "w");
-    Manifest m = manifest(1);
+        new Manifest.Gap(
+            new Manifest.ChainLink(STREAM, 3, SHA_B, "0.1.0", "w"),
+            new Manifest.OffsetRange(500, 599, 599));
+    Manifest.Segment m = manifest(1);
     Manifest encrypted =
         io.walstream.archive.testing.ManifestEdits.withEncryption(
             m, new Manifest.Encryption("tink-aes256-gcm-hkdf-1mb", "kek-2026", "d3JhcHBlZA=="));

@@ -7,46 +7,39 @@ public final class ManifestEdits {
   private ManifestEdits() {}
 
   /** {@code m} naming another segment object. */
-  public static Manifest withSegment(
-      Manifest m, String segmentKey, long byteSize, String segmentSha256) {
-    return copy(m, segmentKey, byteSize, m.encryption(), segmentSha256);
+  public static Manifest.Segment withSegment(
+      Manifest.Segment m, String segmentKey, long byteSize, String segmentSha256) {
+    Manifest.SegmentRef s = m.segment();
+    return with(
+        m,
+        new Manifest.SegmentRef(
+            segmentKey,
+            segmentSha256,
+            byteSize,
+            s.codec(),
+            s.encryption(),
+            s.schemaFingerprints()));
   }
 
   /** {@code m} with {@code encryption} recorded. */
-  public static Manifest withEncryption(Manifest m, Manifest.Encryption encryption) {
-    return copy(m, m.segmentKey(), m.byteSize(), encryption, m.segmentSha256());
+  public static Manifest.Segment withEncryption(
+      Manifest.Segment m, Manifest.Encryption encryption) {
+    Manifest.SegmentRef s = m.segment();
+    return with(
+        m,
+        new Manifest.SegmentRef(
+            s.key(), s.sha256(), s.byteSize(), s.codec(), encryption, s.schemaFingerprints()));
   }
 
-  private static Manifest copy(
-      Manifest m,
-      String segmentKey,
-      long byteSize,
-      Manifest.Encryption encryption,
-      String segmentSha256) {
-    return new Manifest(
-        m.formatVersion(),
-        m.kind(),
-        m.stream(),
+  private static Manifest.Segment with(Manifest.Segment m, Manifest.SegmentRef segment) {
+    return new Manifest.Segment(
+        m.link(),
         m.topicId(),
-        m.seq(),
-        m.firstLsn(),
-        m.firstTxIndex(),
-        m.lastLsn(),
-        m.lastTxIndex(),
-        m.minCommitTimeMicros(),
-        m.maxCommitTimeMicros(),
+        m.offsets(),
+        m.first(),
+        m.last(),
+        m.commitTimes(),
         m.recordCount(),
-        m.firstSourceOffset(),
-        m.lastSourceOffset(),
-        m.handledThroughOffset(),
-        segmentKey,
-        byteSize,
-        m.codec(),
-        encryption,
-        m.schemaFingerprints(),
-        segmentSha256,
-        m.prevManifestSha256(),
-        m.writerVersion(),
-        m.writerId());
+        segment);
   }
 }

@@ -3,6 +3,7 @@ package io.walstream.archive.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.walstream.archive.format.Manifest;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
@@ -40,7 +41,8 @@ class AnchorCheckTest {
   void shouldReportARollbackThatTheChainAloneCannotShowWhenTheNewestManifestIsRemoved() {
     Anchor newest = published(2);
     String manifestKey = ArchiveLayout.manifestKey(SHOP, 2);
-    store.delete(reader.readManifest(SHOP, 2).orElseThrow().manifest().segmentKey());
+    store.delete(
+        ((Manifest.Segment) reader.readManifest(SHOP, 2).orElseThrow().manifest()).segment().key());
     store.delete(manifestKey);
 
     assertThat(new ChainVerifier(store).verify(SHOP).clean())

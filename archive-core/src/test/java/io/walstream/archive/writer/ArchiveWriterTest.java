@@ -8,6 +8,7 @@ import io.walstream.archive.error.OutcomeUnknownException;
 import io.walstream.archive.error.PermanentStorageException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.Position;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -53,14 +54,14 @@ class ArchiveWriterTest {
 
     assertThat(empty.isEmpty()).isTrue();
     assertThat(result).isInstanceOf(CommitResult.Committed.class);
-    Manifest manifest = ((CommitResult.Committed) result).manifest();
+    Manifest.Segment manifest = (Manifest.Segment) ((CommitResult.Committed) result).manifest();
     assertThat(manifest.seq()).isZero();
-    assertThat(manifest.prevManifestSha256()).isNull();
+    assertThat(manifest.link().prevManifestSha256()).isNull();
     assertThat(manifest.recordCount()).isEqualTo(6);
-    assertThat(manifest.firstLsn()).isEqualTo(100);
-    assertThat(manifest.lastLsn()).isEqualTo(101);
+    assertThat(manifest.first()).isEqualTo(new Position(100, 0));
+    assertThat(manifest.last()).isEqualTo(new Position(101, 2));
     assertThat(manifest.writerId()).isEqualTo("writer-a");
-    assertThat(store.stat(manifest.segmentKey())).isPresent();
+    assertThat(store.stat(manifest.segment().key())).isPresent();
     byte[] stored = store.readAll(ArchiveLayout.manifestKey(STREAM, 0)).orElseThrow();
     assertThat(stored).isEqualTo(ManifestCodec.encode(manifest));
     assertThat(new ArchiveReader(store).streamsOfDatabase("shop")).containsExactly(STREAM);
@@ -111,7 +112,7 @@ class ArchiveWriterTest {
         ManifestCodec.decode(
             store.readAll(ArchiveLayout.manifestKey(STREAM, 2)).orElseThrow(), "k");
 
-    assertThat(second.prevManifestSha256()).isEqualTo(Sha256.hex(first));
+    assertThat(second.link().prevManifestSha256()).isEqualTo(Sha256.hex(first));
     assertThat(new ChainVerifier(store).verify(STREAM).findings()).isEmpty();
   }
 

@@ -28,7 +28,7 @@ final class ArchivedRecords {
   private final Map<StreamId, Loaded> cache = new HashMap<>();
   // Per stream, the manifests read so far by their first source offset: records re-read after a
   // restart come in offset order, so each lookup reads at most a few manifests more.
-  private final Map<StreamId, TreeMap<Long, Manifest>> byOffset = new HashMap<>();
+  private final Map<StreamId, TreeMap<Long, Manifest.Segment>> byOffset = new HashMap<>();
   private final Map<StreamId, Long> lowestSeqRead = new HashMap<>();
   private final Map<StreamId, Long> highestSeqRead = new HashMap<>();
 
@@ -51,15 +51,14 @@ final class ArchivedRecords {
     }
     for (long seq = head.seq(); seq >= 0 && seq > head.seq() - lookbackSegments; seq--) {
       StoredManifest stored = reader.readManifest(stream, seq).orElse(null);
-      if (stored == null || stored.manifest().kind() != Manifest.Kind.SEGMENT) {
+      if (stored == null || !(stored.manifest() instanceof Manifest.Segment m)) {
         continue;
       }
-      Manifest m = stored.manifest();
       Position position = new Position(lsn, txIndex);
-      if (new Position(m.firstLsn(), m.firstTxIndex()).isAfter(position)) {
+      if (m.first().isAfter(position)) {
         continue;
       }
-      if (position.isAfter(new Position(m.lastLsn(), m.lastTxIndex()))) {
+      if (position.isAfter(m.last())) {
         return Optional.empty();
       }
       Loaded loaded = load(stream, m);
@@ -76,13 +75,13 @@ final class ArchivedRecords {
    * that a crash aborted, or one another deployment handled) and must be judged again.
    */
   boolean holdsAt(StreamHead head, long offset, ChangeRecord record) {
-    Manifest covering = covering(head, offset);
+    Manifest.Segment covering = covering(head, offset);
     if (covering == null) {
       return false;
     }
     StreamId stream = head.stream();
     Loaded loaded = cache.get(stream);
-    if (loaded == null || !loaded.segmentKey().equals(covering.segmentKey())) {
+    if (loaded == null || !loaded.segmentKey().equals(covering.segment().key())) {
       loaded = load(stream, covering);
       cache.put(stream, loaded);
     }
@@ -92,13 +91,13 @@ final class ArchivedRecords {
   }
 
   /** The segment manifest of the stream whose source range covers {@code offset}, or null. */
-  private Manifest covering(StreamHead head, long offset) {
+  private Manifest.Segment covering(StreamHead head, long offset) {
     StreamId stream = head.stream();
-    TreeMap<Long, Manifest> known = byOffset.computeIfAbsent(stream, s -> new TreeMap<>());
+    TreeMap<Long, Manifest.Segment> known = byOffset.computeIfAbsent(stream, s -> new TreeMap<>());
     if (known.isEmpty()) {
       read(head, head.seq());
     }
-    Map.Entry<Long, Manifest> floor = known.floorEntry(offset);
+    Map.Entry<Long, Manifest.Segment> floor = known.floorEntry(offset);
     // Below everything read so far: read backwards until a segment starts at or before it.
     while (floor == null && lowestSeqRead.getOrDefault(stream, 0L) > 0) {
       read(head, lowestSeqRead.get(stream) - 1);
@@ -106,12 +105,12 @@ final class ArchivedRecords {
     }
     // Past the segment found: read forwards while segments start at or before it.
     while (floor != null
-        && offset > floor.getValue().lastSourceOffset()
+        && offset > floor.getValue().offsets().last()
         && highestSeqRead.getOrDefault(stream, head.seq()) < head.seq()) {
       read(head, highestSeqRead.get(stream) + 1);
       floor = known.floorEntry(offset);
     }
-    if (floor == null || offset > floor.getValue().lastSourceOffset()) {
+    if (floor == null || offset > floor.getValue().offsets().last()) {
       return null;
     }
     // Offsets only grow: what lies wholly before this segment is not asked for again.
@@ -124,32 +123,28 @@ final class ArchivedRecords {
     lowestSeqRead.merge(stream, seq, Math::min);
     highestSeqRead.merge(stream, seq, Math::max);
     StoredManifest stored = reader.readManifest(stream, seq).orElse(null);
-    if (stored != null && stored.manifest().kind() == Manifest.Kind.SEGMENT) {
-      byOffset.get(stream).put(stored.manifest().firstSourceOffset(), stored.manifest());
+    if (stored != null && stored.manifest() instanceof Manifest.Segment segment) {
+      byOffset.get(stream).put(segment.offsets().first(), segment);
     }
   }
 
-  private Loaded load(StreamId stream, Manifest manifest) {
+  private Loaded load(StreamId stream, Manifest.Segment manifest) {
+    String key = manifest.segment().key();
     byte[] bytes =
         reader
             .store()
-            .readAll(manifest.segmentKey())
+            .readAll(key)
             .orElseThrow(
                 () ->
                     new IntegrityException(
-                        manifest.segmentKey(),
-                        "Cannot read segment "
-                            + manifest.segmentKey()
-                            + " of "
-                            + stream
-                            + ": missing"));
+                        key, "Cannot read segment " + key + " of " + stream + ": missing"));
     Map<Long, Map<Integer, ChangeRecord>> records = new HashMap<>();
-    try (SegmentReader segment = SegmentReader.open(bytes, manifest.segmentKey())) {
+    try (SegmentReader segment = SegmentReader.open(bytes, key)) {
       segment.forEachRemaining(
           r -> records.computeIfAbsent(r.getLsn(), k -> new HashMap<>()).put(r.getTxIndex(), r));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Loaded(manifest.segmentKey(), records);
+    return new Loaded(key, records);
   }
 }

@@ -2,6 +2,7 @@ package io.walstream.archiver.partition;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.EncodedRecord;
+import io.walstream.archive.format.Manifest;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.writer.ArchiveWriter;
@@ -122,7 +123,9 @@ final class SegmentCommitter {
               null);
       CommitResult result = writer.commit(current, toCommit);
       if (result instanceof CommitResult.Committed c) {
-        metrics.segment(c.manifest().recordCount(), c.manifest().byteSize());
+        if (c.manifest() instanceof Manifest.Segment segment) {
+          metrics.segment(segment.recordCount(), segment.segment().byteSize());
+        }
         out.add(new CommittedManifest(c.manifest(), c.head().manifestSha256()));
         return c.head();
       }

@@ -208,7 +208,7 @@ class BackgroundCutTest {
         .satisfies(
             m -> {
               assertThat(m.writerId()).isEqualTo("background");
-              assertThat(m.firstSourceOffset()).isEqualTo(3);
+              assertThat(m.offsets().first()).isEqualTo(3);
             });
   }
 }

@@ -119,8 +119,8 @@ class GapReconcilerTest {
         .singleElement()
         .satisfies(
             m -> {
-              assertThat(m.manifest().lastSourceOffset()).isEqualTo(11);
-              assertThat(m.manifest().handledThroughOffset()).isEqualTo(11);
+              assertThat(m.manifest().offsets().last()).isEqualTo(11);
+              assertThat(m.manifest().offsets().handledThrough()).isEqualTo(11);
             });
     // Offsets 3 and 10 are undecodable: decided, not archived, and not re-sent anywhere.
     assertThat(ArchiveContents.records(store, SHOP)).hasSize(10);
@@ -160,8 +160,8 @@ class GapReconcilerTest {
     assertThat(committed)
         .extracting(c -> c.manifest().kind())
         .containsExactly(Manifest.Kind.GAP, Manifest.Kind.SEGMENT);
-    assertThat(committed.get(0).manifest().firstSourceOffset()).isEqualTo(5);
-    assertThat(committed.get(0).manifest().lastSourceOffset()).isEqualTo(8);
+    assertThat(committed.get(0).manifest().offsets().first()).isEqualTo(5);
+    assertThat(committed.get(0).manifest().offsets().last()).isEqualTo(8);
     assertThat(reads.get(reads.size() - 1)).containsExactly(9, 15);
   }
 }

@@ -25,11 +25,11 @@ public final class ArchiveContents {
       if (m == null) {
         return records;
       }
-      if (m.manifest().kind() != Manifest.Kind.SEGMENT) {
+      if (!(m.manifest() instanceof Manifest.Segment s)) {
         continue;
       }
-      byte[] bytes = store.readAll(m.manifest().segmentKey()).orElseThrow();
-      try (SegmentReader segment = SegmentReader.open(bytes, m.manifest().segmentKey())) {
+      byte[] bytes = store.readAll(s.segment().key()).orElseThrow();
+      try (SegmentReader segment = SegmentReader.open(bytes, s.segment().key())) {
         segment.forEachRemaining(records::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

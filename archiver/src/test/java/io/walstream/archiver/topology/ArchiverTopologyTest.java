@@ -151,9 +151,9 @@ class ArchiverTopologyTest {
     SingleObjectCodec<SegmentManifest> codec = SingleObjectCodec.of(SegmentManifest.class);
     Manifest first = ManifestAvro.fromAvro(codec.decode(published.get(0).value()));
     assertThat(first.stream()).isEqualTo(SHOP);
-    assertThat(first.firstSourceOffset()).isZero();
-    assertThat(first.lastSourceOffset()).isEqualTo(2);
-    assertThat(first.handledThroughOffset()).isEqualTo(2);
+    assertThat(first.offsets().first()).isZero();
+    assertThat(first.offsets().last()).isEqualTo(2);
+    assertThat(first.offsets().handledThrough()).isEqualTo(2);
     assertThat(new String(published.get(0).key(), StandardCharsets.UTF_8))
         .isEqualTo(SHOP.toString());
     assertThat(published.get(0).topic()).isEqualTo("walstream.manifests");

@@ -117,11 +117,7 @@ public final class RestoreCommand implements Callable<Integer> {
                   s ->
                       Map.of(
                           "stream", s.stream().toString(),
-                          "segments",
-                              s.manifests().stream()
-                                  .map(m -> m.manifest().segmentKey())
-                                  .filter(k -> k != null)
-                                  .toList()))
+                          "segments", s.segments().stream().map(m -> m.segment().key()).toList()))
               .toList());
       System.out.println(JsonOutput.write(out));
       return;
@@ -131,8 +127,8 @@ public final class RestoreCommand implements Callable<Integer> {
         plan.database(), plan.target().describe(), plan.window());
     System.out.println("  stream                                   segments        bytes");
     for (RestorePlan.StreamPlan s : plan.streams()) {
-      long bytes = s.manifests().stream().mapToLong(m -> m.manifest().byteSize()).sum();
-      System.out.printf("  %-40s %8d %12d%n", s.stream(), s.manifests().size(), bytes);
+      long bytes = s.segments().stream().mapToLong(m -> m.segment().byteSize()).sum();
+      System.out.printf("  %-40s %8d %12d%n", s.stream(), s.segments().size(), bytes);
     }
     System.out.printf("  total: %d segments, %d bytes to fetch%n", plan.segments(), plan.bytes());
     System.out.println("  archive " + plan.anchorCheck());

@@ -87,9 +87,9 @@ public final class RestorePointsCommand implements Callable<Integer> {
     long bytes = 0;
     for (StreamChain chain : chains) {
       for (StoredManifest m : chain.manifests()) {
-        if (m.manifest().kind() == Manifest.Kind.SEGMENT) {
+        if (m.manifest() instanceof Manifest.Segment segment) {
           segments++;
-          bytes += m.manifest().byteSize();
+          bytes += segment.segment().byteSize();
         }
       }
     }

@@ -273,7 +273,8 @@ public final class TransactionMerger {
   }
 
   /** A verified segment being read, with its first chunk already decoded. */
-  private record Opened(Manifest manifest, SegmentRecords records, List<ChangeRecord> first) {}
+  private record Opened(
+      Manifest.Segment manifest, SegmentRecords records, List<ChangeRecord> first) {}
 
   /**
    * Walks one stream's planned segments record by record. While the applier consumes a chunk, the
@@ -305,21 +306,20 @@ public final class TransactionMerger {
 
     /** Starts fetching the stream's next segment (gaps are skipped), or sets null at the end. */
     private void prefetch() {
-      Manifest manifest = null;
+      Manifest.Segment manifest = null;
       while (manifest == null && manifests.hasNext()) {
-        Manifest candidate = manifests.next().manifest();
-        if (candidate.kind() != Manifest.Kind.SEGMENT) {
+        if (!(manifests.next().manifest() instanceof Manifest.Segment candidate)) {
           continue;
         }
-        if (candidate.lastLsn() != null && candidate.lastLsn() <= resumeAfter) {
+        if (candidate.last().lsn() <= resumeAfter) {
           // Wholly applied before the interruption: counted as done, not fetched.
           segmentsDone++;
-          bytesDone += candidate.byteSize();
+          bytesDone += candidate.segment().byteSize();
           continue;
         }
         manifest = candidate;
       }
-      Manifest m = manifest;
+      Manifest.Segment m = manifest;
       nextSegment =
           m == null
               ? null
@@ -363,11 +363,11 @@ public final class TransactionMerger {
     }
 
     private void open(Opened opened) {
-      Manifest manifest = opened.manifest();
+      Manifest.Segment manifest = opened.manifest();
       segmentsDone++;
-      bytesDone += manifest.byteSize();
+      bytesDone += manifest.segment().byteSize();
       progress.segmentDone(segmentsDone, segmentsTotal, bytesDone, bytesTotal);
-      key = manifest.segmentKey();
+      key = manifest.segment().key();
       seq = manifest.seq();
       segment = opened.records();
       // Fetch and verify the following segment while this one is applied.

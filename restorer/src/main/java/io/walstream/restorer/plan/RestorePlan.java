@@ -1,5 +1,6 @@
 package io.walstream.restorer.plan;
 
+import io.walstream.archive.format.Manifest;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StoredManifest;
 import java.util.List;
@@ -40,21 +41,27 @@ public record RestorePlan(
     public StreamPlan {
       manifests = List.copyOf(manifests);
     }
+
+    /** The segment manifests among {@link #manifests} (the ones with records to fetch). */
+    public List<Manifest.Segment> segments() {
+      return manifests.stream()
+          .map(StoredManifest::manifest)
+          .filter(Manifest.Segment.class::isInstance)
+          .map(Manifest.Segment.class::cast)
+          .toList();
+    }
   }
 
   /** Segments to fetch in all. */
   public long segments() {
-    return streams.stream()
-        .flatMap(s -> s.manifests().stream())
-        .filter(m -> m.manifest().segmentKey() != null)
-        .count();
+    return streams.stream().mapToLong(s -> s.segments().size()).sum();
   }
 
   /** Bytes to fetch in all. */
   public long bytes() {
     return streams.stream()
-        .flatMap(s -> s.manifests().stream())
-        .mapToLong(m -> m.manifest().byteSize())
+        .flatMap(s -> s.segments().stream())
+        .mapToLong(m -> m.segment().byteSize())
         .sum();
   }
 }

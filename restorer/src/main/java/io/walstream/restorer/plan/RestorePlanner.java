@@ -43,10 +43,9 @@ public final class RestorePlanner {
       List<StoredManifest> taken = new ArrayList<>();
       Long beyond = null;
       for (StoredManifest stored : chain.manifests()) {
-        Manifest m = stored.manifest();
-        if (m.kind() == Manifest.Kind.SEGMENT
-            && !target.mayHold(m.firstLsn(), m.minCommitTimeMicros())) {
-          beyond = m.firstLsn();
+        if (stored.manifest() instanceof Manifest.Segment m
+            && !target.mayHold(m.first().lsn(), m.commitTimes().minMicros())) {
+          beyond = m.first().lsn();
           break;
         }
         taken.add(stored);
@@ -65,20 +64,18 @@ public final class RestorePlanner {
       Long maxCommit = null;
       for (StoredManifest stored : chain.manifests()) {
         Manifest m = stored.manifest();
-        if (m.kind() == Manifest.Kind.SEGMENT) {
-          lastLsn = m.lastLsn();
-          maxCommit =
-              maxCommit == null
-                  ? m.maxCommitTimeMicros()
-                  : Math.max(maxCommit, m.maxCommitTimeMicros());
+        if (m instanceof Manifest.Segment segment) {
+          long max = segment.commitTimes().maxMicros();
+          lastLsn = segment.last().lsn();
+          maxCommit = maxCommit == null ? max : Math.max(maxCommit, max);
         } else {
           gaps.add(
               new Gap(
                   chain.stream(),
                   m.seq(),
                   stored.key(),
-                  m.firstSourceOffset(),
-                  m.lastSourceOffset(),
+                  m.offsets().first(),
+                  m.offsets().last(),
                   lastLsn,
                   maxCommit));
         }

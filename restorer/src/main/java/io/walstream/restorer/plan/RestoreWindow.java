@@ -15,18 +15,18 @@ public record RestoreWindow(
     Long lastLsn = null;
     Long firstTime = null;
     Long lastTime = null;
-    for (Manifest m : manifests) {
-      if (m.kind() != Manifest.Kind.SEGMENT) {
+    for (Manifest manifest : manifests) {
+      if (!(manifest instanceof Manifest.Segment m)) {
         continue;
       }
-      firstLsn = firstLsn == null ? m.firstLsn() : Math.min(firstLsn, m.firstLsn());
-      lastLsn = lastLsn == null ? m.lastLsn() : Math.max(lastLsn, m.lastLsn());
-      firstTime =
-          firstTime == null
-              ? m.minCommitTimeMicros()
-              : Math.min(firstTime, m.minCommitTimeMicros());
-      lastTime =
-          lastTime == null ? m.maxCommitTimeMicros() : Math.max(lastTime, m.maxCommitTimeMicros());
+      long first = m.first().lsn();
+      long last = m.last().lsn();
+      long min = m.commitTimes().minMicros();
+      long max = m.commitTimes().maxMicros();
+      firstLsn = firstLsn == null ? first : Math.min(firstLsn, first);
+      lastLsn = lastLsn == null ? last : Math.max(lastLsn, last);
+      firstTime = firstTime == null ? min : Math.min(firstTime, min);
+      lastTime = lastTime == null ? max : Math.max(lastTime, max);
     }
     return new RestoreWindow(firstLsn, lastLsn, firstTime, lastTime);
   }

@@ -18,7 +18,7 @@ import java.util.List;
  * sink. Not thread-safe: one chunk is decoded at a time, by whichever thread asks.
  */
 public final class SegmentRecords {
-  private final Manifest manifest;
+  private final Manifest.Segment manifest;
   private final SegmentReader reader;
   private final SegmentRecordCheck check;
   private boolean done;
@@ -26,10 +26,10 @@ public final class SegmentRecords {
   /**
    * Reads {@code bytes}, which {@link VerifiedArchive#segment} checked against {@code manifest}.
    */
-  public SegmentRecords(Manifest manifest, byte[] bytes) {
+  public SegmentRecords(Manifest.Segment manifest, byte[] bytes) {
     this.manifest = manifest;
-    this.reader = SegmentReader.open(bytes, manifest.segmentKey());
-    this.check = new SegmentRecordCheck(manifest.segmentKey(), manifest);
+    this.reader = SegmentReader.open(bytes, manifest.segment().key());
+    this.check = new SegmentRecordCheck(manifest.segment().key(), manifest);
     fail(check.meta(reader));
   }
 
@@ -53,7 +53,7 @@ public final class SegmentRecords {
     try {
       reader.close();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot close segment " + manifest.segmentKey(), e);
+      throw new UncheckedIOException("Cannot close segment " + manifest.segment().key(), e);
     }
     fail(check.finish());
   }

@@ -76,8 +76,8 @@ public final class VerifiedArchive {
    * A segment's bytes, after checking its size and hash against the manifest; its records are read
    * (and checked one by one) with {@link SegmentRecords}.
    */
-  public byte[] segment(Manifest manifest) {
-    String key = manifest.segmentKey();
+  public byte[] segment(Manifest.Segment manifest) {
+    String key = manifest.segment().key();
     byte[] bytes =
         reader
             .store()
