@@ -86,30 +86,7 @@ final class PlainJdbcLimit {
     Map<String, PreparedStatement> pending = new HashMap<>();
     for (String table : columns.keySet()) {
       String name = schema + "\"" + table + "\"";
-      List<String> cols = columns.get(table);
-      StringBuilder ddl = new StringBuilder("CREATE TABLE " + name + " (");
-      StringBuilder updates = new StringBuilder();
-      for (int i = 0; i < cols.size(); i++) {
-        String col = "\"" + cols.get(i) + "\"";
-        ddl.append(col).append(' ').append(types.get(table).get(i)).append(", ");
-        if (i > 0) {
-          updates.append(i > 1 ? ", " : "").append(col).append(" = excluded.").append(col);
-        }
-      }
-      try (Statement s = c.createStatement()) {
-        s.execute(ddl.append("PRIMARY KEY (\"id\"))").toString());
-      }
-      String placeholders = "?" + ", ?".repeat(cols.size() - 1);
-      upserts.put(
-          table,
-          c.prepareStatement(
-              "INSERT INTO "
-                  + name
-                  + " VALUES ("
-                  + placeholders
-                  + ") ON CONFLICT (\"id\") DO UPDATE SET "
-                  + updates));
-      deletes.put(table, c.prepareStatement("DELETE FROM " + name + " WHERE \"id\" = ?"));
+      createTable(c, table, name, upserts, deletes);
     }
     int n = 0;
     for (Row row : rows) {
@@ -137,6 +114,39 @@ final class PlainJdbcLimit {
     }
     c.commit();
     return rows.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private void createTable(
+      Connection c,
+      String table,
+      String name,
+      Map<String, PreparedStatement> upserts,
+      Map<String, PreparedStatement> deletes)
+      throws SQLException {
+    List<String> cols = columns.get(table);
+    StringBuilder ddl = new StringBuilder("CREATE TABLE " + name + " (");
+    StringBuilder updates = new StringBuilder();
+    for (int i = 0; i < cols.size(); i++) {
+      String col = "\"" + cols.get(i) + "\"";
+      ddl.append(col).append(' ').append(types.get(table).get(i)).append(", ");
+      if (i > 0) {
+        updates.append(i > 1 ? ", " : "").append(col).append(" = excluded.").append(col);
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute(ddl.append("PRIMARY KEY (\"id\"))").toString());
+    }
+    String placeholders = "?" + ", ?".repeat(cols.size() - 1);
+    upserts.put(
+        table,
+        c.prepareStatement(
+            "INSERT INTO "
+                + name
+                + " VALUES ("
+                + placeholders
+                + ") ON CONFLICT (\"id\") DO UPDATE SET "
+                + updates));
+    deletes.put(table, c.prepareStatement("DELETE FROM " + name + " WHERE \"id\" = ?"));
   }
 
   private String type(Object value) {

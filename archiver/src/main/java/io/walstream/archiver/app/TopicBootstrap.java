@@ -1,7 +1,7 @@
 package io.walstream.archiver.app;
 
 import io.walstream.archiver.config.ArchiverConfig;
-import io.walstream.schemas.kafka.Topics;
+import io.walstream.service.kafka.Topics;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;

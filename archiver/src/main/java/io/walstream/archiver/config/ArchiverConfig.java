@@ -4,7 +4,7 @@ import io.walstream.archive.error.InvalidConfigException;
 import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.retry.RetryPolicy;
 import io.walstream.archive.store.ArchiveUri;
-import io.walstream.schemas.kafka.ServiceKeys;
+import io.walstream.service.kafka.ServiceKeys;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.jsonl.JsonLinesException;
 import io.walstream.schemas.jsonl.JsonLinesReader;
-import io.walstream.schemas.kafka.KafkaTimeouts;
+import io.walstream.service.kafka.KafkaTimeouts;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;

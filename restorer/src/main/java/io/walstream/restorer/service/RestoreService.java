@@ -2,12 +2,12 @@ package io.walstream.restorer.service;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.walstream.archive.ops.HttpEndpoint;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
-import io.walstream.schemas.kafka.InstanceIds;
-import io.walstream.schemas.kafka.Topics;
+import io.walstream.service.http.HttpEndpoint;
+import io.walstream.service.kafka.InstanceIds;
+import io.walstream.service.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

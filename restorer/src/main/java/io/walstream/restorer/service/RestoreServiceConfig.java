@@ -2,7 +2,7 @@ package io.walstream.restorer.service;
 
 import io.walstream.archive.error.InvalidConfigException;
 import io.walstream.archive.store.ArchiveUri;
-import io.walstream.schemas.kafka.ServiceKeys;
+import io.walstream.service.kafka.ServiceKeys;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;

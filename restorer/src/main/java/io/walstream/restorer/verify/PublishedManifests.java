@@ -5,7 +5,7 @@ import io.walstream.archive.verify.Anchor;
 import io.walstream.schemas.avro.SegmentManifest;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.error.WalstreamException;
-import io.walstream.schemas.kafka.KafkaTimeouts;
+import io.walstream.service.kafka.KafkaTimeouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.walstream.schemas.kafka;
+package io.walstream.service.kafka;
 
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;

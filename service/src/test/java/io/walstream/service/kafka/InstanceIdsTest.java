@@ -1,4 +1,4 @@
-package io.walstream.schemas.kafka;
+package io.walstream.service.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

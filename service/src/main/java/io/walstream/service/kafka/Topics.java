@@ -1,4 +1,4 @@
-package io.walstream.schemas.kafka;
+package io.walstream.service.kafka;
 
 import io.walstream.schemas.error.WalstreamException;
 import java.util.ArrayList;

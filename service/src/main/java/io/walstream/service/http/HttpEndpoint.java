@@ -1,4 +1,4 @@
-package io.walstream.archive.ops;
+package io.walstream.service.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package io.walstream.schemas.kafka;
+package io.walstream.service.kafka;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
