@@ -1,6 +1,9 @@
 package io.walstream.restorer;
 
+import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.Snapshots;
+import io.walstream.archive.read.StoredSnapshot;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.apply.Progress;
 import io.walstream.restorer.apply.TransactionMerger;
@@ -9,10 +12,12 @@ import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.Sink;
+import io.walstream.restorer.snapshot.SnapshotLoader;
 import io.walstream.restorer.verify.Anchoring;
 import io.walstream.restorer.verify.VerifiedArchive;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /** Plan, then verify and apply: restores one database from an archive into a sink. */
 public final class Restorer {
@@ -29,6 +34,7 @@ public final class Restorer {
   private final ArchiveReader reader;
   private final VerifiedArchive archive;
   private final int parallelism;
+  private final SnapshotUse snapshotUse;
 
   public Restorer(ObjectStore store) {
     this(store, DEFAULT_PARALLELISM);
@@ -36,9 +42,14 @@ public final class Restorer {
 
   /** A restorer fetching and verifying up to {@code parallelism} segments ahead at once. */
   public Restorer(ObjectStore store, int parallelism) {
-    this.reader = new ArchiveReader(store);
+    this(new ArchiveReader(store), parallelism, SnapshotUse.LATEST);
+  }
+
+  private Restorer(ArchiveReader reader, int parallelism, SnapshotUse snapshotUse) {
+    this.reader = reader;
     this.archive = new VerifiedArchive(reader);
     this.parallelism = parallelism;
+    this.snapshotUse = snapshotUse;
   }
 
   /**
@@ -61,8 +72,36 @@ public final class Restorer {
   public RestorePlan plan(
       String database, RestoreTarget target, GapPolicy gaps, Anchoring anchoring) {
     String anchorCheck = anchoring.check(reader, database);
-    return RestorePlanner.plan(database, archive.chains(database), target, gaps)
-        .withAnchorCheck(anchorCheck);
+    RestorePlan plan =
+        RestorePlanner.plan(database, archive.chains(database), target, gaps)
+            .withAnchorCheck(anchorCheck);
+    if (snapshotUse == SnapshotUse.IGNORE) {
+      return plan;
+    }
+    return new Snapshots(reader)
+        .latest(database, s -> usable(s, target, gaps))
+        .map(plan::from)
+        .orElse(plan);
+  }
+
+  /**
+   * Whether a restore to {@code target} may start from {@code snapshot}: every transaction in it is
+   * one the target takes, and it crossed no gap unless gaps are accepted.
+   */
+  private static boolean usable(Snapshot snapshot, RestoreTarget target, GapPolicy gaps) {
+    return target.admits(snapshot.lsn(), snapshot.maxCommitTime())
+        && (gaps == GapPolicy.ACCEPT || snapshot.gaps().isEmpty());
+  }
+
+  /** Whether restores start from the latest usable snapshot, or replay from seq 0. */
+  public enum SnapshotUse {
+    LATEST,
+    IGNORE
+  }
+
+  /** This restorer, starting restores from snapshots as {@code use} says. */
+  public Restorer using(SnapshotUse use) {
+    return new Restorer(reader, parallelism, use);
   }
 
   /**
@@ -111,10 +150,20 @@ public final class Restorer {
   public Result restore(RestorePlan plan, Sink sink, Progress progress) {
     long start = System.nanoTime();
     try {
-      java.util.OptionalLong after = sink.resume(plan.database(), plan.target().describe());
-      TransactionMerger.Outcome outcome =
-          new TransactionMerger(archive, parallelism)
-              .merge(plan, sink::apply, progress, after.isPresent() ? after.getAsLong() : null);
+      OptionalLong after = sink.resume(plan.database(), plan.resumeKey());
+      Long resumedAfter = after.isPresent() ? after.getAsLong() : null;
+      Long skipTo = resumedAfter;
+      StoredSnapshot base = plan.snapshot();
+      if (base != null) {
+        long lsn = base.snapshot().lsn();
+        if (resumedAfter == null || resumedAfter < lsn) {
+          new SnapshotLoader(new Snapshots(reader)).load(base, sink);
+        }
+        skipTo = resumedAfter == null ? lsn : Math.max(resumedAfter, lsn);
+      }
+      TransactionMerger.Outcome merged =
+          new TransactionMerger(archive, parallelism).merge(plan, sink::apply, progress, skipTo);
+      TransactionMerger.Outcome outcome = Outcomes.afterSnapshot(merged, base, resumedAfter);
       Map<String, Long> rows = sink.rowCounts();
       sink.commit();
       return new Result(plan, outcome, rows, Duration.ofNanos(System.nanoTime() - start));

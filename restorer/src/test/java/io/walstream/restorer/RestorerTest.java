@@ -45,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RestorerTest {
   private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
   @TempDir Path dir;
-  private final InMemoryObjectStore store = new InMemoryObjectStore();
+  final InMemoryObjectStore store = new InMemoryObjectStore();
   final List<List<ChangeRecord>> transactions = new ArrayList<>();
 
   /** Writes {@code count} random transactions over two streams (topics) of database "shop". */

@@ -21,4 +21,10 @@ public sealed interface ArchiveKey {
 
   /** Entry {@code seq} of a database's stream catalog. */
   record Catalog(String database, long seq) implements ArchiveKey {}
+
+  /** The manifest of {@code database}'s snapshot at {@code lsn}. */
+  record Snapshot(String database, long lsn) implements ArchiveKey {}
+
+  /** A chunk of snapshot rows of {@code database}, named by its content hash. */
+  record SnapshotChunk(String database, String sha256) implements ArchiveKey {}
 }

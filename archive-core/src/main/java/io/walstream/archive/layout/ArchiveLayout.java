@@ -13,11 +13,13 @@ import java.util.regex.Pattern;
  * &lt;db&gt;/streams/&lt;topic&gt;/&lt;partition&gt;                      index: the streams of a database
  * _partitions/&lt;topic&gt;/&lt;partition&gt;/&lt;db&gt;                 index: the streams of a source partition
  * &lt;db&gt;/catalog/&lt;seq&gt;.json                            the database's stream catalog, entry seq
+ * &lt;db&gt;/snapshots/&lt;lsn&gt;.snapshot.json                  snapshot manifest of the state at lsn
+ * &lt;db&gt;/snapshot-chunks/&lt;sha256&gt;.chunk               snapshot rows, content-addressed
  * </pre>
  *
  * {@code <db>} and {@code <topic>} are {@link Names#encode encoded}; {@code <partition>} is 8 and
- * {@code <seq>} 16 zero-padded lower-case hex digits, so that listing order is chain order; {@code
- * <sha256>} is 64 lower-case hex digits.
+ * {@code <seq>} and {@code <lsn>} 16 zero-padded lower-case hex digits, so that listing order is
+ * chain (or LSN) order; {@code <sha256>} is 64 lower-case hex digits.
  */
 public final class ArchiveLayout {
   /** Top-level prefix of the partition index; no encoded database name starts with {@code _}. */
@@ -47,6 +49,10 @@ public final class ArchiveLayout {
       Pattern.compile("(" + NAME + ")/streams/(" + NAME + ")/(" + PART + ")");
   private static final Pattern CATALOG_ENTRY =
       Pattern.compile("(" + NAME + ")/catalog/(" + SEG + ")\\.json");
+  private static final Pattern SNAPSHOT =
+      Pattern.compile("(" + NAME + ")/snapshots/(" + SEG + ")\\.snapshot\\.json");
+  private static final Pattern SNAPSHOT_CHUNK =
+      Pattern.compile("(" + NAME + ")/snapshot-chunks/([0-9a-f]{64})\\.chunk");
   private static final Pattern PARTITION_INDEX_ENTRY =
       Pattern.compile("_partitions/(" + NAME + ")/(" + PART + ")/(" + NAME + ")");
 
@@ -107,6 +113,33 @@ public final class ArchiveLayout {
         + Names.encode("database", stream.database());
   }
 
+  /** The prefix of a database's snapshot manifests, which list in LSN order. */
+  public static String snapshotPrefix(String database) {
+    return database(database) + "snapshots/";
+  }
+
+  /** The key of the snapshot manifest of {@code database}'s state at {@code lsn} (not negative). */
+  public static String snapshotKey(String database, long lsn) {
+    if (lsn < 0) {
+      throw new IllegalArgumentException(
+          "Cannot build a snapshot key for negative lsn " + lsn + ": snapshots need lsn >= 0");
+    }
+    return snapshotPrefix(database) + String.format("%016x", lsn) + ".snapshot.json";
+  }
+
+  /** The prefix of a database's snapshot chunks. */
+  public static String snapshotChunkPrefix(String database) {
+    return database(database) + "snapshot-chunks/";
+  }
+
+  /** The key of a snapshot chunk of {@code database} whose stored bytes hash to {@code sha256}. */
+  public static String snapshotChunkKey(String database, String sha256) {
+    if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("Cannot build a chunk key: bad sha256 " + sha256);
+    }
+    return snapshotChunkPrefix(database) + sha256 + ".chunk";
+  }
+
   /** The key of a startup write check of writer {@code writerId}, unique by {@code nonce}. */
   public static String probeKey(String writerId, String nonce) {
     return PROBE + Names.encode("writer", writerId) + "-" + Names.encode("nonce", nonce);
@@ -130,6 +163,14 @@ public final class ArchiveLayout {
       m = CATALOG_ENTRY.matcher(key);
       if (m.matches()) {
         return Optional.of(new ArchiveKey.Catalog(Names.decode(m.group(1)), hex(m.group(2))));
+      }
+      m = SNAPSHOT.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.Snapshot(Names.decode(m.group(1)), hex(m.group(2))));
+      }
+      m = SNAPSHOT_CHUNK.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.SnapshotChunk(Names.decode(m.group(1)), m.group(2)));
       }
       m = PARTITION_INDEX_ENTRY.matcher(key);
       if (m.matches()) {

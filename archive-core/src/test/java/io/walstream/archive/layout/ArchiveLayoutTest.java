@@ -34,6 +34,31 @@ class ArchiveLayoutTest {
   }
 
   @Test
+  void shouldBuildAndParseSnapshotKeysThatSortByLsn() {
+    String snapshot = ArchiveLayout.snapshotKey("my db", 0x2a);
+    String chunk = ArchiveLayout.snapshotChunkKey("my db", SHA);
+    List<String> keys = new ArrayList<>();
+    for (long lsn : new long[] {0, 9, 10, 255, 256, Long.MAX_VALUE}) {
+      keys.add(ArchiveLayout.snapshotKey("shop", lsn));
+    }
+    List<String> sorted = new ArrayList<>(keys);
+    sorted.sort(String::compareTo);
+
+    assertThat(snapshot).isEqualTo("my%20db/snapshots/000000000000002a.snapshot.json");
+    assertThat(chunk).isEqualTo("my%20db/snapshot-chunks/" + SHA + ".chunk");
+    assertThat(ArchiveLayout.parse(snapshot)).contains(new ArchiveKey.Snapshot("my db", 0x2a));
+    assertThat(ArchiveLayout.parse(chunk)).contains(new ArchiveKey.SnapshotChunk("my db", SHA));
+    assertThat(sorted).containsExactlyElementsOf(keys);
+    assertThat(snapshot).startsWith(ArchiveLayout.snapshotPrefix("my db"));
+    assertThat(chunk).startsWith(ArchiveLayout.snapshotChunkPrefix("my db"));
+    assertThatThrownBy(() -> ArchiveLayout.snapshotKey("shop", -1))
+        .hasMessageContaining("negative lsn -1");
+    assertThatThrownBy(() -> ArchiveLayout.snapshotChunkKey("shop", "abc"))
+        .hasMessageContaining("bad sha256 abc");
+    assertThat(ArchiveLayout.parse("shop/snapshots/2a.snapshot.json")).isEmpty();
+  }
+
+  @Test
   void shouldSortKeysInChainOrderWhenListed() {
     List<String> keys = new ArrayList<>();
     for (long seq : new long[] {0, 9, 10, 15, 16, 255, 256, 4096}) {

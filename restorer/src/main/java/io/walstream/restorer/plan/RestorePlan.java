@@ -1,8 +1,12 @@
 package io.walstream.restorer.plan;
 
+import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.read.StoredSnapshot;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,15 +21,66 @@ public record RestorePlan(
     RestoreWindow window,
     List<StreamPlan> streams,
     List<Gap> gapsCrossed,
-    String anchorCheck) {
+    String anchorCheck,
+    StoredSnapshot snapshot) {
   public RestorePlan {
     streams = List.copyOf(streams);
     gapsCrossed = List.copyOf(gapsCrossed);
   }
 
+  /** A plan replaying every stream from seq 0, with no snapshot. */
+  public RestorePlan(
+      String database,
+      RestoreTarget target,
+      RestoreWindow window,
+      List<StreamPlan> streams,
+      List<Gap> gapsCrossed,
+      String anchorCheck) {
+    this(database, target, window, streams, gapsCrossed, anchorCheck, null);
+  }
+
   /** This plan, saying what the check against the manifests topic found (or why it was skipped). */
   public RestorePlan withAnchorCheck(String check) {
-    return new RestorePlan(database, target, window, streams, gapsCrossed, check);
+    return new RestorePlan(database, target, window, streams, gapsCrossed, check, snapshot);
+  }
+
+  /**
+   * This plan starting from {@code base}: its rows first, then per stream only the manifests after
+   * the last one the snapshot covers wholly (records up to the snapshot's lsn are skipped).
+   *
+   * @throws IntegrityException when a stream the snapshot covers does not hold, at the seq it
+   *     names, the manifest it names: the archive is not the one the snapshot was built from
+   */
+  public RestorePlan from(StoredSnapshot base) {
+    Snapshot s = base.snapshot();
+    List<StreamPlan> trimmed = new ArrayList<>();
+    for (StreamPlan plan : streams) {
+      Snapshot.StreamPosition position = s.positionOf(plan.stream());
+      trimmed.add(position == null ? plan : plan.after(position, base.key()));
+    }
+    for (Snapshot.StreamPosition position : s.streams()) {
+      StreamId stream = position.stream(s.database());
+      if (streams.stream().noneMatch(p -> p.stream().equals(stream))) {
+        throw new IntegrityException(
+            base.key(),
+            "Cannot restore from snapshot "
+                + base.key()
+                + ": it covers stream "
+                + stream
+                + ", which the archive does not hold");
+      }
+    }
+    return new RestorePlan(database, target, window, trimmed, gapsCrossed, anchorCheck, base);
+  }
+
+  /**
+   * What identifies this restore for resuming it: the target, and the snapshot it starts from. A
+   * restore interrupted while starting from one snapshot is not resumed from another.
+   */
+  public String resumeKey() {
+    return snapshot == null
+        ? target.describe()
+        : target.describe() + " from snapshot " + snapshot.sha256();
   }
 
   /**
@@ -40,6 +95,44 @@ public record RestorePlan(
   public record StreamPlan(StreamId stream, List<StoredManifest> manifests, Long firstLsnBeyond) {
     public StreamPlan {
       manifests = List.copyOf(manifests);
+    }
+
+    /** This stream's plan without the manifests up to {@code position}, checked to be there. */
+    StreamPlan after(Snapshot.StreamPosition position, String snapshotKey) {
+      List<StoredManifest> rest = new ArrayList<>();
+      boolean found = false;
+      for (StoredManifest m : manifests) {
+        if (m.manifest().seq() == position.seq()) {
+          if (!m.sha256().equals(position.manifestSha256())) {
+            throw new IntegrityException(
+                m.key(),
+                "Cannot restore from snapshot "
+                    + snapshotKey
+                    + ": it covers "
+                    + m.key()
+                    + " with sha256 "
+                    + position.manifestSha256()
+                    + ", the archive holds "
+                    + m.sha256()
+                    + "; the archive is not the one the snapshot was built from");
+          }
+          found = true;
+        } else if (m.manifest().seq() > position.seq()) {
+          rest.add(m);
+        }
+      }
+      if (!found) {
+        throw new IntegrityException(
+            snapshotKey,
+            "Cannot restore from snapshot "
+                + snapshotKey
+                + ": it covers manifest "
+                + position.seq()
+                + " of "
+                + stream
+                + ", which the archive does not hold");
+      }
+      return new StreamPlan(stream, rest, firstLsnBeyond);
     }
 
     /** The segment manifests among {@link #manifests} (the ones with records to fetch). */

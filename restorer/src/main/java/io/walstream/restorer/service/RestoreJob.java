@@ -332,12 +332,11 @@ final class RestoreJob implements Runnable {
   }
 
   /** The real sink, checking for a stop and counting progress at every transaction. */
-  private static final class JobSink implements Sink {
-    private final Sink sink;
+  private static final class JobSink extends io.walstream.restorer.sink.ForwardingSink {
     private final Tracker tracker;
 
     JobSink(Sink sink, Tracker tracker) {
-      this.sink = sink;
+      super(sink);
       this.tracker = tracker;
     }
 
@@ -346,28 +345,14 @@ final class RestoreJob implements Runnable {
         List<io.walstream.schemas.avro.ChangeRecord> transaction,
         io.walstream.restorer.sink.TransactionPosition position) {
       tracker.before();
-      sink.apply(transaction, position);
+      super.apply(transaction, position);
       tracker.applied(transaction.size());
     }
 
     @Override
-    public java.util.OptionalLong resume(String database, String target) {
-      return sink.resume(database, target);
-    }
-
-    @Override
-    public void commit() {
-      sink.commit();
-    }
-
-    @Override
-    public void abort() {
-      sink.abort();
-    }
-
-    @Override
-    public java.util.Map<String, Long> rowCounts() {
-      return sink.rowCounts();
+    public void load(List<io.walstream.schemas.avro.ChangeRecord> rows) {
+      tracker.before();
+      super.load(rows);
     }
   }
 }

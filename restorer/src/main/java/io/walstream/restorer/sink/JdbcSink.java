@@ -1,5 +1,6 @@
 package io.walstream.restorer.sink;
 
+import io.walstream.archive.format.Snapshot;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
 import io.walstream.schemas.error.WalstreamException;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,12 +97,21 @@ public abstract class JdbcSink implements Sink {
 
   @Override
   public final void apply(List<ChangeRecord> transaction, TransactionPosition position) {
+    positions.put(position.stream(), position);
+    applyAll(transaction, "transaction");
+  }
+
+  @Override
+  public final void load(List<ChangeRecord> rows) {
+    applyAll(rows, "snapshot rows");
+  }
+
+  private void applyAll(List<ChangeRecord> records, String what) {
     try {
-      for (ChangeRecord record : transaction) {
+      for (ChangeRecord record : records) {
         applyRecord(record);
       }
-      positions.put(position.stream(), position);
-      inBatch += transaction.size();
+      inBatch += records.size();
       if (inBatch >= BATCH_RECORDS) {
         flush();
         connection.commit();
@@ -108,7 +119,26 @@ public abstract class JdbcSink implements Sink {
       }
     } catch (SQLException e) {
       throw new WalstreamException(
-          "Cannot apply transaction to " + describe() + ": " + e.getMessage(), e);
+          "Cannot apply " + what + " to " + describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public final void declareTable(
+      String table, List<Snapshot.Column> keys, List<Snapshot.Column> columns) {
+    if (tables.containsKey(table)) {
+      // Created already by the interrupted restore this one resumes.
+      return;
+    }
+    Map<String, Object> keySamples = new TreeMap<>();
+    keys.forEach(k -> keySamples.put(k.name(), k.type().sample()));
+    Map<String, Object> samples = new LinkedHashMap<>();
+    columns.forEach(c -> samples.put(c.name(), c.type().sample()));
+    try {
+      addColumns(tableName(table), create(table, keySamples), samples);
+    } catch (SQLException e) {
+      throw new WalstreamException(
+          "Cannot create table " + table + " in " + describe() + ": " + e.getMessage(), e);
     }
   }
 
@@ -209,26 +239,27 @@ public abstract class JdbcSink implements Sink {
 
   private Table table(ChangeRecord record) throws SQLException {
     Table table = tables.get(record.getTable());
-    if (table != null) {
-      return table;
-    }
-    List<String> keys = new ArrayList<>(new TreeMap<>(record.getKey()).keySet());
-    StringBuilder ddl =
-        new StringBuilder("CREATE TABLE ").append(tableName(record.getTable())).append(" (");
-    for (String key : keys) {
-      ddl.append(SqlValues.quote(key))
+    return table != null ? table : create(record.getTable(), record.getKey());
+  }
+
+  /** Creates {@code name} with the key columns of {@code key}, typed by their values. */
+  private Table create(String name, Map<String, Object> key) throws SQLException {
+    List<String> keys = new ArrayList<>(new TreeMap<>(key).keySet());
+    StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(tableName(name)).append(" (");
+    for (String column : keys) {
+      ddl.append(SqlValues.quote(column))
           .append(' ')
-          .append(columnType(record.getKey().get(key)))
+          .append(columnType(key.get(column)))
           .append(", ");
     }
     ddl.append("PRIMARY KEY (").append(quotedList(keys)).append("))");
     try (Statement s = connection.createStatement()) {
       s.execute(ddl.toString());
     }
-    table = new Table(keys);
+    Table table = new Table(keys);
     table.columns.addAll(keys);
     table.columnList = List.copyOf(table.columns);
-    tables.put(record.getTable(), table);
+    tables.put(name, table);
     return table;
   }
 

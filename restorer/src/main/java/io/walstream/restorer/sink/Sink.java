@@ -1,5 +1,6 @@
 package io.walstream.restorer.sink;
 
+import io.walstream.archive.format.Snapshot;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.util.List;
 
@@ -10,6 +11,20 @@ import java.util.List;
 public interface Sink extends AutoCloseable {
   /** Applies one complete transaction, recording its position in the same database transaction. */
   void apply(List<ChangeRecord> transaction, TransactionPosition position);
+
+  /**
+   * Creates {@code table} with exactly these key and other columns, typed as a restore from the
+   * start would have typed them, before the rows of a snapshot arrive; a table the sink has already
+   * is left as it is.
+   */
+  void declareTable(String table, List<Snapshot.Column> keys, List<Snapshot.Column> columns);
+
+  /**
+   * Applies rows of a snapshot (INSERT records), recording no position: a restore interrupted while
+   * loading its snapshot loads the whole snapshot again when resumed, over the rows already in
+   * (they are the same rows, so the result is the same).
+   */
+  void load(List<ChangeRecord> rows);
 
   /**
    * Prepares to restore {@code database} to {@code target} (as {@code RestoreTarget.describe} words

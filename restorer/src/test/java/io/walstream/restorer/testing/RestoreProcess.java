@@ -3,6 +3,7 @@ package io.walstream.restorer.testing;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.ForwardingSink;
 import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
@@ -10,7 +11,6 @@ import io.walstream.restorer.sink.TransactionPosition;
 import io.walstream.schemas.avro.ChangeRecord;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -33,12 +33,12 @@ public final class RestoreProcess {
             ? PostgresSink.open(args[1], args[3], false)
             : SqliteSink.open(Path.of(args[1]), false);
     Sink stopping =
-        new Sink() {
+        new ForwardingSink(real) {
           private int applied;
 
           @Override
           public void apply(List<ChangeRecord> transaction, TransactionPosition position) {
-            real.apply(transaction, position);
+            super.apply(transaction, position);
             if (++applied == stopAfter) {
               System.out.println(MARKER + " " + applied);
               System.out.flush();
@@ -46,26 +46,6 @@ public final class RestoreProcess {
                 LockSupport.park();
               }
             }
-          }
-
-          @Override
-          public java.util.OptionalLong resume(String database, String target) {
-            return real.resume(database, target);
-          }
-
-          @Override
-          public void commit() {
-            real.commit();
-          }
-
-          @Override
-          public void abort() {
-            real.abort();
-          }
-
-          @Override
-          public Map<String, Long> rowCounts() {
-            return real.rowCounts();
           }
         };
     new Restorer(new FileSystemObjectStore(archive))

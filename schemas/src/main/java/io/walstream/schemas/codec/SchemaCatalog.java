@@ -4,6 +4,7 @@ import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.avro.SegmentManifest;
+import io.walstream.schemas.avro.SnapshotRow;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,6 +85,7 @@ public final class SchemaCatalog implements SchemaStore {
     schemas.add(SegmentManifest.getClassSchema());
     schemas.add(RestoreCommand.getClassSchema());
     schemas.add(RestoreStatus.getClassSchema());
+    schemas.add(SnapshotRow.getClassSchema());
     for (String name : historyIndex()) {
       schemas.add(parseResource(HISTORY + name));
     }

@@ -1,0 +1,235 @@
+package io.walstream.restorer.snapshot;
+
+import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.error.OutcomeUnknownException;
+import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Sha256;
+import io.walstream.archive.format.Snapshot;
+import io.walstream.archive.format.SnapshotChunks;
+import io.walstream.archive.format.SnapshotCodec;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.Snapshots;
+import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.read.StoredSnapshot;
+import io.walstream.archive.read.StreamCatalog;
+import io.walstream.archive.store.ObjectContent;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.store.PutOutcome;
+import io.walstream.restorer.Restorer;
+import io.walstream.restorer.apply.Progress;
+import io.walstream.restorer.plan.GapPolicy;
+import io.walstream.restorer.plan.RestorePlan;
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.plan.TargetNotRestorableException;
+import io.walstream.schemas.Version;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a snapshot of a database from the archive, never from the live stream: the latest snapshot
+ * usable for the target (if any) plus the chained segments after it, restored through the ordinary
+ * restore path (verified as any restore) into a {@link SnapshotState}, then written as
+ * content-addressed chunks and committed by claiming the snapshot manifest with put-if-absent.
+ */
+public final class SnapshotBuilder {
+  /** Whether the build committed a new snapshot or found one at the same lsn. */
+  public enum Made {
+    CREATED,
+    EXISTED
+  }
+
+  /** What a build did: the snapshot, the one it started from (or null), time taken. */
+  public record Result(
+      Made made, StoredSnapshot snapshot, StoredSnapshot base, long segments, Duration duration) {}
+
+  private final ObjectStore store;
+  private final ArchiveReader reader;
+  private final Restorer restorer;
+  private final String writerId;
+  private final int maxChunkRows;
+
+  /** A builder writing chunks of up to {@code maxChunkRows} rows, as {@code writerId}. */
+  public SnapshotBuilder(ObjectStore store, String writerId, int maxChunkRows) {
+    if (maxChunkRows < 1 || maxChunkRows > SnapshotChunks.MAX_ROWS) {
+      throw new IllegalArgumentException(
+          "Cannot build snapshots with chunks of "
+              + maxChunkRows
+              + " rows: need 1.."
+              + SnapshotChunks.MAX_ROWS);
+    }
+    this.store = store;
+    this.reader = new ArchiveReader(store);
+    this.restorer = new Restorer(store);
+    this.writerId = writerId;
+    this.maxChunkRows = maxChunkRows;
+  }
+
+  /** A builder writing chunks of the format's size. */
+  public SnapshotBuilder(ObjectStore store, String writerId) {
+    this(store, writerId, SnapshotChunks.MAX_ROWS);
+  }
+
+  /**
+   * Builds the snapshot of {@code database} at the last complete transaction {@code target} takes,
+   * working in a temporary file under {@code workDir}.
+   *
+   * @throws TargetNotRestorableException when the target holds no transaction, or lies past a gap
+   *     and {@code gaps} refuses them
+   * @throws IntegrityException when the archive fails a check a restore makes
+   */
+  public Result build(String database, RestoreTarget target, GapPolicy gaps, Path workDir) {
+    long start = System.nanoTime();
+    RestorePlan plan = restorer.plan(database, target, gaps);
+    StoredSnapshot base = plan.snapshot();
+    SnapshotState state = SnapshotState.open(workDir);
+    try {
+      if (base != null) {
+        state.startFrom(base.snapshot());
+      }
+      Restorer.Result restored = restorer.restore(plan, state, Progress.NONE);
+      Long lsn = restored.outcome().lastLsn();
+      if (lsn == null) {
+        throw new TargetNotRestorableException(
+            "Cannot snapshot "
+                + database
+                + " at "
+                + target.describe()
+                + ": no complete transaction is archived up to it");
+      }
+      if (base != null && lsn == base.snapshot().lsn()) {
+        return new Result(Made.EXISTED, base, base, 0, elapsed(start));
+      }
+      Snapshot snapshot = describe(plan, restored, state, lsn);
+      return claim(snapshot, base, plan.segments(), start);
+    } finally {
+      state.abort();
+    }
+  }
+
+  private Snapshot describe(
+      RestorePlan plan, Restorer.Result restored, SnapshotState state, long lsn) {
+    String database = plan.database();
+    List<Snapshot.Chunk> chunks = new ArrayList<>();
+    state.writeChunks(
+        maxChunkRows,
+        (table, rows) -> {
+          byte[] bytes = SnapshotChunks.write(database, table, lsn, rows);
+          String sha = Sha256.hex(bytes);
+          String key = ArchiveLayout.snapshotChunkKey(database, sha);
+          // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
+          store.putIfAbsent(key, ObjectContent.ofBytes(bytes));
+          chunks.add(new Snapshot.Chunk(table, key, sha, bytes.length, rows.size()));
+        });
+    Map<String, Long> counts = state.rowCounts();
+    List<Snapshot.Table> tables = new ArrayList<>();
+    state
+        .shapes()
+        .forEach(
+            (name, shape) ->
+                tables.add(
+                    new Snapshot.Table(
+                        name,
+                        shape.keys(),
+                        shape.columns(),
+                        counts.getOrDefault(name, 0L),
+                        chunks.stream()
+                            .filter(c -> c.table().equals(name))
+                            .mapToLong(Snapshot.Chunk::byteSize)
+                            .sum())));
+    io.walstream.restorer.apply.Incomplete incomplete = restored.outcome().incomplete();
+    StoredSnapshot base = plan.snapshot();
+    return new Snapshot(
+        database,
+        lsn,
+        state.lastCommitMicros(),
+        state.maxCommitMicros(),
+        positions(plan, lsn),
+        catalog(database),
+        tables,
+        chunks,
+        new Snapshot.Incomplete(incomplete.transactions(), incomplete.records(), incomplete.lsns()),
+        plan.gapsCrossed().stream()
+            .map(
+                g ->
+                    new Snapshot.GapCrossed(
+                        g.stream().topic(),
+                        g.stream().partition(),
+                        g.seq(),
+                        g.firstMissingOffset(),
+                        g.lastMissingOffset()))
+            .toList(),
+        base == null ? null : base.sha256(),
+        Version.current(),
+        writerId);
+  }
+
+  /**
+   * Per stream, the last segment manifest whose records all lie at or before {@code lsn}: the
+   * snapshot covers the chain up to it wholly (and the records of later ones up to {@code lsn}).
+   */
+  private static List<Snapshot.StreamPosition> positions(RestorePlan plan, long lsn) {
+    List<Snapshot.StreamPosition> positions = new ArrayList<>();
+    StoredSnapshot base = plan.snapshot();
+    for (RestorePlan.StreamPlan stream : plan.streams()) {
+      Snapshot.StreamPosition position =
+          base == null ? null : base.snapshot().positionOf(stream.stream());
+      for (StoredManifest stored : stream.manifests()) {
+        if (stored.manifest() instanceof Manifest.Segment s && s.last().lsn() <= lsn) {
+          position =
+              new Snapshot.StreamPosition(
+                  s.stream().topic(), s.stream().partition(), s.seq(), stored.sha256(), s.last());
+        }
+      }
+      if (position != null) {
+        positions.add(position);
+      }
+    }
+    return positions;
+  }
+
+  private Snapshot.CatalogPosition catalog(String database) {
+    List<StreamCatalog.Stored> entries = StreamCatalog.read(reader, database);
+    if (entries.isEmpty()) {
+      throw new IntegrityException(
+          ArchiveLayout.catalogPrefix(database),
+          "Cannot snapshot " + database + ": its stream catalog is empty");
+    }
+    StreamCatalog.Stored last = entries.get(entries.size() - 1);
+    return new Snapshot.CatalogPosition(last.seq(), last.sha256());
+  }
+
+  private Result claim(Snapshot snapshot, StoredSnapshot base, long segments, long start) {
+    byte[] bytes = SnapshotCodec.encode(snapshot);
+    String key = snapshot.key();
+    StoredSnapshot ours = new StoredSnapshot(key, snapshot, Sha256.hex(bytes));
+    byte[] existing;
+    try {
+      if (store.putIfAbsent(key, ObjectContent.ofBytes(bytes)) == PutOutcome.CREATED) {
+        return new Result(Made.CREATED, ours, base, segments, elapsed(start));
+      }
+      existing = store.readAll(key).orElse(null);
+    } catch (OutcomeUnknownException e) {
+      // Re-read before deciding: the claim may have landed.
+      existing = store.readAll(key).orElseThrow(() -> e);
+    }
+    if (existing != null && Arrays.equals(existing, bytes)) {
+      return new Result(Made.CREATED, ours, base, segments, elapsed(start));
+    }
+    StoredSnapshot theirs =
+        new Snapshots(reader)
+            .read(key)
+            .orElseThrow(
+                () ->
+                    new IntegrityException(key, "Cannot claim snapshot " + key + ": it vanished"));
+    return new Result(Made.EXISTED, theirs, base, segments, elapsed(start));
+  }
+
+  private static Duration elapsed(long start) {
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+}
