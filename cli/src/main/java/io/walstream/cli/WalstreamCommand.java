@@ -11,6 +11,7 @@ import io.walstream.cli.command.RestoreCommand;
 import io.walstream.cli.command.RestorePointsCommand;
 import io.walstream.cli.command.RestoreStatusCommand;
 import io.walstream.cli.command.RestorerCommand;
+import io.walstream.cli.command.SnapshotCommand;
 import io.walstream.cli.command.VerifyCommand;
 import io.walstream.schemas.Version;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
       PublishCommand.class,
       RestoreCommand.class,
       RestorePointsCommand.class,
+      SnapshotCommand.class,
       RestorerCommand.class,
       RequestRestoreCommand.class,
       CancelRestoreCommand.class,

@@ -30,6 +30,12 @@ final class CapturedCli {
     }
   }
 
+  /** Forgets what was printed so far. */
+  void clear() {
+    out.reset();
+    err.reset();
+  }
+
   String stdout() {
     return out.toString(StandardCharsets.UTF_8);
   }

@@ -79,6 +79,7 @@ public final class ChainVerifier {
       reports.add(verify(stream).withFindings(resolution.about(stream)));
     }
     List<Finding> database = new ArrayList<>(resolution.ofCatalog());
+    database.addAll(new SnapshotCheck(reader).check(resolution.database()));
     if (reports.stream().allMatch(StreamReport::clean)
         && database.stream().noneMatch(Finding::isError)) {
       // Only a sound archive has transactions to judge: a broken chain is reported as such.

@@ -51,6 +51,16 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
     ROLLED_BACK(Severity.ERROR),
     /** The archive's manifest at a published position is not the one that was published. */
     ANCHOR_MISMATCH(Severity.ERROR),
+    /** A snapshot manifest that does not decode or sits at another snapshot's key. */
+    MALFORMED_SNAPSHOT(Severity.ERROR),
+    /** A chunk a snapshot names is absent. */
+    MISSING_SNAPSHOT_CHUNK(Severity.ERROR),
+    /** A snapshot chunk's size, hash, declarations or rows differ from its snapshot's record. */
+    SNAPSHOT_CHUNK_MISMATCH(Severity.ERROR),
+    /** A stream position a snapshot covers is not the manifest the archive holds there. */
+    SNAPSHOT_POSITION_MISMATCH(Severity.ERROR),
+    /** A snapshot's prevSnapshotSha256 names no earlier snapshot of its database. */
+    SNAPSHOT_LINK_MISMATCH(Severity.ERROR),
     GAP(Severity.WARNING),
     /**
      * A transaction that is not complete in the merged order of its database's streams: left out of
@@ -58,6 +68,8 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
      */
     INCOMPLETE_TRANSACTION(Severity.WARNING),
     UNCOMMITTED_SEGMENT(Severity.INFO),
+    /** A snapshot chunk no snapshot names: left by an interrupted build. */
+    UNCOMMITTED_SNAPSHOT_CHUNK(Severity.INFO),
     UNKNOWN_OBJECT(Severity.INFO);
 
     private final Severity severity;

@@ -50,6 +50,13 @@ public final class RestoreCommand implements Callable<Integer> {
               + " whose topic is gone); the result says the check was skipped.")
   boolean noAnchorCheck;
 
+  @Option(
+      names = "--no-snapshot",
+      description =
+          "Replay every stream from its start instead of starting from the latest snapshot at or"
+              + " before the target.")
+  boolean noSnapshot;
+
   @Option(names = "--json", description = "Print the plan or result as JSON.")
   boolean json;
 
@@ -79,7 +86,9 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     anchors.timeout(spec.commandLine());
     try (ObjectStore store = archive.open()) {
-      Restorer restorer = new Restorer(store, parallelism);
+      Restorer restorer =
+          new Restorer(store, parallelism)
+              .using(noSnapshot ? Restorer.SnapshotUse.IGNORE : Restorer.SnapshotUse.LATEST);
       Anchoring anchoring =
           noAnchorCheck
               ? new Anchoring.Skipped("--no-anchor-check")
@@ -106,6 +115,7 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("database", plan.database());
       out.put("target", plan.target().describe());
       out.put("window", plan.window().toString());
+      out.put("snapshot", SnapshotText.json(plan.snapshot()));
       out.put("segments", plan.segments());
       out.put("bytes", plan.bytes());
       out.put("gapsCrossed", plan.gapsCrossed().stream().map(Object::toString).toList());
@@ -125,6 +135,14 @@ public final class RestoreCommand implements Callable<Integer> {
     System.out.printf(
         "Plan: restore %s to %s (window: %s)%n",
         plan.database(), plan.target().describe(), plan.window());
+    System.out.println(
+        plan.snapshot() == null
+            ? "  from the start of every stream (no snapshot at or before the target)"
+            : "  from the "
+                + SnapshotText.describe(plan.snapshot())
+                + ", "
+                + plan.snapshot().key()
+                + ", then");
     System.out.println("  stream                                   segments        bytes");
     for (RestorePlan.StreamPlan s : plan.streams()) {
       long bytes = s.segments().stream().mapToLong(m -> m.segment().byteSize()).sum();
@@ -188,6 +206,7 @@ public final class RestoreCommand implements Callable<Integer> {
       out.put("incompleteLsns", outcome.incomplete().lsns());
       out.put("gapsCrossed", result.plan().gapsCrossed().stream().map(Object::toString).toList());
       out.put("resumedAfterLsn", outcome.resumedAfterLsn());
+      out.put("snapshot", SnapshotText.json(result.plan().snapshot()));
       out.put("rows", result.rowsPerTable());
       out.put("durationMs", result.duration().toMillis());
       out.put("output", what.destination());
@@ -203,6 +222,13 @@ public final class RestoreCommand implements Callable<Integer> {
         result.rowsPerTable(),
         result.duration().toMillis() / 1000.0,
         what.destination());
+    if (result.plan().snapshot() != null) {
+      System.out.println(
+          "Started from the "
+              + SnapshotText.describe(result.plan().snapshot())
+              + "; the counts are"
+              + " of the transactions after it.");
+    }
     if (outcome.resumedAfterLsn() != null) {
       System.out.printf(
           "Resumed an interrupted restore: transactions up to lsn %d were already applied.%n",

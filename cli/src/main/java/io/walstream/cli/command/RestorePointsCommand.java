@@ -2,6 +2,7 @@ package io.walstream.cli.command;
 
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.Snapshots;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.Finding;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
             + "recorded gaps (only the first restores exactly; later ones need --accept-gaps), each gap "
             + "(stream, seq, missing source offsets, where it falls), the incomplete transactions every "
             + "restore leaves out (this reads every segment), streams, segments, bytes and chain "
-            + "problems.",
+            + "problems, and the snapshots restores can start from (LSN, time, rows, bytes).",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "1:could not read the archive", "2:usage error"})
 public final class RestorePointsCommand implements Callable<Integer> {
@@ -105,6 +106,14 @@ public final class RestorePointsCommand implements Callable<Integer> {
     d.put("segments", segments);
     d.put("bytes", bytes);
     d.put("gaps", gaps.stream().map(RestorePointsCommand::gapJson).toList());
+    List<Map<String, Object>> snapshots = new ArrayList<>();
+    try {
+      new Snapshots(verified.reader())
+          .list(database).stream().map(SnapshotText::json).forEach(snapshots::add);
+    } catch (WalstreamException e) {
+      problems.add(e.getMessage());
+    }
+    d.put("snapshots", snapshots);
     List<Finding> incomplete =
         problems.isEmpty()
             ? scan.scan(database, chains.stream().map(StreamChain::manifests).toList())
@@ -151,6 +160,12 @@ public final class RestorePointsCommand implements Callable<Integer> {
         d.get("database"), d.get("window"), d.get("streams"), d.get("segments"), d.get("bytes"));
     for (Object w : (List<?>) d.get("windows")) {
       System.out.println("  window " + ((Map<?, ?>) w).get("text"));
+    }
+    for (Object snapshot : (List<?>) d.get("snapshots")) {
+      Map<?, ?> m = (Map<?, ?>) snapshot;
+      System.out.printf(
+          "  SNAPSHOT lsn %s (%s): %s rows, %s bytes, %s%n",
+          m.get("lsn"), m.get("commitTime"), m.get("rows"), m.get("bytes"), m.get("key"));
     }
     for (Object gap : (List<?>) d.get("gaps")) {
       System.out.println("  GAP " + ((Map<?, ?>) gap).get("text"));

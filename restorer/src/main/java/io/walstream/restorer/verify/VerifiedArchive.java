@@ -32,6 +32,11 @@ public final class VerifiedArchive {
     this.reader = reader;
   }
 
+  /** The reader this archive reads through. */
+  public ArchiveReader reader() {
+    return reader;
+  }
+
   /**
    * The chains of every stream of {@code database}, links verified. The streams are those its
    * catalog names, after checking that the catalog, the WAL objects and the index entries agree
