@@ -32,6 +32,13 @@ final class StatusText {
     if (s.getMessage() != null) {
       out.append(" - ").append(s.getMessage());
     }
+    if (s.getState() == JobState.PLANNED && s.getPlanSnapshotLsn() != null) {
+      out.append(" - from the snapshot at lsn ")
+          .append(s.getPlanSnapshotLsn())
+          .append(", then ")
+          .append(s.getPlanSegments())
+          .append(" segments");
+    }
     if (io.walstream.restorer.service.JobTable.terminal(s.getState())
         && s.getAnchorCheck() != null
         && s.getAnchorCheck().startsWith("not checked")) {
@@ -63,6 +70,8 @@ final class StatusText {
     m.put("database", s.getDatabase());
     m.put("attempt", s.getAttempt());
     m.put("message", s.getMessage());
+    m.put("planSnapshotKey", s.getPlanSnapshotKey());
+    m.put("planSnapshotLsn", s.getPlanSnapshotLsn());
     m.put("planSegments", s.getPlanSegments());
     m.put("planBytes", s.getPlanBytes());
     m.put("percent", s.getPercent());

@@ -264,6 +264,8 @@ final class RestoreJob implements Runnable {
             plan.gapsCrossed().isEmpty()
                 ? null
                 : plan.gapsCrossed().stream().map(Object::toString).toList())
+        .setPlanSnapshotKey(plan.snapshot() == null ? null : plan.snapshot().key())
+        .setPlanSnapshotLsn(plan.snapshot() == null ? null : plan.snapshot().snapshot().lsn())
         .setPlanSegments(plan.segments())
         .setPlanBytes(plan.bytes())
         .setPlanFirstLsn(window.earliestLsn())

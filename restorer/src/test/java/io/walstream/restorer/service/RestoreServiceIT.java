@@ -88,6 +88,40 @@ class RestoreServiceIT {
   }
 
   @Test
+  void shouldStartFromTheLatestSnapshotAndSayWhichInThePlan() throws Exception {
+    ServiceFixture f = new ServiceFixture(dir, 400, 3);
+    long at = ServiceFixture.FIRST_LSN + 200;
+    var snapshot =
+        new io.walstream.restorer.snapshot.SnapshotBuilder(
+                new io.walstream.archive.store.FileSystemObjectStore(f.archive), "service-it")
+            .build(
+                ServiceFixture.DB,
+                new io.walstream.restorer.plan.RestoreTarget.AtLsn(at),
+                io.walstream.restorer.plan.GapPolicy.REFUSE,
+                dir)
+            .snapshot();
+    start(f, Map.of());
+    long latest = ServiceFixture.FIRST_LSN + 399;
+    Path output = f.outputs.resolve("shop-latest.db");
+
+    RestoreStatus end =
+        finish(f, ServiceFixture.restore("job-s", TargetKind.LATEST, null, output).build());
+
+    assertThat(end.getState()).as(String.valueOf(end)).isEqualTo(JobState.SUCCEEDED);
+    assertThat(end.getRecoveredLsn()).isEqualTo(latest);
+    assertThat(ServiceFixture.actual(output)).isEqualTo(f.expected(latest));
+    RestoreStatus planned =
+        f.history("job-s").stream()
+            .filter(s -> s.getState() == JobState.PLANNED)
+            .findFirst()
+            .orElseThrow();
+    assertThat(planned.getPlanSnapshotKey()).isEqualTo(snapshot.key());
+    assertThat(planned.getPlanSnapshotLsn()).isEqualTo(at);
+    // 1 200 records in segments of 500: the snapshot covers the first wholly, two remain.
+    assertThat(planned.getPlanSegments()).isEqualTo(2);
+  }
+
+  @Test
   void shouldRunACommandOnceWhenItIsPublishedAgainAndAfterARestart() throws Exception {
     ServiceFixture f = new ServiceFixture(dir, 50, 2);
     start(f, Map.of());
