@@ -16,6 +16,7 @@ public final class Bench {
     SCENARIOS.put("segment", new SegmentCodecBench());
     SCENARIOS.put("archiver", new ArchiverBench());
     SCENARIOS.put("restore", new RestoreBench());
+    SCENARIOS.put("snapshot", new SnapshotBench());
   }
 
   /** One benchmark scenario. */

@@ -28,11 +28,29 @@ public final class Workload {
   private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
 
   private final Random random;
+  private final int keySpace;
   private long lsn = 1_000;
   private long nextId = 1;
 
   public Workload(long seed) {
+    this(seed, 0);
+  }
+
+  private Workload(long seed, int keySpace) {
     this.random = new Random(seed);
+    this.keySpace = keySpace;
+  }
+
+  /**
+   * A workload whose rows stay within {@code keySpace} ids per table: every change picks its id at
+   * random from them (an insert of an id that exists replaces the row, as restores apply it), so
+   * the database's state stays bounded however long the history grows.
+   */
+  public static Workload bounded(long seed, int keySpace) {
+    if (keySpace < 1) {
+      throw new IllegalArgumentException("Cannot bound a workload to " + keySpace + " ids");
+    }
+    return new Workload(seed, keySpace);
   }
 
   /** The next {@code count} records, in (lsn, txIndex) order, ending on a transaction boundary. */
@@ -52,8 +70,12 @@ public final class Workload {
   private ChangeRecord record(String database, int txIndex, boolean last, Instant commit) {
     String table = TABLES[random.nextInt(TABLES.length)];
     int dice = random.nextInt(100);
-    Op op = dice < 5 && nextId > 10 ? Op.DELETE : dice < 25 && nextId > 10 ? Op.UPDATE : Op.INSERT;
-    long id = op == Op.INSERT ? nextId++ : 1 + (long) (random.nextDouble() * (nextId - 1));
+    boolean warm = keySpace > 0 || nextId > 10;
+    Op op = dice < 5 && warm ? Op.DELETE : dice < 25 && warm ? Op.UPDATE : Op.INSERT;
+    long id =
+        keySpace > 0
+            ? 1 + random.nextInt(keySpace)
+            : op == Op.INSERT ? nextId++ : 1 + (long) (random.nextDouble() * (nextId - 1));
     return ChangeRecord.newBuilder()
         .setDatabase(database)
         .setTable(table)

@@ -65,7 +65,7 @@ public final class GapReconciler {
               runtime.metrics().replayed();
               replayed[0]++;
             });
-    committed.addAll(partition.cut("reconcile"));
+    committed.addAll(partition.cut(CutTrigger.RECONCILE));
     LOG.info(
         "{}: read back {} records of offsets {} to {}", source, replayed[0], from, firstOffset - 1);
     return committed;

@@ -282,7 +282,7 @@ public final class PartitionArchiver {
    * have landed meanwhile; waits for the oldest cut when {@link #MAX_CUTS_IN_FLIGHT} are still
    * being committed, which bounds the memory held to about that many segments more per partition.
    */
-  public List<CommittedManifest> cutInBackground(String trigger) {
+  public List<CommittedManifest> cutInBackground(CutTrigger trigger) {
     submit(trigger);
     List<CommittedManifest> landed = new ArrayList<>();
     while (pending.size() > MAX_CUTS_IN_FLIGHT) {
@@ -297,7 +297,7 @@ public final class PartitionArchiver {
    * the archive holds every record this partition has accepted. Returns the manifests of every cut
    * that landed since they were last collected.
    */
-  public List<CommittedManifest> cut(String trigger) {
+  public List<CommittedManifest> cut(CutTrigger trigger) {
     submit(trigger);
     List<CommittedManifest> landed = new ArrayList<>();
     while (!pending.isEmpty()) {
@@ -335,7 +335,7 @@ public final class PartitionArchiver {
     }
   }
 
-  private void submit(String trigger) {
+  private void submit(CutTrigger trigger) {
     List<SegmentCommitter.StreamBatch> batches = new ArrayList<>();
     List<StreamBuffer> buffers = new ArrayList<>();
     for (StreamBuffer buffer : streams.values()) {

@@ -88,7 +88,7 @@ final class SegmentCommitter {
   }
 
   /** Commits every batch of one cut; throws (and commits nothing further) on a storage failure. */
-  Result commit(String trigger, List<StreamBatch> batches) {
+  Result commit(CutTrigger trigger, List<StreamBatch> batches) {
     long start = System.nanoTime();
     Map<StreamId, StreamHead> after = new LinkedHashMap<>();
     List<CommittedManifest> manifests = new ArrayList<>();
@@ -100,7 +100,7 @@ final class SegmentCommitter {
       after.put(stream, head);
     }
     if (!manifests.isEmpty()) {
-      metrics.cut(trigger, Duration.ofNanos(System.nanoTime() - start));
+      metrics.cut(trigger.tag(), Duration.ofNanos(System.nanoTime() - start));
     }
     return new Result(after, manifests);
   }

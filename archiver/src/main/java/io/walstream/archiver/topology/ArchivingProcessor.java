@@ -5,6 +5,7 @@ import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.partition.ArchiverRuntime;
 import io.walstream.archiver.partition.CommittedManifest;
+import io.walstream.archiver.partition.CutTrigger;
 import io.walstream.archiver.partition.Decision;
 import io.walstream.archiver.partition.GapReconciler;
 import io.walstream.archiver.partition.PartitionArchiver;
@@ -84,7 +85,7 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
       deadLetter(record.key(), record.value(), record.headers(), source, metadata.offset(), dead);
     }
     if (partition.full()) {
-      forward(partition.cutInBackground("size"));
+      forward(partition.cutInBackground(CutTrigger.SIZE));
     } else if (partition.hasLanded()) {
       forward(partition.landed());
     }
@@ -111,7 +112,8 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
     CommitCoordinator.PartitionCut cut =
         () -> {
           long start = System.nanoTime();
-          List<ProducerRecord<byte[], byte[]>> manifests = manifestRecords(partition.cut("commit"));
+          List<ProducerRecord<byte[], byte[]>> manifests =
+              manifestRecords(partition.cut(CutTrigger.COMMIT));
           runtime.metrics().commitWait(Duration.ofNanos(System.nanoTime() - start));
           return manifests;
         };
@@ -145,7 +147,7 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
     long now = now();
     for (PartitionArchiver partition : partitions.values()) {
       if (partition.expired(now)) {
-        forward(partition.cutInBackground("age"));
+        forward(partition.cutInBackground(CutTrigger.AGE));
       } else if (partition.hasLanded()) {
         forward(partition.landed());
       }

@@ -90,13 +90,13 @@ class BackgroundCutTest {
       partition.handle(bytes(record(n)), n, 0);
     }
     assertThat(partition.full()).isTrue();
-    assertThat(partition.cutInBackground("size")).isEmpty();
+    assertThat(partition.cutInBackground(CutTrigger.SIZE)).isEmpty();
 
     assertThat(partition.handle(bytes(record(3)), 3, 0)).isEqualTo(Decision.BUFFERED);
     assertThat(partition.handle(bytes(record(4)), 4, 0)).isEqualTo(Decision.BUFFERED);
     assertThat(archived()).isEmpty();
     CompletableFuture<List<CommittedManifest>> commit =
-        CompletableFuture.supplyAsync(() -> partition.cut("commit"));
+        CompletableFuture.supplyAsync(() -> partition.cut(CutTrigger.COMMIT));
     await().during(Duration.ofMillis(300)).until(() -> !commit.isDone());
     assertThat(archived()).as("nothing lands while the gate is shut").isEmpty();
     gate.countDown();
@@ -109,7 +109,7 @@ class BackgroundCutTest {
             org.assertj.core.groups.Tuple.tuple(1L, 2L));
     assertThat(archived()).containsExactly(record(0), record(1), record(2), record(3), record(4));
     assertThat(new ChainVerifier(memory).verify(SHOP).findings()).isEmpty();
-    assertThat(partition.cut("commit")).isEmpty();
+    assertThat(partition.cut(CutTrigger.COMMIT)).isEmpty();
   }
 
   @Test
@@ -118,7 +118,7 @@ class BackgroundCutTest {
     for (int n = 0; n < 3; n++) {
       partition.handle(bytes(record(n)), n, 0);
     }
-    partition.cutInBackground("size");
+    partition.cutInBackground(CutTrigger.SIZE);
 
     Decision sameOffset = partition.handle(bytes(record(1)), 1, 0);
     Decision resent = partition.handle(bytes(record(1)), 3, 0);
@@ -135,7 +135,7 @@ class BackgroundCutTest {
               assertThat(dead.detail()).contains("(lsn 101, txIndex 0)");
             });
     gate.countDown();
-    partition.cut("commit");
+    partition.cut(CutTrigger.COMMIT);
     assertThat(archived()).containsExactly(record(0), record(1), record(2));
   }
 
@@ -145,13 +145,13 @@ class BackgroundCutTest {
     for (int n = 0; n < 3; n++) {
       partition.handle(bytes(record(n)), n, 0);
     }
-    assertThat(partition.cutInBackground("size")).isEmpty();
+    assertThat(partition.cutInBackground(CutTrigger.SIZE)).isEmpty();
     for (int n = 3; n < 6; n++) {
       partition.handle(bytes(record(n)), n, 0);
     }
 
     CompletableFuture<List<CommittedManifest>> second =
-        CompletableFuture.supplyAsync(() -> partition.cutInBackground("size"));
+        CompletableFuture.supplyAsync(() -> partition.cutInBackground(CutTrigger.SIZE));
     await().during(Duration.ofMillis(300)).until(() -> !second.isDone());
     gate.countDown();
 
@@ -159,7 +159,7 @@ class BackgroundCutTest {
         .extracting(m -> m.manifest().seq())
         .as("the first cut lands before the second is handed over")
         .contains(0L);
-    partition.cut("commit");
+    partition.cut(CutTrigger.COMMIT);
     assertThat(archived()).hasSize(6);
   }
 
@@ -170,7 +170,7 @@ class BackgroundCutTest {
     for (int n = 0; n < 3; n++) {
       partition.handle(bytes(record(n)), n, 0);
     }
-    partition.cutInBackground("size");
+    partition.cutInBackground(CutTrigger.SIZE);
     gate.countDown();
     await().until(partition::hasLanded);
     for (int n = 3; n < 6; n++) {
@@ -178,9 +178,10 @@ class BackgroundCutTest {
     }
 
     // The next cut is chained after the failed one, so it never runs.
-    assertThatThrownBy(() -> partition.cutInBackground("size"))
+    assertThatThrownBy(() -> partition.cutInBackground(CutTrigger.SIZE))
         .isInstanceOf(PermanentStorageException.class);
-    assertThatThrownBy(() -> partition.cut("commit")).isInstanceOf(PermanentStorageException.class);
+    assertThatThrownBy(() -> partition.cut(CutTrigger.COMMIT))
+        .isInstanceOf(PermanentStorageException.class);
     assertThat(memory.list("", null, 100).objects()).isEmpty();
   }
 
@@ -190,7 +191,7 @@ class BackgroundCutTest {
     List<ChangeRecord> records = List.of(record(0), record(1), record(2), record(3));
     partition.handle(bytes(records.get(0)), 0, 0);
     partition.handle(bytes(records.get(1)), 1, 0);
-    partition.cutInBackground("size");
+    partition.cutInBackground(CutTrigger.SIZE);
     partition.handle(bytes(records.get(2)), 2, 0);
     // Another archiver on the same input gets ahead: it holds the cut in flight and part of the
     // open segment.
@@ -199,7 +200,7 @@ class BackgroundCutTest {
     gate.countDown();
 
     partition.handle(bytes(records.get(3)), 3, 0);
-    partition.cut("commit");
+    partition.cut(CutTrigger.COMMIT);
 
     assertThat(archived()).containsExactlyElementsOf(records);
     assertThat(metrics.count("walstream.archiver.claim.conflicts")).isEqualTo(1);

@@ -194,23 +194,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 + Values.formatTimestamp(Values.fromMicros(outcome.lastCommitMicros()))
                 + ")";
     if (json) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("database", what.database);
-      out.put("recoveredLsn", outcome.lastLsn());
-      out.put("transactions", outcome.transactions());
-      out.put("records", outcome.records());
-      out.put("pendingRecordsLeftOut", outcome.pendingRecords());
-      out.put("pendingLsn", outcome.pendingLsn());
-      out.put("incompleteTransactions", outcome.incomplete().transactions());
-      out.put("incompleteRecords", outcome.incomplete().records());
-      out.put("incompleteLsns", outcome.incomplete().lsns());
-      out.put("gapsCrossed", result.plan().gapsCrossed().stream().map(Object::toString).toList());
-      out.put("resumedAfterLsn", outcome.resumedAfterLsn());
-      out.put("snapshot", SnapshotText.json(result.plan().snapshot()));
-      out.put("rows", result.rowsPerTable());
-      out.put("durationMs", result.duration().toMillis());
-      out.put("output", what.destination());
-      System.out.println(JsonOutput.write(out));
+      System.out.println(JsonOutput.write(resultJson(result)));
       return;
     }
     System.out.printf(
@@ -236,5 +220,26 @@ public final class RestoreCommand implements Callable<Integer> {
     }
     io.walstream.restorer.Outcomes.notes(outcome, result.plan()).forEach(System.out::println);
     System.out.println("Archive " + result.plan().anchorCheck() + ".");
+  }
+
+  private Map<String, Object> resultJson(Restorer.Result result) {
+    var outcome = result.outcome();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("database", what.database);
+    out.put("recoveredLsn", outcome.lastLsn());
+    out.put("transactions", outcome.transactions());
+    out.put("records", outcome.records());
+    out.put("pendingRecordsLeftOut", outcome.pendingRecords());
+    out.put("pendingLsn", outcome.pendingLsn());
+    out.put("incompleteTransactions", outcome.incomplete().transactions());
+    out.put("incompleteRecords", outcome.incomplete().records());
+    out.put("incompleteLsns", outcome.incomplete().lsns());
+    out.put("gapsCrossed", result.plan().gapsCrossed().stream().map(Object::toString).toList());
+    out.put("resumedAfterLsn", outcome.resumedAfterLsn());
+    out.put("snapshot", SnapshotText.json(result.plan().snapshot()));
+    out.put("rows", result.rowsPerTable());
+    out.put("durationMs", result.duration().toMillis());
+    out.put("output", what.destination());
+    return out;
   }
 }

@@ -106,14 +106,7 @@ public final class RestorePointsCommand implements Callable<Integer> {
     d.put("segments", segments);
     d.put("bytes", bytes);
     d.put("gaps", gaps.stream().map(RestorePointsCommand::gapJson).toList());
-    List<Map<String, Object>> snapshots = new ArrayList<>();
-    try {
-      new Snapshots(verified.reader())
-          .list(database).stream().map(SnapshotText::json).forEach(snapshots::add);
-    } catch (WalstreamException e) {
-      problems.add(e.getMessage());
-    }
-    d.put("snapshots", snapshots);
+    d.put("snapshots", snapshots(database, verified, problems));
     List<Finding> incomplete =
         problems.isEmpty()
             ? scan.scan(database, chains.stream().map(StreamChain::manifests).toList())
@@ -175,6 +168,18 @@ public final class RestorePointsCommand implements Callable<Integer> {
     }
     for (Object problem : (List<?>) d.get("problems")) {
       System.out.println("  PROBLEM " + problem);
+    }
+  }
+
+  /** The database's snapshots as JSON objects; a snapshot that does not read is a problem. */
+  private static List<Map<String, Object>> snapshots(
+      String database, VerifiedArchive verified, List<String> problems) {
+    try {
+      return new Snapshots(verified.reader())
+          .list(database).stream().map(SnapshotText::json).toList();
+    } catch (WalstreamException e) {
+      problems.add(e.getMessage());
+      return List.of();
     }
   }
 }

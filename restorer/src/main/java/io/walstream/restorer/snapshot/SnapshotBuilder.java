@@ -114,33 +114,8 @@ public final class SnapshotBuilder {
   private Snapshot describe(
       RestorePlan plan, Restorer.Result restored, SnapshotState state, long lsn) {
     String database = plan.database();
-    List<Snapshot.Chunk> chunks = new ArrayList<>();
-    state.writeChunks(
-        maxChunkRows,
-        (table, rows) -> {
-          byte[] bytes = SnapshotChunks.write(database, table, lsn, rows);
-          String sha = Sha256.hex(bytes);
-          String key = ArchiveLayout.snapshotChunkKey(database, sha);
-          // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
-          store.putIfAbsent(key, ObjectContent.ofBytes(bytes));
-          chunks.add(new Snapshot.Chunk(table, key, sha, bytes.length, rows.size()));
-        });
-    Map<String, Long> counts = state.rowCounts();
-    List<Snapshot.Table> tables = new ArrayList<>();
-    state
-        .shapes()
-        .forEach(
-            (name, shape) ->
-                tables.add(
-                    new Snapshot.Table(
-                        name,
-                        shape.keys(),
-                        shape.columns(),
-                        counts.getOrDefault(name, 0L),
-                        chunks.stream()
-                            .filter(c -> c.table().equals(name))
-                            .mapToLong(Snapshot.Chunk::byteSize)
-                            .sum())));
+    List<Snapshot.Chunk> chunks = writeChunks(database, lsn, state);
+    List<Snapshot.Table> tables = tables(state, chunks);
     io.walstream.restorer.apply.Incomplete incomplete = restored.outcome().incomplete();
     StoredSnapshot base = plan.snapshot();
     return new Snapshot(
@@ -166,6 +141,41 @@ public final class SnapshotBuilder {
         base == null ? null : base.sha256(),
         Version.current(),
         writerId);
+  }
+
+  private List<Snapshot.Chunk> writeChunks(String database, long lsn, SnapshotState state) {
+    List<Snapshot.Chunk> chunks = new ArrayList<>();
+    state.writeChunks(
+        maxChunkRows,
+        (table, rows) -> {
+          byte[] bytes = SnapshotChunks.write(database, table, lsn, rows);
+          String sha = Sha256.hex(bytes);
+          String key = ArchiveLayout.snapshotChunkKey(database, sha);
+          // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
+          store.putIfAbsent(key, ObjectContent.ofBytes(bytes));
+          chunks.add(new Snapshot.Chunk(table, key, sha, bytes.length, rows.size()));
+        });
+    return chunks;
+  }
+
+  private static List<Snapshot.Table> tables(SnapshotState state, List<Snapshot.Chunk> chunks) {
+    Map<String, Long> counts = state.rowCounts();
+    List<Snapshot.Table> tables = new ArrayList<>();
+    state
+        .shapes()
+        .forEach(
+            (name, shape) ->
+                tables.add(
+                    new Snapshot.Table(
+                        name,
+                        shape.keys(),
+                        shape.columns(),
+                        counts.getOrDefault(name, 0L),
+                        chunks.stream()
+                            .filter(c -> c.table().equals(name))
+                            .mapToLong(Snapshot.Chunk::byteSize)
+                            .sum())));
+    return tables;
   }
 
   /**
