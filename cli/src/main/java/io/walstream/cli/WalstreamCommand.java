@@ -5,6 +5,7 @@ import io.walstream.cli.command.BrokerCommand;
 import io.walstream.cli.command.CancelRestoreCommand;
 import io.walstream.cli.command.DemoCommand;
 import io.walstream.cli.command.ExitCode;
+import io.walstream.cli.command.GcCommand;
 import io.walstream.cli.command.PublishCommand;
 import io.walstream.cli.command.RequestRestoreCommand;
 import io.walstream.cli.command.RestoreCommand;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
       PublishCommand.class,
       RestoreCommand.class,
       RestorePointsCommand.class,
+      GcCommand.class,
       SnapshotCommand.class,
       RestorerCommand.class,
       RequestRestoreCommand.class,

@@ -70,7 +70,9 @@ final class FileSystemLister {
           return false;
         }
         try {
-          found.add(new ObjectInfo(key, Files.size(entry.getValue())));
+          Path file = entry.getValue();
+          found.add(
+              new ObjectInfo(key, Files.size(file), Files.getLastModifiedTime(file).toInstant()));
         } catch (java.nio.file.NoSuchFileException deletedMeanwhile) {
           // Deleted after the directory was read: it is not part of this listing.
         }

@@ -181,7 +181,8 @@ public final class FileSystemObjectStore implements ObjectStore {
       if (Files.isDirectory(path)) {
         return Optional.empty();
       }
-      return Optional.of(new ObjectInfo(key, Files.size(path)));
+      return Optional.of(
+          new ObjectInfo(key, Files.size(path), Files.getLastModifiedTime(path).toInstant()));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {

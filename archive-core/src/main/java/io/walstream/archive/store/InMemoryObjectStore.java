@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +14,11 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /** A thread-safe {@link ObjectStore} in memory, with the same contract as the durable ones. */
 public final class InMemoryObjectStore implements ObjectStore {
-  private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, Stored> objects = new ConcurrentSkipListMap<>();
   private final String name;
+
+  /** An object's bytes and when it was written. */
+  private record Stored(byte[] bytes, Instant written) {}
 
   public InMemoryObjectStore() {
     this("default");
@@ -36,19 +40,25 @@ public final class InMemoryObjectStore implements ObjectStore {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read content for object " + key, e);
     }
-    return objects.putIfAbsent(key, bytes) == null ? PutOutcome.CREATED : PutOutcome.ALREADY_EXISTS;
+    return objects.putIfAbsent(key, new Stored(bytes, Instant.now())) == null
+        ? PutOutcome.CREATED
+        : PutOutcome.ALREADY_EXISTS;
   }
 
   @Override
   public Optional<InputStream> open(String key) {
-    byte[] bytes = objects.get(ObjectKeys.requireValid(key));
-    return bytes == null ? Optional.empty() : Optional.of(new ByteArrayInputStream(bytes));
+    Stored stored = objects.get(ObjectKeys.requireValid(key));
+    return stored == null
+        ? Optional.empty()
+        : Optional.of(new ByteArrayInputStream(stored.bytes()));
   }
 
   @Override
   public Optional<ObjectInfo> stat(String key) {
-    byte[] bytes = objects.get(ObjectKeys.requireValid(key));
-    return bytes == null ? Optional.empty() : Optional.of(new ObjectInfo(key, bytes.length));
+    Stored stored = objects.get(ObjectKeys.requireValid(key));
+    return stored == null
+        ? Optional.empty()
+        : Optional.of(new ObjectInfo(key, stored.bytes().length, stored.written()));
   }
 
   @Override
@@ -60,14 +70,15 @@ public final class InMemoryObjectStore implements ObjectStore {
     String from = startAfter != null && startAfter.compareTo(prefix) >= 0 ? startAfter : prefix;
     boolean inclusive = from.equals(prefix) && (startAfter == null || !startAfter.equals(prefix));
     List<ObjectInfo> page = new ArrayList<>();
-    for (Map.Entry<String, byte[]> entry : objects.tailMap(from, inclusive).entrySet()) {
+    for (Map.Entry<String, Stored> entry : objects.tailMap(from, inclusive).entrySet()) {
       if (!entry.getKey().startsWith(prefix)) {
         break;
       }
       if (page.size() == maxKeys) {
         return new ObjectPage(page, true);
       }
-      page.add(new ObjectInfo(entry.getKey(), entry.getValue().length));
+      Stored stored = entry.getValue();
+      page.add(new ObjectInfo(entry.getKey(), stored.bytes().length, stored.written()));
     }
     return new ObjectPage(page, false);
   }
@@ -79,7 +90,7 @@ public final class InMemoryObjectStore implements ObjectStore {
 
   /** Replaces an object's bytes, bypassing immutability: only for corruption tests. */
   public void corrupt(String key, byte[] bytes) {
-    objects.put(ObjectKeys.requireValid(key), bytes.clone());
+    objects.put(ObjectKeys.requireValid(key), new Stored(bytes.clone(), Instant.now()));
   }
 
   @Override

@@ -150,7 +150,7 @@ public final class S3ObjectStore implements ObjectStore {
     String fullKey = fullKey(key);
     try {
       HeadObjectResponse head = client.headObject(b -> b.bucket(location.bucket()).key(fullKey));
-      return Optional.of(new ObjectInfo(key, head.contentLength()));
+      return Optional.of(new ObjectInfo(key, head.contentLength(), head.lastModified()));
     } catch (SdkException e) {
       if (ErrorClassifier.classify(Operation.READ, e) == ErrorClass.NOT_FOUND) {
         return Optional.empty();
@@ -177,7 +177,10 @@ public final class S3ObjectStore implements ObjectStore {
       List<ObjectInfo> objects = new ArrayList<>();
       for (S3Object object : response.contents()) {
         objects.add(
-            new ObjectInfo(object.key().substring(location.prefix().length()), object.size()));
+            new ObjectInfo(
+                object.key().substring(location.prefix().length()),
+                object.size(),
+                object.lastModified()));
       }
       boolean truncated = Boolean.TRUE.equals(response.isTruncated());
       return new ObjectPage(objects, truncated);

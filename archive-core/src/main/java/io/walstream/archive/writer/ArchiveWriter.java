@@ -105,7 +105,14 @@ public final class ArchiveWriter {
                 SegmentFormat.CODEC,
                 null,
                 s.schemaFingerprints()));
-    return claim(head, manifest);
+    CommitResult result = claim(head, manifest);
+    if (result instanceof CommitResult.Committed && store.stat(segmentKey).isEmpty()) {
+      // Collected as a leftover while this writer stalled between the put and the claim (gc
+      // spares leftovers younger than its grace period, so only a stall longer than that can do
+      // it): the bytes are still here, and the key is their hash.
+      store.putIfAbsent(segmentKey, ObjectContent.ofBytes(segment.bytes()));
+    }
+    return result;
   }
 
   /**

@@ -49,7 +49,25 @@ public abstract class ObjectStoreContract {
     assertThat(store.putIfAbsent("db/wal/a.json", text("hello"))).isEqualTo(PutOutcome.CREATED);
 
     assertThat(read(store, "db/wal/a.json")).isEqualTo("hello");
-    assertThat(store.stat("db/wal/a.json")).contains(new ObjectInfo("db/wal/a.json", 5));
+    assertThat(store.stat("db/wal/a.json"))
+        .hasValueSatisfying(
+            info -> {
+              assertThat(info.key()).isEqualTo("db/wal/a.json");
+              assertThat(info.size()).isEqualTo(5);
+            });
+  }
+
+  @Test
+  void shouldReportWhenAnObjectWasWrittenWhenStatedAndListed() {
+    java.time.Instant before = java.time.Instant.now().minusSeconds(60);
+    store.putIfAbsent("k/dated", text("x"));
+    java.time.Instant after = java.time.Instant.now().plusSeconds(60);
+
+    // Stores keep their own clocks (S3 records whole seconds): a minute either way is the bound.
+    assertThat(store.stat("k/dated").orElseThrow().lastModified()).isBetween(before, after);
+    assertThat(store.list("k/", null, 10).objects())
+        .singleElement()
+        .satisfies(info -> assertThat(info.lastModified()).isBetween(before, after));
   }
 
   @Test
@@ -80,7 +98,7 @@ public abstract class ObjectStoreContract {
         .isEqualTo(PutOutcome.CREATED);
 
     assertThat(store.readAll("k/empty")).hasValueSatisfying(b -> assertThat(b).isEmpty());
-    assertThat(store.stat("k/empty")).contains(new ObjectInfo("k/empty", 0));
+    assertThat(store.stat("k/empty").map(ObjectInfo::size)).contains(0L);
   }
 
   @Test

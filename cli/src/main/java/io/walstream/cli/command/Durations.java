@@ -6,9 +6,12 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
-/** Parses durations written as {@code 90s}, {@code 10m}, {@code 2h} or ISO-8601 {@code PT10M}. */
+/**
+ * Parses durations written as {@code 90s}, {@code 10m}, {@code 2h}, {@code 7d} or ISO-8601 {@code
+ * PT10M}.
+ */
 final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h)");
+  private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private Durations() {}
 
@@ -34,14 +37,15 @@ final class Durations {
         case "ms" -> Duration.ofMillis(n);
         case "s" -> Duration.ofSeconds(n);
         case "m" -> Duration.ofMinutes(n);
-        default -> Duration.ofHours(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
       };
     }
     try {
       return Duration.parse(text.strip());
     } catch (java.time.format.DateTimeParseException e) {
       throw new ParameterException(
-          cli, option + " '" + text + "' is not a duration (e.g. 90s, 10m, 2h or PT10M)");
+          cli, option + " '" + text + "' is not a duration (e.g. 90s, 10m, 2h, 7d or PT10M)");
     }
   }
 }

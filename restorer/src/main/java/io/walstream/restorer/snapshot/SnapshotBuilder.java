@@ -214,6 +214,20 @@ public final class SnapshotBuilder {
   }
 
   private Result claim(Snapshot snapshot, StoredSnapshot base, long segments, long start) {
+    for (Snapshot.Chunk chunk : snapshot.chunks()) {
+      if (store.stat(chunk.key()).isEmpty()) {
+        // Collected as a leftover while the build ran (gc with a grace period shorter than the
+        // build): committing would name a chunk that is gone. Nothing is committed; build again.
+        throw new IntegrityException(
+            chunk.key(),
+            "Cannot commit snapshot "
+                + snapshot.key()
+                + ": its chunk "
+                + chunk.key()
+                + " vanished while the snapshot was built (collected by gc with a --min-age"
+                + " shorter than the build?); nothing was committed, build it again");
+      }
+    }
     byte[] bytes = SnapshotCodec.encode(snapshot);
     String key = snapshot.key();
     StoredSnapshot ours = new StoredSnapshot(key, snapshot, Sha256.hex(bytes));
