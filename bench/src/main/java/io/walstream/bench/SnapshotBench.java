@@ -62,9 +62,12 @@ final class SnapshotBench implements Bench.Scenario {
     String jar = args.length > 2 ? args[2] : "cli/target/walstream.jar";
     Path chart = Path.of(args.length > 3 ? args[3] : "docs/snapshot-restore-curve.png");
     try (WorkDir work = new WorkDir("walstream-snapshot-bench")) {
-      ninetyPercent(records, work.path(), jar);
+      ninetyPercent(records, work.path().resolve("bounded"), "none", 100_000);
+      ninetyPercent(records, work.path().resolve("growing"), jar, 0);
     }
-    curve(curve, chart);
+    if (!curve[0].equals("none")) {
+      curve(curve, chart);
+    }
   }
 
   private static Archive write(Path dir, int records, int keySpace) {
@@ -98,8 +101,11 @@ final class SnapshotBench implements Bench.Scenario {
         .build(DB, new RestoreTarget.AtLsn(lsn), GapPolicy.REFUSE, work);
   }
 
-  private static void ninetyPercent(int records, Path work, String jar) throws Exception {
-    Archive archive = write(work.resolve("archive"), records, 0);
+  /** With {@code keySpace} ids per table, or (0) a state that grows with the history. */
+  private static void ninetyPercent(int records, Path work, String jar, int keySpace)
+      throws Exception {
+    Files.createDirectories(work);
+    Archive archive = write(work.resolve("archive"), records, keySpace);
     long at = archive.lsnAt(0.9);
     double full = restoreSeconds(archive, Restorer.SnapshotUse.IGNORE, work.resolve("full.db"));
     SnapshotBuilder.Result built = snapshot(archive, at, work);
@@ -116,7 +122,11 @@ final class SnapshotBench implements Bench.Scenario {
     }
     long covered = (long) (records * 0.9);
     System.out.printf(
-        "%d records; snapshot at lsn %d covers %d records and holds %d rows (%.1f MB in %d chunks)%n",
+        "%s: %d records; snapshot at lsn %d covers %d records and holds %d rows (%.1f MB in %d"
+            + " chunks)%n",
+        keySpace > 0
+            ? "state bounded to " + keySpace + " ids a table"
+            : "state growing with the history",
         records,
         at,
         covered,
@@ -135,7 +145,7 @@ final class SnapshotBench implements Bench.Scenario {
         "| snapshot build throughput ÷ restore throughput | %.2f | ≥ 0.80 |%n",
         (covered / build) / (records / full));
     if (!jar.equals("none")) {
-      Archive copy = write(work.resolve("archive-copy"), records, 0);
+      Archive copy = write(work.resolve("archive-copy"), records, keySpace);
       System.out.printf(
           "| max heap after GC of `walstream snapshot` under -Xmx256m (%d records) | %d MiB | steady |%n",
           records, snapshotProcessHeap(Path.of(jar), copy, at, work));

@@ -77,6 +77,61 @@ class KilledRestoreIT {
     }
   }
 
+  private static void snapshotAt(Path archive, long lsn, Path work) {
+    new io.walstream.restorer.snapshot.SnapshotBuilder(new FileSystemObjectStore(archive), "it")
+        .build(
+            "shop",
+            new RestoreTarget.AtLsn(lsn),
+            io.walstream.restorer.plan.GapPolicy.REFUSE,
+            work);
+  }
+
+  @Test
+  void shouldResumeAfterTheSnapshotAndTheLastCommittedBatchWhenKilledAfterLoadingIt()
+      throws Exception {
+    Path archive = bigArchive();
+    snapshotAt(archive, 20_999, dir);
+    Path output = dir.resolve("snap-resume").resolve("shop.db");
+    // 40 000 snapshot rows, then 2 records a transaction: the first commit, at 50 000 records,
+    // holds the snapshot and the transactions up to lsn 25 999; it dies at the 15 000th.
+    killAfter(archive, output, 15_000);
+
+    Restorer.Result result =
+        new Restorer(new FileSystemObjectStore(archive))
+            .restore("shop", new RestoreTarget.Latest(), SqliteSink.open(output, false));
+
+    assertThat(result.plan().snapshot().snapshot().lsn()).isEqualTo(20_999);
+    assertThat(result.outcome().resumedAfterLsn()).isEqualTo(25_999L);
+    assertThat(result.outcome().transactions()).isEqualTo(15_000);
+    assertThat(result.outcome().lastLsn()).isEqualTo(40_999L);
+    assertThat(result.rowsPerTable())
+        .containsEntry("orders", 40_000L)
+        .containsEntry("customers", 40_000L);
+  }
+
+  @Test
+  void shouldLoadTheSnapshotAgainWhenKilledBeforeAnyTransactionAfterItCommitted() throws Exception {
+    Path archive = bigArchive();
+    snapshotAt(archive, 30_999, dir);
+    Path output = dir.resolve("snap-again").resolve("shop.db");
+    // 60 000 snapshot rows commit once, at 50 000, with no position; it dies at the first
+    // transaction after them.
+    killAfter(archive, output, 1);
+
+    Restorer.Result result =
+        new Restorer(new FileSystemObjectStore(archive))
+            .restore("shop", new RestoreTarget.Latest(), SqliteSink.open(output, false));
+
+    assertThat(result.outcome().resumedAfterLsn()).isNull();
+    assertThat(result.outcome().transactions()).isEqualTo(10_000);
+    assertThat(result.rowsPerTable())
+        .containsEntry("orders", 40_000L)
+        .containsEntry("customers", 40_000L);
+    try (Stream<Path> files = Files.list(output.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("shop.db");
+    }
+  }
+
   @Test
   void shouldStartOverWhenRerunToAnotherTarget() throws Exception {
     Path archive = bigArchive();

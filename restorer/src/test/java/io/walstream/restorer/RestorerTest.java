@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Restores random change streams to many targets and compares with an independent model. */
 class RestorerTest {
-  private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+  static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
   @TempDir Path dir;
   final InMemoryObjectStore store = new InMemoryObjectStore();
   final List<List<ChangeRecord>> transactions = new ArrayList<>();

@@ -108,7 +108,10 @@ class SnapshotRestoreTest {
     targets.add(new RestoreTarget.Latest());
     targets.add(new RestoreTarget.AtLsn(built.snapshot().snapshot().lsn()));
     for (int i = 0; i < 3; i++) {
-      targets.add(new RestoreTarget.AtLsn(at + random.nextLong(lastLsn - at + 1)));
+      long lsn = at + random.nextLong(lastLsn - at + 1);
+      targets.add(new RestoreTarget.AtLsn(lsn));
+      // Commit times follow lsns in this history: one second an lsn.
+      targets.add(new RestoreTarget.AtTime(RestorerTest.T0.plusSeconds(lsn).plusMillis(500)));
     }
     int n = 0;
     for (RestoreTarget target : targets) {

@@ -44,17 +44,31 @@ public final class SnapshotChunks {
 
   private SnapshotChunks() {}
 
+  private static final ThreadLocal<RowEncoder> ENCODERS = ThreadLocal.withInitial(RowEncoder::new);
+
   /** The binary encoding of one row, as a chunk stores it and a snapshot build keeps it. */
   public static byte[] encodeRow(SnapshotRow row) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    try {
-      new SpecificDatumWriter<>(SnapshotRow.class).write(row, encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot encode snapshot row", e);
+    return ENCODERS.get().encode(row);
+  }
+
+  /** Encodes rows one after another, reusing its writer and buffer; one per thread. */
+  private static final class RowEncoder {
+    private final SpecificDatumWriter<SnapshotRow> writer =
+        new SpecificDatumWriter<>(SnapshotRow.class);
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    private BinaryEncoder encoder;
+
+    byte[] encode(SnapshotRow row) {
+      out.reset();
+      encoder = EncoderFactory.get().binaryEncoder(out, encoder);
+      try {
+        writer.write(row, encoder);
+        encoder.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot encode snapshot row", e);
+      }
+      return out.toByteArray();
     }
-    return out.toByteArray();
   }
 
   /**
