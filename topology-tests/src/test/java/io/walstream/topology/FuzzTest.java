@@ -45,6 +45,7 @@ class FuzzTest {
   private static final AtomicLong SEGMENTS = new AtomicLong();
   private static final AtomicLong COMMANDS = new AtomicLong();
   private static final AtomicLong CATALOG = new AtomicLong();
+  private static final AtomicLong SNAPSHOTS = new AtomicLong();
   private static final int TRIES = 1000;
 
   private static final StreamId STREAM = new StreamId("fuzz", "changes", 0);
@@ -63,6 +64,9 @@ class FuzzTest {
   private static final byte[] MANIFEST;
   private static final byte[] SEGMENT;
   private static final byte[] CATALOG_ENTRY;
+  private static final io.walstream.archive.format.Snapshot SNAPSHOT;
+  private static final byte[] SNAPSHOT_MANIFEST;
+  private static final byte[] SNAPSHOT_CHUNK;
 
   static {
     InMemoryObjectStore store = new InMemoryObjectStore();
@@ -76,6 +80,21 @@ class FuzzTest {
     SEGMENT = store.readAll(((Manifest.Segment) stored.manifest()).segment().key()).orElseThrow();
     CATALOG_ENTRY = store.readAll(ArchiveLayout.catalogKey("fuzz", 0)).orElseThrow();
     assertThat(c.head().seq()).isZero();
+    try {
+      SNAPSHOT =
+          new io.walstream.restorer.snapshot.SnapshotBuilder(store, "fuzz")
+              .build(
+                  "fuzz",
+                  new io.walstream.restorer.plan.RestoreTarget.Latest(),
+                  io.walstream.restorer.plan.GapPolicy.REFUSE,
+                  java.nio.file.Files.createTempDirectory("fuzz-snapshot"))
+              .snapshot()
+              .snapshot();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    SNAPSHOT_MANIFEST = store.readAll(SNAPSHOT.key()).orElseThrow();
+    SNAPSHOT_CHUNK = store.readAll(SNAPSHOT.chunks().get(0).key()).orElseThrow();
   }
 
   /** Random bytes, and the valid encoding with bytes flipped, cut, or inserted. */
@@ -209,7 +228,51 @@ class FuzzTest {
         .limit(inputs)
         .forEach(this::shouldDecodeOrRaiseDecodeExceptionWhenGivenAnyCommandBytes);
     around(CATALOG_ENTRY).sampleStream().limit(inputs).forEach(FuzzTest::catalogEntry);
+    around(SNAPSHOT_MANIFEST)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldDecodeOrRaiseAFormatErrorWhenGivenAnySnapshotManifestBytes);
+    around(SNAPSHOT_CHUNK)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldReadOrRaiseAFormatErrorWhenGivenAnySnapshotChunkBytes);
     assertThat(CATALOG.get()).isGreaterThanOrEqualTo(inputs);
+  }
+
+  @Provide
+  Arbitrary<byte[]> snapshotManifests() {
+    return around(SNAPSHOT_MANIFEST);
+  }
+
+  @Provide
+  Arbitrary<byte[]> snapshotChunks() {
+    return around(SNAPSHOT_CHUNK);
+  }
+
+  @Property(tries = TRIES)
+  void shouldDecodeOrRaiseAFormatErrorWhenGivenAnySnapshotManifestBytes(
+      @ForAll("snapshotManifests") byte[] bytes) {
+    SNAPSHOTS.incrementAndGet();
+    try {
+      assertThat(io.walstream.archive.format.SnapshotCodec.decode(bytes, "fuzz/s").database())
+          .isNotNull();
+    } catch (IntegrityException expected) {
+      assertThat(expected.getMessage()).contains("fuzz/s");
+    }
+  }
+
+  @Property(tries = TRIES)
+  void shouldReadOrRaiseAFormatErrorWhenGivenAnySnapshotChunkBytes(
+      @ForAll("snapshotChunks") byte[] bytes) {
+    SNAPSHOTS.incrementAndGet();
+    var chunk = SNAPSHOT.chunks().get(0);
+    try {
+      io.walstream.archive.format.SnapshotChunks.read(
+              bytes, "fuzz/c", "fuzz", chunk.table(), SNAPSHOT.lsn())
+          .forEach(row -> assertThat(row.getKey()).isNotNull());
+    } catch (IntegrityException expected) {
+      assertThat(expected.getMessage()).contains("fuzz/c");
+    }
   }
 
   @Property(tries = TRIES)
@@ -224,18 +287,25 @@ class FuzzTest {
     }
   }
 
+  private static long total() {
+    return RECORDS.get()
+        + MANIFESTS.get()
+        + SEGMENTS.get()
+        + COMMANDS.get()
+        + CATALOG.get()
+        + SNAPSHOTS.get();
+  }
+
   @AfterContainer
   static void report() {
     Report.row(
-        "fuzzed decoders (change records, manifests, segments, restore commands, catalog entries)",
-        5,
+        "fuzzed decoders (change records, manifests, segments, restore commands, catalog entries,"
+            + " snapshot manifests, snapshot chunks)",
+        7,
         "random, flipped, cut and extended bytes",
-        RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get() + CATALOG.get(),
+        total(),
         0,
         0,
-        "typed error or valid decode: "
-            + (RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get() + CATALOG.get())
-            + " / "
-            + (RECORDS.get() + MANIFESTS.get() + SEGMENTS.get() + COMMANDS.get() + CATALOG.get()));
+        "typed error or valid decode: " + (total()) + " / " + (total()));
   }
 }
