@@ -13,7 +13,6 @@ import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.schemas.avro.ChangeRecord;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Restore throughput against the limit in the same run (the same change sequence applied from
@@ -188,31 +186,19 @@ final class RestoreBench implements Bench.Scenario {
 
   /** Runs the real CLI restore in its own JVM under -Xmx256m; the max heap after GC, in MiB. */
   private static long restoreProcessHeap(Path jar, Path archive, Path work) throws Exception {
-    Path gcLog = work.resolve("restore-gc.log");
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-Xlog:gc:file=" + gcLog,
-                "-jar",
-                jar.toString(),
-                "restore",
-                "--archive",
-                archive.toUri().toString(),
-                "--database",
-                "shop",
-                "--latest",
-                "--output",
-                work.resolve("memory.db").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("restore.log").toFile())
-            .start();
-    if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException(
-          "walstream restore failed under -Xmx256m:\n"
-              + Files.readString(work.resolve("restore.log")));
-    }
-    return GcLog.maxHeapAfterGcMiB(gcLog);
+    return CliProcess.maxHeapAfterGcMiB(
+        jar,
+        "256m",
+        work,
+        "restore",
+        List.of(
+            "restore",
+            "--archive",
+            archive.toUri().toString(),
+            "--database",
+            "shop",
+            "--latest",
+            "--output",
+            work.resolve("memory.db").toString()));
   }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Restores with and without snapshots in the same run: the latest state after a snapshot covering
@@ -206,32 +205,20 @@ final class SnapshotBench implements Bench.Scenario {
   /** Runs the real CLI snapshot in its own JVM under -Xmx256m; the max heap after GC, in MiB. */
   private static long snapshotProcessHeap(Path jar, Archive archive, long lsn, Path work)
       throws Exception {
-    Path gcLog = work.resolve("snapshot-gc.log");
-    Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-Xlog:gc:file=" + gcLog,
-                "-jar",
-                jar.toString(),
-                "snapshot",
-                "--archive",
-                archive.dir().toUri().toString(),
-                "--database",
-                DB,
-                "--lsn",
-                Long.toString(lsn),
-                "--work-dir",
-                work.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("snapshot.log").toFile())
-            .start();
-    if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-      process.destroyForcibly();
-      throw new IllegalStateException(
-          "walstream snapshot failed under -Xmx256m:\n"
-              + Files.readString(work.resolve("snapshot.log")));
-    }
-    return GcLog.maxHeapAfterGcMiB(gcLog);
+    return CliProcess.maxHeapAfterGcMiB(
+        jar,
+        "256m",
+        work,
+        "snapshot",
+        List.of(
+            "snapshot",
+            "--archive",
+            archive.dir().toUri().toString(),
+            "--database",
+            DB,
+            "--lsn",
+            Long.toString(lsn),
+            "--work-dir",
+            work.toString()));
   }
 }
