@@ -161,12 +161,10 @@ public final class GarbageCollector {
    * manifest or snapshot has named since the plan was made is kept. Returns what was deleted.
    */
   public List<Leftover> apply(GcPlan plan) {
-    List<Leftover> deleted = new ArrayList<>();
-    for (Leftover leftover : plan.remove()) {
-      if (stillLeftover(leftover.key()) && reader.store().delete(leftover.key())) {
-        deleted.add(leftover);
-      }
-    }
+    List<Leftover> deleted =
+        plan.remove().stream().filter(leftover -> stillLeftover(leftover.key())).toList();
+    // One request per thousand keys on S3.
+    reader.store().deleteAll(deleted.stream().map(Leftover::key).toList());
     return deleted;
   }
 

@@ -73,6 +73,20 @@ public abstract class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public void deleteAll(java.util.List<String> keys) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    around(
+        Call.DELETE,
+        keys.get(0),
+        () -> {
+          delegate.deleteAll(keys);
+          return null;
+        });
+  }
+
+  @Override
   public URI uri() {
     return delegate.uri();
   }

@@ -80,6 +80,17 @@ public interface ObjectStore extends AutoCloseable {
    */
   boolean delete(String key);
 
+  /**
+   * Deletes every object in {@code keys}; a key with no object is not an error. Stores that can
+   * delete many objects in one request do (S3: DeleteObjects, up to 1 000 keys a request); used
+   * only where {@link #delete} is.
+   *
+   * @throws io.walstream.archive.error.StorageException naming a key that could not be deleted
+   */
+  default void deleteAll(java.util.List<String> keys) {
+    keys.forEach(this::delete);
+  }
+
   /** Where this store lives, as an archive URI (e.g. {@code file:///var/walstream}). */
   URI uri();
 

@@ -3,6 +3,7 @@ package io.walstream.archive.store;
 import io.walstream.archive.error.ErrorClass;
 import io.walstream.archive.error.ErrorClassifier;
 import io.walstream.archive.error.ErrorClassifier.Operation;
+import io.walstream.archive.error.PermanentStorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,8 +15,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -200,6 +204,44 @@ public final class S3ObjectStore implements ObjectStore {
       return true;
     } catch (SdkException e) {
       throw ErrorClassifier.toException(Operation.DELETE, key, e);
+    }
+  }
+
+  /** Up to 1 000 keys a DeleteObjects request, as S3 allows. */
+  @Override
+  public void deleteAll(List<String> keys) {
+    for (int from = 0; from < keys.size(); from += 1000) {
+      List<String> batch = keys.subList(from, Math.min(keys.size(), from + 1000));
+      List<ObjectIdentifier> ids =
+          batch.stream().map(k -> ObjectIdentifier.builder().key(fullKey(k)).build()).toList();
+      DeleteObjectsResponse response;
+      try {
+        response =
+            client.deleteObjects(
+                b -> b.bucket(location.bucket()).delete(d -> d.objects(ids).quiet(true)));
+      } catch (SdkException e) {
+        throw ErrorClassifier.toException(Operation.DELETE, batch.get(0), e);
+      }
+      if (!response.errors().isEmpty()) {
+        S3Error error = response.errors().get(0);
+        String key = error.key().substring(location.prefix().length());
+        throw new PermanentStorageException(
+            "Cannot delete "
+                + key
+                + " from "
+                + location.uri()
+                + ": "
+                + error.code()
+                + " "
+                + error.message()
+                + " ("
+                + response.errors().size()
+                + " of "
+                + batch.size()
+                + " keys of the request failed)",
+            key,
+            null);
+      }
     }
   }
 

@@ -85,6 +85,28 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void shouldDeleteEveryListedObjectInBatchesAndIgnoreMissingKeys() {
+    // 1 002 keys to delete: more than one S3 DeleteObjects request holds.
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < 1503; i++) {
+      String key = String.format("batch/%04d", i);
+      store.putIfAbsent(key, text("x"));
+      if (i % 3 != 0) {
+        keys.add(key);
+      }
+    }
+    keys.add(500, "batch/never-written");
+    store.putIfAbsent("other/kept", text("y"));
+
+    store.deleteAll(keys);
+
+    List<String> left = allKeys("batch/", null, 100);
+    assertThat(left).hasSize(501).contains("batch/0000", "batch/1500").doesNotContain("batch/1501");
+    assertThat(left).allSatisfy(k -> assertThat(Integer.parseInt(k.substring(6)) % 3).isZero());
+    assertThat(store.stat("other/kept")).isPresent();
+  }
+
+  @Test
   void shouldKeepOriginalWhenKeyAlreadyExists() {
     store.putIfAbsent("k/one", text("first"));
 
