@@ -10,10 +10,8 @@ import io.walstream.schemas.value.Values;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -95,34 +93,20 @@ public final class ManifestCodec {
       throw new UnknownFormatException(
           key, "Cannot read manifest " + key + ": unknown formatVersion " + version.intValue());
     }
-    checkFieldNames(node, key);
-    Manifest manifest = build(new ManifestFields(node, key));
+    StrictJson fields =
+        StrictJson.root(
+            node,
+            key,
+            "manifest",
+            Arrays.stream(ManifestField.values()).map(ManifestField::fieldName).toList());
+    Manifest manifest = build(fields);
     if (!Arrays.equals(encode(manifest), bytes)) {
       throw bad(key, "not in canonical form (field order, whitespace or number format)");
     }
     return manifest;
   }
 
-  private static void checkFieldNames(JsonNode node, String key) {
-    List<String> names = new ArrayList<>();
-    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-      names.add(it.next());
-    }
-    List<String> fields =
-        Arrays.stream(ManifestField.values()).map(ManifestField::fieldName).toList();
-    for (String name : names) {
-      if (!fields.contains(name)) {
-        throw bad(key, "unknown field '" + name + "'");
-      }
-    }
-    for (String field : fields) {
-      if (!node.has(field)) {
-        throw bad(key, "missing field '" + field + "'");
-      }
-    }
-  }
-
-  private static Manifest build(ManifestFields f) {
+  private static Manifest build(StrictJson f) {
     Map<ManifestField, Object> values = new EnumMap<>(ManifestField.class);
     for (ManifestField field : ManifestField.values()) {
       values.put(field, read(f, field));
@@ -131,11 +115,11 @@ public final class ManifestCodec {
       return ManifestField.assemble(values);
     } catch (IllegalArgumentException | InvalidNameException e) {
       // A name the layout cannot hold is a corrupt manifest like any other bad field.
-      throw bad(f.key(), e.getMessage(), e);
+      throw f.bad(e.getMessage(), e);
     }
   }
 
-  private static Object read(ManifestFields f, ManifestField field) {
+  private static Object read(StrictJson f, ManifestField field) {
     String name = field.fieldName();
     return switch (field.type()) {
       case INT -> f.integer(name);
@@ -145,17 +129,30 @@ public final class ManifestCodec {
       case TEXT -> f.text(name);
       case OPTIONAL_TEXT -> f.optionalText(name);
       case TIME -> f.optionalTime(name);
-      case KIND -> f.kind();
-      case ENCRYPTION -> f.encryption();
-      case TEXT_LIST -> f.textList(name);
+      case KIND -> kind(f, name);
+      case ENCRYPTION -> encryption(f, name);
+      case TEXT_LIST -> f.texts(name);
     };
   }
 
-  static IntegrityException bad(String key, String reason) {
-    return bad(key, reason, null);
+  private static Manifest.Kind kind(StrictJson f, String name) {
+    String text = f.text(name);
+    try {
+      return Manifest.Kind.valueOf(text);
+    } catch (IllegalArgumentException e) {
+      throw f.bad("unknown kind '" + text + "'", e);
+    }
   }
 
-  static IntegrityException bad(String key, String reason, Throwable cause) {
-    return new IntegrityException(key, "Cannot read manifest " + key + ": " + reason, cause);
+  private static Manifest.Encryption encryption(StrictJson f, String name) {
+    if (f.isNull(name)) {
+      return null;
+    }
+    StrictJson e = f.object(name, List.of("scheme", "keyId", "wrappedKey"));
+    return new Manifest.Encryption(e.text("scheme"), e.text("keyId"), e.text("wrappedKey"));
+  }
+
+  private static IntegrityException bad(String key, String reason) {
+    return new IntegrityException(key, "Cannot read manifest " + key + ": " + reason);
   }
 }

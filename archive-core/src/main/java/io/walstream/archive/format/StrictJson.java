@@ -34,7 +34,16 @@ final class StrictJson {
   }
 
   IntegrityException bad(String reason) {
-    return new IntegrityException(key, "Cannot read " + what + " " + key + ": " + reason);
+    return bad(reason, null);
+  }
+
+  IntegrityException bad(String reason, Throwable cause) {
+    return new IntegrityException(key, "Cannot read " + what + " " + key + ": " + reason, cause);
+  }
+
+  /** Whether field {@code name} holds JSON null. */
+  boolean isNull(String name) {
+    return node.get(name).isNull();
   }
 
   private String at(String name) {
@@ -82,6 +91,14 @@ final class StrictJson {
     return value.longValue();
   }
 
+  Long optionalLong(String name) {
+    return isNull(name) ? null : longValue(name);
+  }
+
+  Integer optionalInteger(String name) {
+    return isNull(name) ? null : integer(name);
+  }
+
   int integer(String name) {
     JsonNode value = node.get(name);
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
@@ -94,8 +111,24 @@ final class StrictJson {
     try {
       return Values.toMicros(Values.parseTimestamp(text(name)));
     } catch (IllegalArgumentException e) {
-      throw bad("field '" + at(name) + "': " + e.getMessage());
+      throw bad("field '" + at(name) + "': " + e.getMessage(), e);
     }
+  }
+
+  Long optionalTime(String name) {
+    return isNull(name) ? null : time(name);
+  }
+
+  /** The strings of the array in field {@code name}. */
+  List<String> texts(String name) {
+    return array(
+        name,
+        item -> {
+          if (!item.isTextual()) {
+            throw wrongType(name, "an array of strings");
+          }
+          return item.textValue();
+        });
   }
 
   /** The object in field {@code name}, which must have exactly {@code fields}. */

@@ -133,6 +133,8 @@ class ManifestCodecTest {
         "bad time|\"minCommitTime\":\"2026-11-21T10:00:00.123456Z\"|\"minCommitTime\":\"yesterday\"|field 'minCommitTime'",
         "duplicate|\"seq\":1,|\"seq\":1,\"seq\":1,|Duplicate field 'seq'",
         "offsets backwards|\"lastSourceOffset\":141|\"lastSourceOffset\":99|need 0 <= firstSourceOffset",
+        "encryption without its fields|\"encryption\":null|\"encryption\":{\"scheme\":\"x\"}|missing field 'encryption.keyId'",
+        "fingerprint not a string|\"schemaFingerprints\":[\"|\"schemaFingerprints\":[7,\"|must be an array of strings",
         "control character in a name|\"database\":\"shop\"|\"database\":\"sh\\u007Fop\"|control character U+007F",
       })
   void shouldRaiseIntegrityErrorNamingTheKeyWhenManifestIsMalformed(
