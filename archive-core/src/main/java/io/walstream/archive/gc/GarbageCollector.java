@@ -134,10 +134,7 @@ public final class GarbageCollector {
   }
 
   private String chunks(String database, List<Leftover> out) {
-    Set<String> named = new HashSet<>();
-    for (StoredSnapshot stored : new Snapshots(reader).list(database)) {
-      stored.snapshot().chunks().stream().map(Snapshot.Chunk::key).forEach(named::add);
-    }
+    Set<String> named = namedChunks(database);
     reader.forEachKey(
         ArchiveLayout.snapshotChunkPrefix(database),
         object -> {
@@ -161,14 +158,18 @@ public final class GarbageCollector {
    * manifest or snapshot has named since the plan was made is kept. Returns what was deleted.
    */
   public List<Leftover> apply(GcPlan plan) {
+    // The snapshots of each database are read once, now, not once per chunk.
+    Map<String, Set<String>> namedChunks = new HashMap<>();
     List<Leftover> deleted =
-        plan.remove().stream().filter(leftover -> stillLeftover(leftover.key())).toList();
+        plan.remove().stream()
+            .filter(leftover -> stillLeftover(leftover.key(), namedChunks))
+            .toList();
     // One request per thousand keys on S3.
     reader.store().deleteAll(deleted.stream().map(Leftover::key).toList());
     return deleted;
   }
 
-  private boolean stillLeftover(String key) {
+  private boolean stillLeftover(String key, Map<String, Set<String>> namedChunks) {
     ArchiveKey parsed = ArchiveLayout.parse(key).orElse(null);
     if (parsed instanceof ArchiveKey.Segment s) {
       return reader
@@ -180,11 +181,17 @@ public final class GarbageCollector {
           .orElse(true);
     }
     if (parsed instanceof ArchiveKey.SnapshotChunk c) {
-      return new Snapshots(reader)
-          .list(c.database()).stream()
-              .flatMap(snapshot -> snapshot.snapshot().chunks().stream())
-              .noneMatch(chunk -> chunk.key().equals(key));
+      return !namedChunks.computeIfAbsent(c.database(), this::namedChunks).contains(key);
     }
     return false;
+  }
+
+  /** The chunk keys the snapshots of {@code database} name. */
+  private Set<String> namedChunks(String database) {
+    Set<String> named = new HashSet<>();
+    for (StoredSnapshot stored : new Snapshots(reader).list(database)) {
+      stored.snapshot().chunks().stream().map(Snapshot.Chunk::key).forEach(named::add);
+    }
+    return named;
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.walstream.archive.format.EncodedSegment;
 import io.walstream.archive.format.SegmentWriter;
 import io.walstream.archive.format.Sha256;
+import io.walstream.archive.format.Snapshot;
+import io.walstream.archive.format.SnapshotCodec;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StreamHead;
@@ -106,6 +108,34 @@ class GarbageCollectorTest {
     assertThat(removed).extracting(Leftover::key).doesNotContain(uncommitted);
     assertThat(store.stat(uncommitted)).isPresent();
     assertThat(new ChainVerifier(store).verify(SHOP).clean()).isTrue();
+  }
+
+  @Test
+  void shouldKeepAChunkThatASnapshotNamedAfterThePlanWasMade() {
+    GcPlan plan = plan(Instant.now().plus(Duration.ofHours(2)));
+    // The build in flight commits: a snapshot now names the chunk the plan listed.
+    Snapshot snapshot =
+        new Snapshot(
+            "shop",
+            105,
+            0,
+            0,
+            List.of(),
+            new Snapshot.CatalogPosition(0, "0".repeat(64)),
+            List.of(),
+            List.of(new Snapshot.Chunk("orders", chunk, Sha256.hex(new byte[] {7}), 1, 1)),
+            Snapshot.Incomplete.NONE,
+            List.of(),
+            null,
+            "0.1.0",
+            "test");
+    store.putIfAbsent(snapshot.key(), ObjectContent.ofBytes(SnapshotCodec.encode(snapshot)));
+
+    List<Leftover> removed = new GarbageCollector(store).apply(plan);
+
+    assertThat(plan.remove()).extracting(Leftover::key).contains(chunk);
+    assertThat(removed).extracting(Leftover::key).containsExactlyInAnyOrder(lostClaim, uncommitted);
+    assertThat(store.stat(chunk)).isPresent();
   }
 
   @Test
