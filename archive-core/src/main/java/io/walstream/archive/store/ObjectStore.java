@@ -63,7 +63,7 @@ public interface ObjectStore extends AutoCloseable {
     }
   }
 
-  /** Size and key of the object, or empty when it does not exist. */
+  /** Key, size and write time of the object, or empty when it does not exist. */
   Optional<ObjectInfo> stat(String key);
 
   /**

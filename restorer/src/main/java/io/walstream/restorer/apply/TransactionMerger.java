@@ -15,7 +15,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
@@ -343,11 +342,11 @@ public final class TransactionMerger {
             current = null;
             return false;
           }
-          Opened opened = join(nextSegment);
+          Opened opened = Futures.join(nextSegment);
           open(opened);
           chunk = opened.first();
         } else {
-          chunk = join(nextChunk);
+          chunk = Futures.join(nextChunk);
         }
         if (chunk.isEmpty()) {
           segment = null;
@@ -372,17 +371,6 @@ public final class TransactionMerger {
       segment = opened.records();
       // Fetch and verify the following segment while this one is applied.
       prefetch();
-    }
-  }
-
-  private static <T> T join(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
     }
   }
 }

@@ -3,6 +3,7 @@ package io.walstream.restorer.snapshot;
 import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.read.Snapshots;
 import io.walstream.archive.read.StoredSnapshot;
+import io.walstream.restorer.apply.Futures;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
@@ -11,7 +12,6 @@ import io.walstream.schemas.value.Values;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -48,7 +48,7 @@ public final class SnapshotLoader {
       CompletableFuture<List<ChangeRecord>> next =
           chunks.isEmpty() ? null : fetch(snapshot, chunks.get(0), fetcher);
       for (int i = 0; i < chunks.size(); i++) {
-        List<ChangeRecord> records = join(next);
+        List<ChangeRecord> records = Futures.join(next);
         next = i + 1 < chunks.size() ? fetch(snapshot, chunks.get(i + 1), fetcher) : null;
         sink.load(records);
         rows += records.size();
@@ -70,18 +70,6 @@ public final class SnapshotLoader {
           return records;
         },
         fetcher);
-  }
-
-  private static List<ChangeRecord> join(CompletableFuture<List<ChangeRecord>> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        // The fetch's own failure (an integrity error naming the chunk), not a wrapper.
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   private static ChangeRecord insert(Snapshot snapshot, String table, SnapshotRow row, int index) {

@@ -43,7 +43,7 @@ public final class SnapshotState implements Sink {
   private final PreparedStatement upsert;
   private final PreparedStatement delete;
   private final PreparedStatement truncate;
-  private final Map<String, TableShape> shapes = new LinkedHashMap<>();
+  private final Map<String, TableColumns> shapes = new LinkedHashMap<>();
   private int inBatch;
   private Long lastCommitMicros;
   private Long maxCommitMicros;
@@ -120,7 +120,7 @@ public final class SnapshotState implements Sink {
       }
       return;
     }
-    TableShape shape = shapes.computeIfAbsent(table, t -> TableShape.of(record.getKey()));
+    TableColumns shape = shapes.computeIfAbsent(table, t -> TableColumns.of(record.getKey()));
     byte[] pk = RowKeys.encode(record.getKey());
     if (record.getOp() == Op.DELETE) {
       upsert.executeBatch();
@@ -141,7 +141,7 @@ public final class SnapshotState implements Sink {
   @Override
   public void declareTable(
       String table, List<Snapshot.Column> keys, List<Snapshot.Column> columns) {
-    shapes.put(table, TableShape.declared(keys, columns));
+    shapes.put(table, TableColumns.declared(keys, columns));
   }
 
   @Override
@@ -192,7 +192,7 @@ public final class SnapshotState implements Sink {
   }
 
   /** The shapes of every table, in the order the restore met them. */
-  Map<String, TableShape> shapes() {
+  Map<String, TableColumns> shapes() {
     return shapes;
   }
 

@@ -13,26 +13,26 @@ import java.util.TreeMap;
  * record (in name order, typed by their values), then a column for each name as it first appears,
  * typed by that first value (after images before keys, each in its map's order).
  */
-final class TableShape {
+final class TableColumns {
   private final List<Snapshot.Column> keys;
   private final Map<String, ValueType> columns = new LinkedHashMap<>();
 
-  private TableShape(List<Snapshot.Column> keys) {
+  private TableColumns(List<Snapshot.Column> keys) {
     this.keys = keys;
     keys.forEach(k -> columns.put(k.name(), k.type()));
   }
 
   /** The shape of a table created by a record with {@code key}. */
-  static TableShape of(Map<String, Object> key) {
+  static TableColumns of(Map<String, Object> key) {
     List<Snapshot.Column> keys = new ArrayList<>();
     new TreeMap<>(key)
         .forEach((name, value) -> keys.add(new Snapshot.Column(name, ValueType.of(value))));
-    return new TableShape(keys);
+    return new TableColumns(keys);
   }
 
   /** The shape a snapshot recorded. */
-  static TableShape declared(List<Snapshot.Column> keys, List<Snapshot.Column> columns) {
-    TableShape shape = new TableShape(keys);
+  static TableColumns declared(List<Snapshot.Column> keys, List<Snapshot.Column> columns) {
+    TableColumns shape = new TableColumns(keys);
     columns.forEach(c -> shape.columns.putIfAbsent(c.name(), c.type()));
     return shape;
   }
