@@ -39,17 +39,18 @@ class SnapshotCommandTest {
 
   private int snapshot(String... more) {
     cli.clear();
+    return shop(
+        "snapshot", Stream.concat(Stream.of("--work-dir", dir.toString()), Stream.of(more)));
+  }
+
+  /** {@code walstream restore --archive <the archive> --database shop --latest <more>}. */
+  private int restoreLatest(String... more) {
+    return shop("restore", Stream.concat(Stream.of("--latest"), Stream.of(more)));
+  }
+
+  private int shop(String command, Stream<String> more) {
     return cli.run(
-        Stream.concat(
-                Stream.of(
-                    "snapshot",
-                    "--archive",
-                    uri,
-                    "--database",
-                    "shop",
-                    "--work-dir",
-                    dir.toString()),
-                Stream.of(more))
+        Stream.concat(Stream.of(command, "--archive", uri, "--database", "shop"), more)
             .toArray(String[]::new));
   }
 
@@ -58,33 +59,14 @@ class SnapshotCommandTest {
     int made = snapshot("--lsn", "106");
     String summary = cli.stdout();
     cli.clear();
-    int plan = cli.run("restore", "--archive", uri, "--database", "shop", "--latest", "--dry-run");
+    int plan = restoreLatest("--dry-run");
     String planned = cli.stdout();
     Path fromSnapshot = dir.resolve("s.db");
     Path replayed = dir.resolve("r.db");
     cli.clear();
-    int a =
-        cli.run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--latest",
-            "--output",
-            fromSnapshot.toString());
+    int a = restoreLatest("--output", fromSnapshot.toString());
     String restored = cli.stdout();
-    int b =
-        cli.run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--latest",
-            "--no-snapshot",
-            "--output",
-            replayed.toString());
+    int b = restoreLatest("--no-snapshot", "--output", replayed.toString());
 
     assertThat(made).as(cli.stderr()).isZero();
     assertThat(summary)
@@ -146,16 +128,7 @@ class SnapshotCommandTest {
     cli.clear();
     int dirty = cli.run("verify", "--archive", uri);
     String found = cli.stdout();
-    int restore =
-        cli.run(
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--latest",
-            "--output",
-            dir.resolve("x.db").toString());
+    int restore = restoreLatest("--output", dir.resolve("x.db").toString());
 
     assertThat(points).isZero();
     assertThat(listed).contains("SNAPSHOT lsn 104").contains("shop/snapshots/0000000000000068");
