@@ -1,9 +1,12 @@
 package io.walstream.restorer;
 
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.Snapshots;
 import io.walstream.archive.read.StoredSnapshot;
+import io.walstream.archive.retention.Leases;
+import io.walstream.archive.retention.ReaderLease;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.apply.Progress;
 import io.walstream.restorer.apply.TransactionMerger;
@@ -11,12 +14,14 @@ import io.walstream.restorer.plan.GapPolicy;
 import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.plan.TargetNotRestorableException;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.snapshot.SnapshotLoader;
 import io.walstream.restorer.verify.Anchoring;
 import io.walstream.restorer.verify.VerifiedArchive;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Plan, then verify and apply: restores one database from an archive into a sink. */
@@ -72,16 +77,36 @@ public final class Restorer {
   public RestorePlan plan(
       String database, RestoreTarget target, GapPolicy gaps, Anchoring anchoring) {
     String anchorCheck = anchoring.check(reader, database);
+    Retention retention = reader.retention(database).orElse(null);
     RestorePlan plan =
-        RestorePlanner.plan(database, archive.chains(database), target, gaps)
+        RestorePlanner.plan(database, archive.chains(database, retention), target, gaps, retention)
             .withAnchorCheck(anchorCheck);
     if (snapshotUse == SnapshotUse.IGNORE) {
+      if (retention != null) {
+        throw new TargetNotRestorableException(
+            "Cannot replay database "
+                + database
+                + " from seq 0: retention ("
+                + retention.key()
+                + ") expired its history before snapshot "
+                + retention.snapshot().key()
+                + "; restore from the snapshots instead (without --no-snapshot)");
+      }
       return plan;
     }
-    return new Snapshots(reader)
-        .latest(database, s -> usable(s, target, gaps))
-        .map(plan::from)
-        .orElse(plan);
+    Optional<StoredSnapshot> base =
+        new Snapshots(reader).latest(database, s -> usable(s, target, gaps));
+    if (base.isEmpty() && retention != null) {
+      throw new TargetNotRestorableException(
+          "Cannot restore database "
+              + database
+              + " to "
+              + target.describe()
+              + ": its oldest retained restore point, snapshot "
+              + retention.snapshot().key()
+              + ", crossed recorded gaps; accept them (--accept-gaps) to restore from it");
+    }
+    return base.map(plan::from).orElse(plan);
   }
 
   /**
@@ -91,6 +116,16 @@ public final class Restorer {
   private static boolean usable(Snapshot snapshot, RestoreTarget target, GapPolicy gaps) {
     return target.admits(snapshot.lsn(), snapshot.maxCommitTime())
         && (gaps == GapPolicy.ACCEPT || snapshot.gaps().isEmpty());
+  }
+
+  /**
+   * A lease on {@code database} for {@code purpose}, to hold from before {@link #plan} until the
+   * restore is done: retention deletes nothing the restore may read while it is held (or, when the
+   * archive refuses to store it, a warning says so). See {@link Leases}.
+   */
+  public ReaderLease lease(String database, String purpose) {
+    String holder = purpose + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return new Leases(reader.store()).acquireOrWarn(database, holder, purpose);
   }
 
   /** Whether restores start from the latest usable snapshot, or replay from seq 0. */

@@ -1,6 +1,7 @@
 package io.walstream.archive.gc;
 
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
@@ -89,10 +90,14 @@ public final class GarbageCollector {
             heads.merge(m.stream(), m.seq(), Math::max);
           }
         });
+    Retention retention = reader.retention(database).orElse(null);
     for (var stream : segments.entrySet()) {
       long head = heads.getOrDefault(stream.getKey(), -1L);
+      long floor = retention == null ? 0 : retention.firstSeq(stream.getKey());
       for (var seq : stream.getValue().entrySet()) {
-        String problem = atSeq(stream.getKey(), seq.getKey(), head, seq.getValue(), out);
+        // Below the retention floor a missing manifest is expired, not a hole.
+        long holeFrom = seq.getKey() < floor ? -1 : head;
+        String problem = atSeq(stream.getKey(), seq.getKey(), holeFrom, seq.getValue(), out);
         if (problem != null) {
           return problem;
         }
@@ -189,7 +194,7 @@ public final class GarbageCollector {
   /** The chunk keys the snapshots of {@code database} name. */
   private Set<String> namedChunks(String database) {
     Set<String> named = new HashSet<>();
-    for (StoredSnapshot stored : new Snapshots(reader).list(database)) {
+    for (StoredSnapshot stored : new Snapshots(reader).listAll(database)) {
       stored.snapshot().chunks().stream().map(Snapshot.Chunk::key).forEach(named::add);
     }
     return named;

@@ -27,4 +27,12 @@ public sealed interface ArchiveKey {
 
   /** A chunk of snapshot rows of {@code database}, named by its content hash. */
   record SnapshotChunk(String database, String sha256) implements ArchiveKey {}
+
+  /**
+   * The retention record expiring {@code database}'s history before its snapshot at {@code lsn}.
+   */
+  record Retention(String database, long snapshotLsn) implements ArchiveKey {}
+
+  /** A lease of {@code holder} on {@code database}, valid until {@code expiryMicros}. */
+  record Lease(String database, String holder, long expiryMicros) implements ArchiveKey {}
 }

@@ -15,11 +15,14 @@ import java.util.regex.Pattern;
  * &lt;db&gt;/catalog/&lt;seq&gt;.json                            the database's stream catalog, entry seq
  * &lt;db&gt;/snapshots/&lt;lsn&gt;.snapshot.json                  snapshot manifest of the state at lsn
  * &lt;db&gt;/snapshot-chunks/&lt;sha256&gt;.chunk               snapshot rows, content-addressed
+ * &lt;db&gt;/retention/&lt;lsn&gt;.retention.json                retention floor: all before snapshot lsn expired
+ * &lt;db&gt;/leases/&lt;holder&gt;-&lt;expiry&gt;.lease.json          a reader's lease against retention
  * </pre>
  *
- * {@code <db>} and {@code <topic>} are {@link Names#encode encoded}; {@code <partition>} is 8 and
- * {@code <seq>} and {@code <lsn>} 16 zero-padded lower-case hex digits, so that listing order is
- * chain (or LSN) order; {@code <sha256>} is 64 lower-case hex digits.
+ * {@code <db>}, {@code <topic>} and {@code <holder>} are {@link Names#encode encoded}; {@code
+ * <partition>} is 8 and {@code <seq>}, {@code <lsn>} and {@code <expiry>} (microseconds since the
+ * epoch) 16 zero-padded lower-case hex digits, so that listing order is chain (or LSN) order;
+ * {@code <sha256>} is 64 lower-case hex digits.
  */
 public final class ArchiveLayout {
   /** Top-level prefix of the partition index; no encoded database name starts with {@code _}. */
@@ -53,6 +56,10 @@ public final class ArchiveLayout {
       Pattern.compile("(" + NAME + ")/snapshots/(" + SEG + ")\\.snapshot\\.json");
   private static final Pattern SNAPSHOT_CHUNK =
       Pattern.compile("(" + NAME + ")/snapshot-chunks/([0-9a-f]{64})\\.chunk");
+  private static final Pattern RETENTION =
+      Pattern.compile("(" + NAME + ")/retention/(" + SEG + ")\\.retention\\.json");
+  private static final Pattern LEASE =
+      Pattern.compile("(" + NAME + ")/leases/(" + NAME + ")-(" + SEG + ")\\.lease\\.json");
   private static final Pattern PARTITION_INDEX_ENTRY =
       Pattern.compile("_partitions/(" + NAME + ")/(" + PART + ")/(" + NAME + ")");
 
@@ -140,6 +147,43 @@ public final class ArchiveLayout {
     return snapshotChunkPrefix(database) + sha256 + ".chunk";
   }
 
+  /** The prefix of a database's retention records, which list in floor order. */
+  public static String retentionPrefix(String database) {
+    return database(database) + "retention/";
+  }
+
+  /**
+   * The key of the retention record that expires everything of {@code database} before its snapshot
+   * at {@code snapshotLsn}.
+   */
+  public static String retentionKey(String database, long snapshotLsn) {
+    if (snapshotLsn < 0) {
+      throw new IllegalArgumentException(
+          "Cannot build a retention key for negative lsn " + snapshotLsn);
+    }
+    return retentionPrefix(database) + String.format("%016x", snapshotLsn) + ".retention.json";
+  }
+
+  /** The prefix of a database's leases. */
+  public static String leasePrefix(String database) {
+    return database(database) + "leases/";
+  }
+
+  /**
+   * The key of a lease of {@code holder} on {@code database} that expires at {@code expiryMicros}
+   * (each renewal is a new key, so a lease is never overwritten).
+   */
+  public static String leaseKey(String database, String holder, long expiryMicros) {
+    if (expiryMicros < 0) {
+      throw new IllegalArgumentException("Cannot build a lease key for negative expiry");
+    }
+    return leasePrefix(database)
+        + Names.encode("holder", holder)
+        + "-"
+        + String.format("%016x", expiryMicros)
+        + ".lease.json";
+  }
+
   /** The key of a startup write check of writer {@code writerId}, unique by {@code nonce}. */
   public static String probeKey(String writerId, String nonce) {
     return PROBE + Names.encode("writer", writerId) + "-" + Names.encode("nonce", nonce);
@@ -171,6 +215,16 @@ public final class ArchiveLayout {
       m = SNAPSHOT_CHUNK.matcher(key);
       if (m.matches()) {
         return Optional.of(new ArchiveKey.SnapshotChunk(Names.decode(m.group(1)), m.group(2)));
+      }
+      m = RETENTION.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.Retention(Names.decode(m.group(1)), hex(m.group(2))));
+      }
+      m = LEASE.matcher(key);
+      if (m.matches()) {
+        return Optional.of(
+            new ArchiveKey.Lease(
+                Names.decode(m.group(1)), Names.decode(m.group(2)), hex(m.group(3))));
       }
       m = PARTITION_INDEX_ENTRY.matcher(key);
       if (m.matches()) {

@@ -3,6 +3,8 @@ package io.walstream.archive.read;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.Retention;
+import io.walstream.archive.format.RetentionCodec;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
@@ -68,11 +70,23 @@ public final class ArchiveReader {
    * @throws IntegrityException when a manifest is missing in the middle of the chain
    */
   public StreamHead loadHead(StreamId stream) {
+    Retention.StreamFloor floor =
+        retention(stream.database()).map(r -> r.floorOf(stream)).orElse(null);
+    long first = floor == null ? 0 : floor.seq();
     for (int attempt = 0; attempt < MAX_HEAD_ATTEMPTS; attempt++) {
-      long last = lastExistingSeq(stream);
+      long last = lastExistingSeq(stream, first);
+      if (floor != null && last < first) {
+        throw new IntegrityException(
+            ArchiveLayout.manifestKey(stream, first),
+            "Cannot load head of stream "
+                + stream
+                + ": manifest "
+                + first
+                + ", the retention floor, is missing (retention never expires it)");
+      }
       long later = firstManifestAfter(stream, last);
       if (later == -1) {
-        return headAt(stream, last);
+        return headAt(stream, last, floor);
       }
       if (later != last + 1) {
         throw new IntegrityException(
@@ -95,7 +109,43 @@ public final class ArchiveReader {
             + " attempts");
   }
 
-  private StreamHead headAt(StreamId stream, long seq) {
+  /**
+   * The database's current retention record (the one with the highest key): its floors say where
+   * each chain starts. Empty when retention never ran on it.
+   *
+   * @throws IntegrityException when the current record does not decode
+   */
+  public Optional<Retention> retention(String database) {
+    String last = null;
+    String startAfter = null;
+    while (true) {
+      ObjectPage page = store.list(ArchiveLayout.retentionPrefix(database), startAfter, PAGE);
+      for (ObjectInfo object : page.objects()) {
+        if (ArchiveLayout.parse(object.key()).orElse(null) instanceof ArchiveKey.Retention r
+            && r.database().equals(database)) {
+          last = object.key();
+        }
+      }
+      if (!page.truncated()) {
+        break;
+      }
+      startAfter = page.lastKey();
+    }
+    if (last == null) {
+      return Optional.empty();
+    }
+    String key = last;
+    byte[] bytes =
+        store
+            .readAll(key)
+            .orElseThrow(
+                () ->
+                    new IntegrityException(
+                        key, "Cannot read retention record " + key + ": listed but gone"));
+    return Optional.of(RetentionCodec.decode(bytes, key));
+  }
+
+  private StreamHead headAt(StreamId stream, long seq, Retention.StreamFloor floor) {
     if (seq < 0) {
       return StreamHead.empty(stream);
     }
@@ -112,36 +162,50 @@ public final class ArchiveReader {
                             + " vanished"));
     StreamHead previous = StreamHead.empty(stream);
     if (last.manifest() instanceof Manifest.Gap) {
-      previous = lastRecordsBefore(stream, seq);
+      previous = lastRecordsBefore(stream, seq, floor);
     }
     return StreamHead.after(last.manifest(), last.sha256(), previous);
   }
 
-  private StreamHead lastRecordsBefore(StreamId stream, long seq) {
-    // Walk back over GAP manifests to the last one with records, for its lsn and offset.
-    for (long s = seq - 1; s >= 0; s--) {
+  private StreamHead lastRecordsBefore(StreamId stream, long seq, Retention.StreamFloor floor) {
+    // Walk back over GAP manifests to the last one with records, for its lsn and offset; below the
+    // retention floor the record says what they were.
+    long first = floor == null ? 0 : floor.seq();
+    for (long s = seq - 1; s >= first; s--) {
       StoredManifest m = readManifest(stream, s).orElseThrow();
       if (m.manifest() instanceof Manifest.Segment) {
         return StreamHead.after(m.manifest(), m.sha256(), StreamHead.empty(stream));
       }
     }
-    return StreamHead.empty(stream);
+    if (floor == null) {
+      return StreamHead.empty(stream);
+    }
+    return new StreamHead(
+        stream,
+        floor.seq(),
+        floor.lastSourceOffset(),
+        -1,
+        floor.last().lsn(),
+        floor.last().txIndex(),
+        floor.manifestSha256(),
+        null);
   }
 
   private boolean manifestExists(StreamId stream, long seq) {
     return store.stat(ArchiveLayout.manifestKey(stream, seq)).isPresent();
   }
 
-  private long lastExistingSeq(StreamId stream) {
-    if (!manifestExists(stream, 0)) {
-      return -1;
+  private long lastExistingSeq(StreamId stream, long first) {
+    if (!manifestExists(stream, first)) {
+      return first - 1;
     }
-    long low = 0;
-    long high = 1;
-    while (manifestExists(stream, high)) {
-      low = high;
-      high = high * 2;
+    long low = first;
+    long step = 1;
+    while (manifestExists(stream, first + step)) {
+      low = first + step;
+      step = step * 2;
     }
+    long high = first + step;
     // Invariant: low exists, high does not.
     while (high - low > 1) {
       long mid = low + (high - low) / 2;

@@ -25,12 +25,24 @@ public final class Snapshots {
   }
 
   /**
-   * Every snapshot of {@code database}, in LSN order, each decoded and checked to be stored at the
-   * key its database and lsn make.
+   * The retained snapshots of {@code database}, in LSN order, each decoded and checked to be stored
+   * at the key its database and lsn make: those at or after its retention record's floor snapshot
+   * (the ones before it are expired, whether or not retention has deleted them yet).
    *
    * @throws IntegrityException naming the key of a snapshot manifest that does not decode
    */
   public List<StoredSnapshot> list(String database) {
+    long floor = reader.retention(database).map(r -> r.snapshot().lsn()).orElse(-1L);
+    return listAll(database).stream().filter(s -> s.snapshot().lsn() >= floor).toList();
+  }
+
+  /**
+   * Every snapshot manifest of {@code database} still stored, expired or not, in LSN order (for
+   * what must keep their chunks: gc, retention).
+   *
+   * @throws IntegrityException naming the key of a snapshot manifest that does not decode
+   */
+  public List<StoredSnapshot> listAll(String database) {
     List<String> keys = new ArrayList<>();
     reader.forEachKey(
         ArchiveLayout.snapshotPrefix(database),

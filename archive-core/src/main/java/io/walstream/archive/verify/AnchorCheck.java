@@ -61,6 +61,16 @@ public final class AnchorCheck {
   /** What is wrong with {@code anchor}'s manifest in the archive; empty when it is there intact. */
   public List<Finding> check(Anchor anchor) {
     String key = ArchiveLayout.manifestKey(anchor.stream(), anchor.seq());
+    long floor =
+        reader
+            .retention(anchor.stream().database())
+            .map(r -> r.firstSeq(anchor.stream()))
+            .orElse(0L);
+    if (anchor.seq() < floor) {
+      // Expired by retention: a stream's newest manifests are never expired, so this anchor is
+      // older than the archive's head, and the check of the head is the one that matters.
+      return List.of();
+    }
     Optional<StoredManifest> stored;
     try {
       stored = reader.readManifest(anchor.stream(), anchor.seq());

@@ -2,6 +2,7 @@ package io.walstream.archive.verify;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -41,9 +42,13 @@ public final class ChainVerifier {
     this.transactions = new TransactionScan(store);
   }
 
-  /** Verifies one stream. */
+  /** Verifies one stream, from its database's retention floor. */
   public StreamReport verify(StreamId stream) {
-    Walk walk = new Walk(stream);
+    return verify(stream, reader.retention(stream.database()).orElse(null));
+  }
+
+  private StreamReport verify(StreamId stream, Retention retention) {
+    Walk walk = new Walk(stream, retention);
     reader.forEachKey(ArchiveLayout.streamPrefix(stream), walk::visit);
     return walk.finish();
   }
@@ -74,26 +79,31 @@ public final class ChainVerifier {
   }
 
   private ArchiveReport verify(DatabaseStreams.Resolution resolution) {
+    String name = resolution.database();
+    List<Finding> database = new ArrayList<>(resolution.ofCatalog());
+    RetentionCheck.Result retention = new RetentionCheck(reader).check(name);
+    database.addAll(retention.findings());
     List<StreamReport> reports = new ArrayList<>();
     for (StreamId stream : resolution.found()) {
-      reports.add(verify(stream).withFindings(resolution.about(stream)));
+      reports.add(verify(stream, retention.current()).withFindings(resolution.about(stream)));
     }
-    List<Finding> database = new ArrayList<>(resolution.ofCatalog());
-    database.addAll(new SnapshotCheck(reader).check(resolution.database()));
+    database.addAll(new SnapshotCheck(reader).check(name, retention.current()));
     if (reports.stream().allMatch(StreamReport::clean)
         && database.stream().noneMatch(Finding::isError)) {
       // Only a sound archive has transactions to judge: a broken chain is reported as such.
-      database.addAll(transactions.scan(resolution.database(), chains(reports)));
+      long through = retention.current() == null ? -1 : retention.current().snapshot().lsn();
+      database.addAll(transactions.scan(name, chains(reports, retention.current()), through));
     }
     return new ArchiveReport(database, reports);
   }
 
   /** The manifests of each verified stream, read again in seq order (one at a time). */
-  private List<List<StoredManifest>> chains(List<StreamReport> reports) {
+  private List<List<StoredManifest>> chains(List<StreamReport> reports, Retention retention) {
     List<List<StoredManifest>> chains = new ArrayList<>();
     for (StreamReport report : reports) {
       List<StoredManifest> chain = new ArrayList<>();
-      for (long seq = 0; seq <= report.lastSeq(); seq++) {
+      long first = retention == null ? 0 : retention.firstSeq(report.stream());
+      for (long seq = first; seq <= report.lastSeq(); seq++) {
         long s = seq;
         chain.add(
             reader
@@ -117,15 +127,21 @@ public final class ChainVerifier {
     private final TreeMap<Long, List<String>> pendingSegments = new TreeMap<>();
     private final SegmentChecker.Totals totals = new SegmentChecker.Totals();
     private long manifests;
+    private long expired;
+    private String firstExpired;
 
-    Walk(StreamId stream) {
+    Walk(StreamId stream, Retention retention) {
       this.stream = stream;
-      this.chain = new ChainWalk(stream);
+      this.chain = ChainWalk.of(stream, retention);
     }
 
     void visit(ObjectInfo object) {
       Optional<ArchiveKey> parsed = ArchiveLayout.parse(object.key());
-      if (parsed.isPresent()
+      if (parsed.isPresent() && belowFloor(parsed.get())) {
+        // Expired by the retention record: never read, never a finding of its own.
+        expired++;
+        firstExpired = firstExpired == null ? object.key() : firstExpired;
+      } else if (parsed.isPresent()
           && parsed.get() instanceof ArchiveKey.Segment segment
           && segment.stream().equals(stream)) {
         pendingSegments.computeIfAbsent(segment.seq(), s -> new ArrayList<>()).add(object.key());
@@ -189,8 +205,39 @@ public final class ChainVerifier {
       }
     }
 
+    private boolean belowFloor(ArchiveKey key) {
+      long seq =
+          key instanceof ArchiveKey.Manifest m
+              ? m.seq()
+              : key instanceof ArchiveKey.Segment s ? s.seq() : Long.MAX_VALUE;
+      return seq < chain.firstSeq();
+    }
+
     StreamReport finish() {
       reportLeftoversBefore(Long.MAX_VALUE);
+      if (chain.firstSeq() > 0 && manifests == 0) {
+        findings.add(
+            Finding.of(
+                Kind.RETENTION_MISMATCH,
+                ArchiveLayout.manifestKey(stream, chain.firstSeq()),
+                "the retention floor of "
+                    + stream
+                    + " is seq "
+                    + chain.firstSeq()
+                    + ", but no manifest at or above it is stored"));
+      }
+      if (expired > 0) {
+        findings.add(
+            Finding.of(
+                Kind.EXPIRED,
+                firstExpired,
+                expired
+                    + " objects below the retention floor seq "
+                    + chain.firstSeq()
+                    + " of "
+                    + stream
+                    + " are still stored (expired, awaiting deletion)"));
+      }
       return new StreamReport(
           stream,
           manifests,

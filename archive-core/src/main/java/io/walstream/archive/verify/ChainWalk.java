@@ -4,6 +4,8 @@ import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
+import io.walstream.archive.format.Position;
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -37,13 +39,43 @@ public final class ChainWalk {
   }
 
   private final StreamId stream;
+  private final long floorSeq;
+  private final String floorSha;
   private long expectedSeq;
   private String previousSha;
-  private Manifest.Segment previousWithRecords;
+  private Long previousLastOffset;
+  private Position previousLast;
   private long previousHandledThrough = -1;
 
+  /** A walk of the whole chain, from seq 0. */
   public ChainWalk(StreamId stream) {
     this.stream = stream;
+    this.floorSeq = 0;
+    this.floorSha = null;
+  }
+
+  /**
+   * A walk from a retention floor: the chain starts at {@code floor}'s seq, whose manifest must
+   * hash to the one the record names (it is the link to everything expired before it).
+   */
+  public ChainWalk(StreamId stream, Retention.StreamFloor floor) {
+    this.stream = stream;
+    this.floorSeq = floor.seq();
+    this.floorSha = floor.manifestSha256();
+    this.expectedSeq = floor.seq();
+    this.previousLastOffset = floor.lastSourceOffset();
+    this.previousLast = floor.last();
+  }
+
+  /** A walk of {@code stream} from where {@code retention} (may be null) starts its chain. */
+  public static ChainWalk of(StreamId stream, Retention retention) {
+    Retention.StreamFloor floor = retention == null ? null : retention.floorOf(stream);
+    return floor == null ? new ChainWalk(stream) : new ChainWalk(stream, floor);
+  }
+
+  /** The first seq of the chain: 0, or the retention floor. */
+  public long firstSeq() {
+    return floorSeq;
   }
 
   /** The seq the walk expects next. */
@@ -87,7 +119,8 @@ public final class ChainWalk {
   public Step accept(String key, long seq, byte[] bytes) {
     String sha = Sha256.hex(bytes);
     String expectedPrev = previousSha;
-    boolean predecessorKnown = seq == 0 || expectedPrev != null;
+    boolean atFloor = seq == floorSeq && floorSha != null;
+    boolean predecessorKnown = seq > floorSeq && expectedPrev != null;
     previousSha = sha;
     expectedSeq = seq + 1;
     List<Finding> findings = new ArrayList<>();
@@ -108,7 +141,19 @@ public final class ChainWalk {
                   key,
                   "claims seq " + manifest.seq() + " of " + manifest.stream() + " at seq " + seq)));
     }
-    if (seq > 0 && predecessorKnown && !expectedPrev.equals(manifest.link().prevManifestSha256())) {
+    if (atFloor && !floorSha.equals(sha)) {
+      findings.add(
+          Finding.of(
+              Kind.RETENTION_MISMATCH,
+              key,
+              "the retention floor of "
+                  + stream
+                  + " is this manifest with sha256 "
+                  + floorSha
+                  + ", but it hashes to "
+                  + sha));
+    }
+    if (predecessorKnown && !expectedPrev.equals(manifest.link().prevManifestSha256())) {
       findings.add(
           Finding.of(
               Kind.CHAIN_LINK_MISMATCH,
@@ -136,7 +181,6 @@ public final class ChainWalk {
                 key,
                 "segmentKey " + segment.segment().key() + " does not match its seq and hash"));
       }
-      previousWithRecords = segment;
       return;
     }
     findings.add(
@@ -164,11 +208,18 @@ public final class ChainWalk {
               "handledThroughOffset " + handledThrough + " < previous " + previousHandledThrough));
     }
     previousHandledThrough = Math.max(previousHandledThrough, handledThrough);
-    Manifest.Segment previous = previousWithRecords;
-    if (previous == null || !(manifest instanceof Manifest.Segment segment)) {
+    if (!(manifest instanceof Manifest.Segment segment)) {
       return;
     }
-    if (segment.offsets().first() <= previous.offsets().last()) {
+    Long lastOffset = previousLastOffset;
+    Position last = previousLast;
+    previousLastOffset = segment.offsets().last();
+    previousLast = segment.last();
+    if (last == null || (floorSha != null && segment.seq() == floorSeq)) {
+      // The floor's own records are the last ones the retention record names: nothing to compare.
+      return;
+    }
+    if (segment.offsets().first() <= lastOffset) {
       findings.add(
           Finding.of(
               Kind.OFFSET_REGRESSION,
@@ -176,19 +227,16 @@ public final class ChainWalk {
               "firstSourceOffset "
                   + segment.offsets().first()
                   + " <= previous last "
-                  + previous.offsets().last()));
+                  + lastOffset));
     }
-    if (!segment.first().isAfter(previous.last())) {
+    if (!segment.first().isAfter(last)) {
       findings.add(
           Finding.of(
               Kind.LSN_REGRESSION,
               key,
               String.format(
                   "first (lsn %d, txIndex %d) not after previous last (lsn %d, txIndex %d)",
-                  segment.first().lsn(),
-                  segment.first().txIndex(),
-                  previous.last().lsn(),
-                  previous.last().txIndex())));
+                  segment.first().lsn(), segment.first().txIndex(), last.lsn(), last.txIndex())));
     }
   }
 }

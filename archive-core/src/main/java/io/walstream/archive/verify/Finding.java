@@ -61,6 +61,13 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
     SNAPSHOT_POSITION_MISMATCH(Severity.ERROR),
     /** A snapshot's prevSnapshotSha256 names no earlier snapshot of its database. */
     SNAPSHOT_LINK_MISMATCH(Severity.ERROR),
+    /** A retention record that does not decode or sits at another record's key. */
+    MALFORMED_RETENTION(Severity.ERROR),
+    /**
+     * A retention record that disagrees with the archive: its snapshot is gone or another, or a
+     * stream's floor manifest is missing or not the one it names.
+     */
+    RETENTION_MISMATCH(Severity.ERROR),
     GAP(Severity.WARNING),
     /**
      * A transaction that is not complete in the merged order of its database's streams: left out of
@@ -70,7 +77,9 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
     UNCOMMITTED_SEGMENT(Severity.INFO),
     /** A snapshot chunk no snapshot names: left by an interrupted build. */
     UNCOMMITTED_SNAPSHOT_CHUNK(Severity.INFO),
-    UNKNOWN_OBJECT(Severity.INFO);
+    UNKNOWN_OBJECT(Severity.INFO),
+    /** Objects a retention record expired that are still stored (deletion pending or deferred). */
+    EXPIRED(Severity.INFO);
 
     private final Severity severity;
 

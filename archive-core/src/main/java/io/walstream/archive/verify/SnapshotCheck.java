@@ -3,6 +3,7 @@ package io.walstream.archive.verify;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
@@ -34,6 +35,15 @@ public final class SnapshotCheck {
 
   /** Every finding about the snapshots of {@code database}; empty when they are sound. */
   public List<Finding> check(String database) {
+    return check(database, reader.retention(database).orElse(null));
+  }
+
+  /**
+   * As {@link #check(String)}, under {@code retention} (may be null): a snapshot before its floor
+   * snapshot is expired, reported once as such and not checked (the manifests it covers are gone).
+   */
+  public List<Finding> check(String database, Retention retention) {
+    long floorLsn = retention == null ? -1 : retention.snapshot().lsn();
     List<Finding> findings = new ArrayList<>();
     Set<String> earlier = new HashSet<>();
     Set<String> named = new HashSet<>();
@@ -52,7 +62,22 @@ public final class SnapshotCheck {
         continue;
       }
       Snapshot s = stored.snapshot();
-      if (s.prevSnapshotSha256() != null && !earlier.contains(s.prevSnapshotSha256())) {
+      if (s.lsn() < floorLsn) {
+        findings.add(
+            Finding.of(
+                Kind.EXPIRED,
+                key,
+                "before the retention floor snapshot at lsn "
+                    + floorLsn
+                    + " (expired, awaiting deletion)"));
+        earlier.add(stored.sha256());
+        s.chunks().forEach(c -> named.add(c.key()));
+        continue;
+      }
+      // The floor snapshot's predecessor is expired: its link points at what retention removed.
+      if (s.prevSnapshotSha256() != null
+          && !earlier.contains(s.prevSnapshotSha256())
+          && s.lsn() != floorLsn) {
         findings.add(
             Finding.of(
                 Kind.SNAPSHOT_LINK_MISMATCH,

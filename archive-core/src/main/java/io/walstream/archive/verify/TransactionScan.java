@@ -38,6 +38,15 @@ public final class TransactionScan {
    * The incomplete transactions of {@code database}, whose streams' manifests are {@code chains}.
    */
   public List<Finding> scan(String database, List<List<StoredManifest>> chains) {
+    return scan(database, chains, -1);
+  }
+
+  /**
+   * As {@link #scan(String, List)} for chains that start at a retention floor: transactions up to
+   * {@code throughLsn} (the floor snapshot's) are in the snapshot, which records its incomplete
+   * ones; their records after the floor are not judged again.
+   */
+  public List<Finding> scan(String database, List<List<StoredManifest>> chains, long throughLsn) {
     List<Cursor> cursors = new ArrayList<>();
     PriorityQueue<Cursor> queue = open(chains, cursors);
     List<Finding> findings = new ArrayList<>();
@@ -60,6 +69,12 @@ public final class TransactionScan {
       }
       if (record == null) {
         break;
+      }
+      if (record.getLsn() <= throughLsn) {
+        if (cursor.advance()) {
+          queue.add(cursor);
+        }
+        continue;
       }
       if (group.isEmpty()) {
         groupKey = cursor.key;

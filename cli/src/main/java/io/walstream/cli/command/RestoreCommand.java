@@ -1,5 +1,6 @@
 package io.walstream.cli.command;
 
+import io.walstream.archive.retention.ReaderLease;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.RestorePlan;
@@ -101,10 +102,12 @@ public final class RestoreCommand implements Callable<Integer> {
           what.output != null
               ? SqliteSink.open(what.output, what.force)
               : PostgresSink.open(what.jdbcUrl, what.schemaOrDatabase(), what.force);
-      Restorer.Result result =
-          restorer.restore(
-              what.database, restoreTarget, what.gapPolicy(), anchoring, sink, progress());
-      printResult(result);
+      try (ReaderLease lease = restorer.lease(what.database, "restore")) {
+        Restorer.Result result =
+            restorer.restore(
+                what.database, restoreTarget, what.gapPolicy(), anchoring, sink, progress());
+        printResult(result);
+      }
       return ExitCode.SUCCESS.code();
     }
   }

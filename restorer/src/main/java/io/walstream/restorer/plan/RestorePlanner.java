@@ -1,6 +1,7 @@
 package io.walstream.restorer.plan;
 
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.read.StoredManifest;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,23 @@ public final class RestorePlanner {
    */
   public static RestorePlan plan(
       String database, List<StreamChain> chains, RestoreTarget target, GapPolicy gaps) {
-    RestoreWindow window = window(chains);
-    requireWithin(database, window, target);
+    return plan(database, chains, target, gaps, null);
+  }
+
+  /**
+   * As {@link #plan(String, List, RestoreTarget, GapPolicy)} for chains that start at {@code
+   * retention}'s floor (may be null): the window starts at its floor snapshot, and a target before
+   * it is refused.
+   */
+  public static RestorePlan plan(
+      String database,
+      List<StreamChain> chains,
+      RestoreTarget target,
+      GapPolicy gaps,
+      Retention retention) {
+    RestoreWindow window =
+        retention == null ? window(chains) : window(chains).from(retention.snapshot());
+    requireWithin(database, window, target, retention);
     List<Gap> crossed = gaps(chains).stream().filter(g -> g.crossedBy(target)).toList();
     if (!crossed.isEmpty() && gaps == GapPolicy.REFUSE) {
       throw new TargetNotRestorableException(
@@ -93,7 +109,8 @@ public final class RestorePlanner {
             .toList());
   }
 
-  private static void requireWithin(String database, RestoreWindow window, RestoreTarget target) {
+  private static void requireWithin(
+      String database, RestoreWindow window, RestoreTarget target, Retention retention) {
     if (window.earliestLsn() == null) {
       throw new TargetNotRestorableException(
           "Cannot restore database " + database + ": the archive holds no records of it");
@@ -107,8 +124,13 @@ public final class RestorePlanner {
               + " to "
               + target.describe()
               + ": it is "
-              + (before ? "before the first" : "after the last")
-              + " archived transaction;"
+              + (before && retention != null
+                  ? "before the oldest retained restore point (retention expired everything"
+                      + " before snapshot "
+                      + retention.snapshot().key()
+                      + ")"
+                  : (before ? "before the first" : "after the last") + " archived transaction")
+              + ";"
               + " the restorable window is "
               + window);
     }

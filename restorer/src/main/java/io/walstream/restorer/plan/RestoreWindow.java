@@ -31,6 +31,21 @@ public record RestoreWindow(
     return new RestoreWindow(firstLsn, lastLsn, firstTime, lastTime);
   }
 
+  /**
+   * This window after retention expired everything before {@code floor}: it starts at the floor
+   * snapshot (its lsn, and its latest commit time: the earliest time a restore can reach).
+   */
+  public RestoreWindow from(io.walstream.archive.format.Retention.SnapshotRef floor) {
+    if (earliestLsn == null) {
+      return this;
+    }
+    return new RestoreWindow(
+        Math.max(earliestLsn, floor.lsn()),
+        latestLsn,
+        Math.max(earliestCommitMicros, floor.maxCommitTime()),
+        latestCommitMicros);
+  }
+
   @Override
   public String toString() {
     if (earliestLsn == null) {

@@ -2,6 +2,7 @@ package io.walstream.restorer.service;
 
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.retention.ReaderLease;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.AnchorCheck;
 import io.walstream.archive.verify.ArchiveReport;
@@ -140,6 +141,13 @@ final class RestoreJob implements Runnable {
 
   private void restore(Instant started) {
     Restorer restorer = new Restorer(store, spec.parallelism());
+    // Held from before the plan to the end: retention deletes nothing this restore may read.
+    try (ReaderLease lease = restorer.lease(spec.command().getDatabase(), "restore")) {
+      restore(restorer, started);
+    }
+  }
+
+  private void restore(Restorer restorer, Instant started) {
     RestorePlan plan =
         restorer.plan(
             spec.command().getDatabase(),

@@ -13,6 +13,7 @@ import io.walstream.archive.read.Snapshots;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StoredSnapshot;
 import io.walstream.archive.read.StreamCatalog;
+import io.walstream.archive.retention.ReaderLease;
 import io.walstream.archive.store.ObjectContent;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.PutOutcome;
@@ -83,6 +84,13 @@ public final class SnapshotBuilder {
    * @throws IntegrityException when the archive fails a check a restore makes
    */
   public Result build(String database, RestoreTarget target, GapPolicy gaps, Path workDir) {
+    // Held from before the plan to the claim: retention deletes nothing the build may read.
+    try (ReaderLease lease = restorer.lease(database, "snapshot")) {
+      return buildLeased(database, target, gaps, workDir);
+    }
+  }
+
+  private Result buildLeased(String database, RestoreTarget target, GapPolicy gaps, Path workDir) {
     long start = System.nanoTime();
     RestorePlan plan = restorer.plan(database, target, gaps);
     StoredSnapshot base = plan.snapshot();
@@ -128,19 +136,38 @@ public final class SnapshotBuilder {
         tables,
         chunks,
         new Snapshot.Incomplete(incomplete.transactions(), incomplete.records(), incomplete.lsns()),
-        plan.gapsCrossed().stream()
-            .map(
-                g ->
+        gaps(plan),
+        base == null ? null : base.sha256(),
+        Version.current(),
+        writerId);
+  }
+
+  /**
+   * The gaps the snapshot crossed: its base's (which may lie below a retention floor, out of the
+   * chains read) and those the plan crosses after it.
+   */
+  private static List<Snapshot.GapCrossed> gaps(RestorePlan plan) {
+    java.util.LinkedHashSet<Snapshot.GapCrossed> gaps = new java.util.LinkedHashSet<>();
+    if (plan.snapshot() != null) {
+      gaps.addAll(plan.snapshot().snapshot().gaps());
+    }
+    plan.gapsCrossed()
+        .forEach(
+            g ->
+                gaps.add(
                     new Snapshot.GapCrossed(
                         g.stream().topic(),
                         g.stream().partition(),
                         g.seq(),
                         g.firstMissingOffset(),
-                        g.lastMissingOffset()))
-            .toList(),
-        base == null ? null : base.sha256(),
-        Version.current(),
-        writerId);
+                        g.lastMissingOffset())));
+    // One order whatever the base: by stream, then seq.
+    return gaps.stream()
+        .sorted(
+            java.util.Comparator.comparing(Snapshot.GapCrossed::topic)
+                .thenComparingInt(Snapshot.GapCrossed::partition)
+                .thenComparingLong(Snapshot.GapCrossed::seq))
+        .toList();
   }
 
   private List<Snapshot.Chunk> writeChunks(String database, long lsn, SnapshotState state) {

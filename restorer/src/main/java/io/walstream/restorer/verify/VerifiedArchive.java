@@ -2,6 +2,7 @@ package io.walstream.restorer.verify;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
@@ -46,21 +47,36 @@ public final class VerifiedArchive {
    * @throws IntegrityException naming the key of the first problem with the set of streams
    */
   public List<StreamChain> chains(String database) {
+    return chains(database, reader.retention(database).orElse(null));
+  }
+
+  /**
+   * As {@link #chains(String)}, each chain starting at {@code retention}'s floor (from seq 0 when
+   * it is null or expires nothing of the stream).
+   */
+  public List<StreamChain> chains(String database, Retention retention) {
     DatabaseStreams.Resolution streams = new DatabaseStreams(reader).resolveSettled(database);
     streams.requireClean("Cannot restore " + database);
     List<StreamChain> chains = new ArrayList<>();
     for (StreamId stream : streams.catalogued()) {
-      chains.add(chain(stream));
+      chains.add(chain(stream, retention));
     }
     return chains;
   }
 
-  /** One stream's chain from seq 0 to its head, every manifest checked as {@code verify} does. */
+  /**
+   * One stream's chain from its first retained seq (0, or the floor of its database's retention
+   * record) to its head, every manifest checked as {@code verify} does.
+   */
   public StreamChain chain(StreamId stream) {
+    return chain(stream, reader.retention(stream.database()).orElse(null));
+  }
+
+  private StreamChain chain(StreamId stream, Retention retention) {
     StreamHead head = reader.loadHead(stream);
-    ChainWalk walk = new ChainWalk(stream);
+    ChainWalk walk = ChainWalk.of(stream, retention);
     List<StoredManifest> manifests = new ArrayList<>();
-    for (long seq = 0; seq <= head.seq(); seq++) {
+    for (long seq = walk.firstSeq(); seq <= head.seq(); seq++) {
       String key = ArchiveLayout.manifestKey(stream, seq);
       Optional<byte[]> bytes = reader.store().readAll(key);
       if (bytes.isEmpty()) {

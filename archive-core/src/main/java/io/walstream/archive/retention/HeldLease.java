@@ -1,0 +1,77 @@
+package io.walstream.archive.retention;
+
+import io.walstream.archive.format.Lease;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lease this process holds: renewed in the background at a third of its time to live (each
+ * renewal a new key, the old one deleted after), released on {@link #close}.
+ */
+public final class HeldLease implements ReaderLease {
+  private static final Logger LOG = LoggerFactory.getLogger(HeldLease.class);
+
+  private final Leases leases;
+  private final Lease lease;
+  private final Duration ttl;
+  private final ScheduledExecutorService renewer;
+  private volatile String key;
+
+  HeldLease(Leases leases, Lease lease, String key, Duration ttl) {
+    this.leases = leases;
+    this.lease = lease;
+    this.key = key;
+    this.ttl = ttl;
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "walstream-lease-" + lease.database());
+              t.setDaemon(true);
+              return t;
+            });
+    long period = Math.max(1, ttl.toMillis() / 3);
+    renewer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** What the lease says: the retention record its holder saw when it took it. */
+  public Lease lease() {
+    return lease;
+  }
+
+  /** Where the lease is stored now. */
+  public String key() {
+    return key;
+  }
+
+  private void renew() {
+    try {
+      String old = key;
+      key = leases.write(lease, ttl);
+      leases.release(old);
+    } catch (RuntimeException e) {
+      // The lease still runs until its expiry; the next renewal tries again.
+      LOG.warn(
+          "Cannot renew lease {} on {}: {} (retry in {} s)",
+          key,
+          lease.database(),
+          e.getMessage(),
+          ttl.toSeconds() / 3);
+    }
+  }
+
+  /** Stops renewing and deletes the lease. */
+  @Override
+  public void close() {
+    renewer.shutdownNow();
+    try {
+      renewer.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    leases.release(key);
+  }
+}
