@@ -12,6 +12,7 @@ import io.walstream.cli.command.RestoreCommand;
 import io.walstream.cli.command.RestorePointsCommand;
 import io.walstream.cli.command.RestoreStatusCommand;
 import io.walstream.cli.command.RestorerCommand;
+import io.walstream.cli.command.RetentionCommand;
 import io.walstream.cli.command.SnapshotCommand;
 import io.walstream.cli.command.VerifyCommand;
 import io.walstream.schemas.Version;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
       RestoreCommand.class,
       RestorePointsCommand.class,
       GcCommand.class,
+      RetentionCommand.class,
       SnapshotCommand.class,
       RestorerCommand.class,
       RequestRestoreCommand.class,

@@ -1,6 +1,7 @@
 package io.walstream.cli.command;
 
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.format.Retention;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.Snapshots;
 import io.walstream.archive.read.StoredManifest;
@@ -76,13 +77,18 @@ public final class RestorePointsCommand implements Callable<Integer> {
     d.put("database", database);
     List<String> problems = new ArrayList<>();
     List<StreamChain> chains;
+    Retention retention = null;
     try {
-      chains = verified.chains(database);
+      retention = verified.reader().retention(database).orElse(null);
+      chains = verified.chains(database, retention);
     } catch (WalstreamException e) {
       chains = List.of();
       problems.add(e.getMessage());
     }
-    RestoreWindow window = RestorePlanner.window(chains);
+    RestoreWindow window =
+        retention == null
+            ? RestorePlanner.window(chains)
+            : RestorePlanner.window(chains).from(retention.snapshot());
     List<Gap> gaps = RestorePlanner.gaps(chains);
     long segments = 0;
     long bytes = 0;
@@ -107,15 +113,33 @@ public final class RestorePointsCommand implements Callable<Integer> {
     d.put("bytes", bytes);
     d.put("gaps", gaps.stream().map(RestorePointsCommand::gapJson).toList());
     d.put("snapshots", snapshots(database, verified, problems));
+    d.put("retention", retention == null ? null : retentionJson(retention));
+    long through = retention == null ? -1 : retention.snapshot().lsn();
     List<Finding> incomplete =
         problems.isEmpty()
-            ? scan.scan(database, chains.stream().map(StreamChain::manifests).toList())
+            ? scan.scan(database, chains.stream().map(StreamChain::manifests).toList(), through)
             : List.of();
     d.put(
         "incompleteTransactions",
         incomplete.stream().map(f -> Map.of("key", f.key(), "detail", f.detail())).toList());
     d.put("problems", problems);
     return d;
+  }
+
+  private static Map<String, Object> retentionJson(Retention r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("record", r.key());
+    m.put("oldestSnapshot", r.snapshot().key());
+    m.put("oldestLsn", r.snapshot().lsn());
+    m.put("oldestTime", Values.formatTimestamp(Values.fromMicros(r.snapshot().maxCommitTime())));
+    m.put(
+        "text",
+        "restore points before snapshot lsn "
+            + r.snapshot().lsn()
+            + " were expired by retention ("
+            + r.key()
+            + ")");
+    return m;
   }
 
   private static Map<String, Object> windowJson(RestorableWindow w) {
@@ -159,6 +183,9 @@ public final class RestorePointsCommand implements Callable<Integer> {
       System.out.printf(
           "  SNAPSHOT lsn %s (%s): %s rows, %s bytes, %s%n",
           m.get("lsn"), m.get("commitTime"), m.get("rows"), m.get("bytes"), m.get("key"));
+    }
+    if (d.get("retention") instanceof Map<?, ?> r) {
+      System.out.println("  RETAINED " + r.get("text"));
     }
     for (Object gap : (List<?>) d.get("gaps")) {
       System.out.println("  GAP " + ((Map<?, ?>) gap).get("text"));
