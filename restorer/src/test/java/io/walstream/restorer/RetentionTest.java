@@ -319,4 +319,49 @@ class RetentionTest {
     assertThat(RetentionFixture.keys(store)).anyMatch(k -> k.contains("/retention/"));
     assertThat(RetentionFixture.verifyErrors(store)).isEmpty();
   }
+
+  @Test
+  void shouldReportARetentionRecordThatDisagreesWithItsSnapshotOrChain() {
+    RetentionFixture f = new RetentionFixture(dir, 120, 15, 0.3, 0.6, 0.85);
+    new Retainer(f.store(), "retention-test").apply(RetentionFixture.plan(f.store(), KEEP_TWO));
+    InMemoryObjectStore store = (InMemoryObjectStore) f.store();
+    Retention good = new ArchiveReader(store).retention("shop").orElseThrow();
+    Retention.StreamFloor floor = good.streams().get(0);
+    List<Retention> wrong =
+        List.of(
+            // A floor one seq higher than the snapshot covers.
+            new Retention(
+                good.database(),
+                good.snapshot(),
+                List.of(
+                    new Retention.StreamFloor(
+                        floor.topic(),
+                        floor.partition(),
+                        floor.seq() + 1,
+                        floor.manifestSha256(),
+                        floor.last(),
+                        floor.lastSourceOffset()),
+                    good.streams().get(1)),
+                good.writerVersion(),
+                good.writerId()),
+            // Another snapshot hash.
+            new Retention(
+                good.database(),
+                new Retention.SnapshotRef(
+                    good.snapshot().key(),
+                    good.snapshot().lsn(),
+                    "0".repeat(64),
+                    good.snapshot().commitTime(),
+                    good.snapshot().maxCommitTime()),
+                good.streams(),
+                good.writerVersion(),
+                good.writerId()));
+    for (Retention record : wrong) {
+      store.corrupt(record.key(), io.walstream.archive.format.RetentionCodec.encode(record));
+      assertThat(RetentionFixture.verifyErrors(store))
+          .anySatisfy(e -> assertThat(e.kind()).isEqualTo(Finding.Kind.RETENTION_MISMATCH));
+    }
+    store.corrupt(good.key(), io.walstream.archive.format.RetentionCodec.encode(good));
+    assertThat(RetentionFixture.verifyErrors(store)).isEmpty();
+  }
 }

@@ -95,6 +95,69 @@ class FuzzTest {
     }
     SNAPSHOT_MANIFEST = store.readAll(SNAPSHOT.key()).orElseThrow();
     SNAPSHOT_CHUNK = store.readAll(SNAPSHOT.chunks().get(0).key()).orElseThrow();
+    var position = SNAPSHOT.streams().get(0);
+    io.walstream.archive.format.Retention retention =
+        new io.walstream.archive.format.Retention(
+            "fuzz",
+            new io.walstream.archive.format.Retention.SnapshotRef(
+                SNAPSHOT.key(),
+                SNAPSHOT.lsn(),
+                io.walstream.archive.format.Sha256.hex(SNAPSHOT_MANIFEST),
+                SNAPSHOT.commitTime(),
+                SNAPSHOT.maxCommitTime()),
+            List.of(
+                new io.walstream.archive.format.Retention.StreamFloor(
+                    position.topic(),
+                    position.partition(),
+                    position.seq(),
+                    position.manifestSha256(),
+                    position.last(),
+                    39)),
+            "0.1.0",
+            "fuzz");
+    RETENTION_KEY = retention.key();
+    RETENTION_RECORD = io.walstream.archive.format.RetentionCodec.encode(retention);
+    LEASE =
+        io.walstream.archive.format.RetentionCodec.encode(
+            new io.walstream.archive.format.Lease("fuzz", "restore-1", "restore", RETENTION_KEY));
+  }
+
+  private static final String RETENTION_KEY;
+  private static final byte[] RETENTION_RECORD;
+  private static final byte[] LEASE;
+
+  @Provide
+  Arbitrary<byte[]> retentionRecords() {
+    return around(RETENTION_RECORD);
+  }
+
+  @Provide
+  Arbitrary<byte[]> leases() {
+    return around(LEASE);
+  }
+
+  @Property(tries = TRIES)
+  void shouldDecodeOrRaiseAFormatErrorWhenGivenAnyRetentionRecordBytes(
+      @ForAll("retentionRecords") byte[] bytes) {
+    SNAPSHOTS.incrementAndGet();
+    try {
+      assertThat(
+              io.walstream.archive.format.RetentionCodec.decode(bytes, RETENTION_KEY).database())
+          .isEqualTo("fuzz");
+    } catch (IntegrityException expected) {
+      assertThat(expected.getMessage()).contains(RETENTION_KEY);
+    }
+  }
+
+  @Property(tries = TRIES)
+  void shouldDecodeOrRaiseAFormatErrorWhenGivenAnyLeaseBytes(@ForAll("leases") byte[] bytes) {
+    SNAPSHOTS.incrementAndGet();
+    try {
+      assertThat(io.walstream.archive.format.RetentionCodec.decodeLease(bytes, "fuzz/l").holder())
+          .isNotNull();
+    } catch (IntegrityException expected) {
+      assertThat(expected.getMessage()).contains("fuzz/l");
+    }
   }
 
   /** Random bytes, and the valid encoding with bytes flipped, cut, or inserted. */
@@ -236,6 +299,11 @@ class FuzzTest {
         .sampleStream()
         .limit(inputs)
         .forEach(this::shouldReadOrRaiseAFormatErrorWhenGivenAnySnapshotChunkBytes);
+    around(RETENTION_RECORD)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldDecodeOrRaiseAFormatErrorWhenGivenAnyRetentionRecordBytes);
+    around(LEASE).sampleStream().limit(inputs).forEach(this::shouldDecodeOrRaiseAFormatErrorWhenGivenAnyLeaseBytes);
     assertThat(CATALOG.get()).isGreaterThanOrEqualTo(inputs);
   }
 
@@ -300,8 +368,8 @@ class FuzzTest {
   static void report() {
     Report.row(
         "fuzzed decoders (change records, manifests, segments, restore commands, catalog entries,"
-            + " snapshot manifests, snapshot chunks)",
-        7,
+            + " snapshot manifests, snapshot chunks, retention records, leases)",
+        9,
         "random, flipped, cut and extended bytes",
         total(),
         0,

@@ -126,7 +126,7 @@ public final class Leases {
         object -> {
           if (ArchiveLayout.parse(object.key()).orElse(null) instanceof ArchiveKey.Lease l
               && l.database().equals(database)) {
-            Instant expires = Instant.EPOCH.plus(Duration.ofNanos(l.expiryMicros() * 1000));
+            Instant expires = expiry(l);
             if (expires.plus(CLOCK_SKEW).isAfter(now)) {
               live.add(new Live(object.key(), expires, read(object.key(), database, l.holder())));
             }
@@ -143,10 +143,7 @@ public final class Leases {
         object -> {
           if (ArchiveLayout.parse(object.key()).orElse(null) instanceof ArchiveKey.Lease l
               && l.database().equals(database)
-              && !Instant.EPOCH
-                  .plus(Duration.ofNanos(l.expiryMicros() * 1000))
-                  .plus(CLOCK_SKEW)
-                  .isAfter(now)) {
+              && !expiry(l).plus(CLOCK_SKEW).isAfter(now)) {
             keys.add(object.key());
           }
         });
@@ -164,6 +161,10 @@ public final class Leases {
     } catch (IntegrityException e) {
       return new Lease(database, holder, "unreadable: " + e.getMessage(), null);
     }
+  }
+
+  private static Instant expiry(ArchiveKey.Lease lease) {
+    return Instant.EPOCH.plus(lease.expiryMicros(), java.time.temporal.ChronoUnit.MICROS);
   }
 
   private static long micros(Instant instant) {

@@ -59,6 +59,26 @@ class ArchiveLayoutTest {
   }
 
   @Test
+  void shouldBuildAndParseRetentionAndLeaseKeys() {
+    String record = ArchiveLayout.retentionKey("my db", 0x6d);
+    String lease = ArchiveLayout.leaseKey("my db", "restore-1a2b", 0x5f0e1d2c3b4aL);
+
+    assertThat(record).isEqualTo("my%20db/retention/000000000000006d.retention.json");
+    assertThat(lease).isEqualTo("my%20db/leases/restore-1a2b-00005f0e1d2c3b4a.lease.json");
+    assertThat(ArchiveLayout.parse(record)).contains(new ArchiveKey.Retention("my db", 0x6d));
+    assertThat(ArchiveLayout.parse(lease))
+        .contains(new ArchiveKey.Lease("my db", "restore-1a2b", 0x5f0e1d2c3b4aL));
+    assertThat(ArchiveLayout.retentionKey("shop", 9))
+        .as("later floors sort later")
+        .isLessThan(ArchiveLayout.retentionKey("shop", 10));
+    assertThat(ArchiveLayout.parse("shop/retention/6d.retention.json")).isEmpty();
+    assertThat(ArchiveLayout.parse("shop/leases/x.lease.json")).isEmpty();
+    assertThatThrownBy(() -> ArchiveLayout.retentionKey("shop", -1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ArchiveLayout.leaseKey("shop", "", 1)).hasMessageContaining("holder");
+  }
+
+  @Test
   void shouldSortKeysInChainOrderWhenListed() {
     List<String> keys = new ArrayList<>();
     for (long seq : new long[] {0, 9, 10, 15, 16, 255, 256, 4096}) {
