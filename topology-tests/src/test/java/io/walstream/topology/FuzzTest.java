@@ -67,6 +67,9 @@ class FuzzTest {
   private static final io.walstream.archive.format.Snapshot SNAPSHOT;
   private static final byte[] SNAPSHOT_MANIFEST;
   private static final byte[] SNAPSHOT_CHUNK;
+  private static final String RETENTION_KEY;
+  private static final byte[] RETENTION_RECORD;
+  private static final byte[] LEASE;
 
   static {
     InMemoryObjectStore store = new InMemoryObjectStore();
@@ -122,10 +125,6 @@ class FuzzTest {
             new io.walstream.archive.format.Lease("fuzz", "restore-1", "restore", RETENTION_KEY));
   }
 
-  private static final String RETENTION_KEY;
-  private static final byte[] RETENTION_RECORD;
-  private static final byte[] LEASE;
-
   @Provide
   Arbitrary<byte[]> retentionRecords() {
     return around(RETENTION_RECORD);
@@ -141,8 +140,7 @@ class FuzzTest {
       @ForAll("retentionRecords") byte[] bytes) {
     SNAPSHOTS.incrementAndGet();
     try {
-      assertThat(
-              io.walstream.archive.format.RetentionCodec.decode(bytes, RETENTION_KEY).database())
+      assertThat(io.walstream.archive.format.RetentionCodec.decode(bytes, RETENTION_KEY).database())
           .isEqualTo("fuzz");
     } catch (IntegrityException expected) {
       assertThat(expected.getMessage()).contains(RETENTION_KEY);
@@ -303,7 +301,10 @@ class FuzzTest {
         .sampleStream()
         .limit(inputs)
         .forEach(this::shouldDecodeOrRaiseAFormatErrorWhenGivenAnyRetentionRecordBytes);
-    around(LEASE).sampleStream().limit(inputs).forEach(this::shouldDecodeOrRaiseAFormatErrorWhenGivenAnyLeaseBytes);
+    around(LEASE)
+        .sampleStream()
+        .limit(inputs)
+        .forEach(this::shouldDecodeOrRaiseAFormatErrorWhenGivenAnyLeaseBytes);
     assertThat(CATALOG.get()).isGreaterThanOrEqualTo(inputs);
   }
 

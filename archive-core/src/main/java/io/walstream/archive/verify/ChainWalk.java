@@ -119,11 +119,8 @@ public final class ChainWalk {
   public Step accept(String key, long seq, byte[] bytes) {
     String sha = Sha256.hex(bytes);
     String expectedPrev = previousSha;
-    boolean atFloor = seq == floorSeq && floorSha != null;
-    boolean predecessorKnown = seq > floorSeq && expectedPrev != null;
     previousSha = sha;
     expectedSeq = seq + 1;
-    List<Finding> findings = new ArrayList<>();
     Manifest manifest;
     try {
       manifest = ManifestCodec.decode(bytes, key);
@@ -141,7 +138,21 @@ public final class ChainWalk {
                   key,
                   "claims seq " + manifest.seq() + " of " + manifest.stream() + " at seq " + seq)));
     }
-    if (atFloor && !floorSha.equals(sha)) {
+    List<Finding> findings = new ArrayList<>();
+    checkLink(key, manifest, sha, expectedPrev, findings);
+    checkOrder(key, manifest, findings);
+    checkContent(key, seq, manifest, findings);
+    return new Step(new StoredManifest(key, manifest, sha), findings);
+  }
+
+  /**
+   * The manifest at a retention floor must be the one the record names; any later one must link to
+   * its predecessor's hash (when that predecessor was read).
+   */
+  private void checkLink(
+      String key, Manifest manifest, String sha, String expectedPrev, List<Finding> findings) {
+    long seq = manifest.seq();
+    if (seq == floorSeq && floorSha != null && !floorSha.equals(sha)) {
       findings.add(
           Finding.of(
               Kind.RETENTION_MISMATCH,
@@ -153,7 +164,9 @@ public final class ChainWalk {
                   + ", but it hashes to "
                   + sha));
     }
-    if (predecessorKnown && !expectedPrev.equals(manifest.link().prevManifestSha256())) {
+    if (seq > floorSeq
+        && expectedPrev != null
+        && !expectedPrev.equals(manifest.link().prevManifestSha256())) {
       findings.add(
           Finding.of(
               Kind.CHAIN_LINK_MISMATCH,
@@ -165,9 +178,6 @@ public final class ChainWalk {
                   + " hashes to "
                   + expectedPrev));
     }
-    checkOrder(key, manifest, findings);
-    checkContent(key, seq, manifest, findings);
-    return new Step(new StoredManifest(key, manifest, sha), findings);
   }
 
   /** A gap is reported; a segment manifest must name the segment key its seq and hash make. */

@@ -48,28 +48,13 @@ public final class SnapshotCheck {
     Set<String> earlier = new HashSet<>();
     Set<String> named = new HashSet<>();
     for (String key : keys(database, ArchiveLayout.snapshotPrefix(database))) {
-      StoredSnapshot stored;
-      try {
-        stored = snapshots.read(key).orElse(null);
-      } catch (UnknownFormatException e) {
-        findings.add(Finding.of(Kind.UNKNOWN_FORMAT, key, e.getMessage()));
-        continue;
-      } catch (IntegrityException e) {
-        findings.add(Finding.of(Kind.MALFORMED_SNAPSHOT, key, e.getMessage()));
-        continue;
-      }
+      StoredSnapshot stored = read(key, findings);
       if (stored == null) {
         continue;
       }
       Snapshot s = stored.snapshot();
       if (s.lsn() < floorLsn) {
-        findings.add(
-            Finding.of(
-                Kind.EXPIRED,
-                key,
-                "before the retention floor snapshot at lsn "
-                    + floorLsn
-                    + " (expired, awaiting deletion)"));
+        expired(key, stored, floorLsn, findings);
         earlier.add(stored.sha256());
         s.chunks().forEach(c -> named.add(c.key()));
         continue;
@@ -98,6 +83,31 @@ public final class SnapshotCheck {
       }
     }
     return findings;
+  }
+
+  /** The snapshot at {@code key}; null when gone or unreadable (then a finding says why). */
+  private StoredSnapshot read(String key, List<Finding> findings) {
+    try {
+      return snapshots.read(key).orElse(null);
+    } catch (UnknownFormatException e) {
+      findings.add(Finding.of(Kind.UNKNOWN_FORMAT, key, e.getMessage()));
+    } catch (IntegrityException e) {
+      findings.add(Finding.of(Kind.MALFORMED_SNAPSHOT, key, e.getMessage()));
+    }
+    return null;
+  }
+
+  private static void expired(
+      String key, StoredSnapshot stored, long floorLsn, List<Finding> findings) {
+    findings.add(
+        Finding.of(
+            Kind.EXPIRED,
+            key,
+            "before the retention floor snapshot at lsn "
+                + floorLsn
+                + " (expired, awaiting deletion; "
+                + stored.snapshot().chunks().size()
+                + " chunks)"));
   }
 
   private List<String> keys(String database, String prefix) {

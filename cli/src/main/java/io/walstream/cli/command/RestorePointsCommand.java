@@ -90,16 +90,13 @@ public final class RestorePointsCommand implements Callable<Integer> {
             ? RestorePlanner.window(chains)
             : RestorePlanner.window(chains).from(retention.snapshot());
     List<Gap> gaps = RestorePlanner.gaps(chains);
-    long segments = 0;
-    long bytes = 0;
-    for (StreamChain chain : chains) {
-      for (StoredManifest m : chain.manifests()) {
-        if (m.manifest() instanceof Manifest.Segment segment) {
-          segments++;
-          bytes += segment.segment().byteSize();
-        }
-      }
-    }
+    List<Manifest.Segment> segments =
+        chains.stream()
+            .flatMap(c -> c.manifests().stream())
+            .map(StoredManifest::manifest)
+            .filter(Manifest.Segment.class::isInstance)
+            .map(Manifest.Segment.class::cast)
+            .toList();
     d.put("window", window.toString());
     d.put("earliestLsn", window.earliestLsn());
     d.put("latestLsn", window.latestLsn());
@@ -109,8 +106,8 @@ public final class RestorePointsCommand implements Callable<Integer> {
             .map(RestorePointsCommand::windowJson)
             .toList());
     d.put("streams", chains.size());
-    d.put("segments", segments);
-    d.put("bytes", bytes);
+    d.put("segments", segments.size());
+    d.put("bytes", segments.stream().mapToLong(m -> m.segment().byteSize()).sum());
     d.put("gaps", gaps.stream().map(RestorePointsCommand::gapJson).toList());
     d.put("snapshots", snapshots(database, verified, problems));
     d.put("retention", retention == null ? null : retentionJson(retention));

@@ -15,43 +15,8 @@ final class RetentionText {
   private RetentionText() {}
 
   static void print(RetentionPlan plan, boolean applied, List<Expiry> deleted) {
-    String verb = applied ? "deleted" : "would delete";
     for (DatabasePlan db : plan.databases()) {
-      if (db.skipped() != null) {
-        System.out.println("LEFT ALONE " + db.database() + ": " + db.skipped());
-        continue;
-      }
-      if (db.step() == RecordStep.NONE) {
-        System.out.println(db.database() + ": " + plan.policy().describe() + " keeps everything");
-        continue;
-      }
-      System.out.printf(
-          "%s: oldest restore point %s%s%n",
-          db.database(),
-          point(db.record()),
-          db.step() == RecordStep.WRITE
-              ? (applied ? " (new; stored " : " (new; would store ") + db.record().key() + ")"
-              : " (unchanged)");
-      db.perStream()
-          .forEach(
-              (stream, t) ->
-                  System.out.printf(
-                      "  %s %s: %s %d manifests and %d segments, %d bytes, below seq %d%n",
-                      applied ? "expired" : "expires",
-                      stream,
-                      verb,
-                      t.manifests(),
-                      t.segments(),
-                      t.bytes(),
-                      db.record().firstSeq(stream)));
-      long other =
-          db.expired().size()
-              - db.perStream().values().stream().mapToLong(t -> t.manifests() + t.segments()).sum();
-      if (other > 0) {
-        System.out.printf("  and %d older snapshots, chunks, records and dead leases%n", other);
-      }
-      System.out.printf("  justified by snapshot %s%n", db.record().snapshot().key());
-      db.held().forEach(e -> System.out.printf("  kept for now %s: %s%n", e.key(), e.heldBy()));
+      print(plan, db, applied);
     }
     long bytes =
         (applied ? deleted.stream() : plan.databases().stream().flatMap(d -> d.delete().stream()))
@@ -67,6 +32,49 @@ final class RetentionText {
         bytes,
         held,
         applied ? "." : "; rerun with --apply to carry it out.");
+  }
+
+  private static void print(RetentionPlan plan, DatabasePlan db, boolean applied) {
+    String verb = applied ? "deleted" : "would delete";
+    if (db.skipped() != null) {
+      System.out.println("LEFT ALONE " + db.database() + ": " + db.skipped());
+      return;
+    }
+    if (db.step() == RecordStep.NONE) {
+      System.out.println(db.database() + ": " + plan.policy().describe() + " keeps everything");
+      return;
+    }
+    System.out.printf(
+        "%s: oldest restore point %s%s%n",
+        db.database(),
+        point(db.record()),
+        db.step() == RecordStep.WRITE
+            ? (applied ? " (new; stored " : " (new; would store ") + db.record().key() + ")"
+            : " (unchanged)");
+    db.perStream()
+        .forEach(
+            (stream, t) ->
+                System.out.printf(
+                    "  stream %s: %s %d manifests and %d segments, %d bytes, below seq %d%n",
+                    stream,
+                    verb,
+                    t.manifests(),
+                    t.segments(),
+                    t.bytes(),
+                    db.record().firstSeq(stream)));
+    long other =
+        db.expired().size()
+            - db.perStream().values().stream().mapToLong(t -> t.manifests() + t.segments()).sum();
+    if (other > 0) {
+      System.out.printf("  and %d older snapshots, chunks, records and dead leases%n", other);
+    }
+    System.out.printf("  justified by snapshot %s%n", db.record().snapshot().key());
+    // Held objects can be many: one line per reason, the full list in --json.
+    db.held().stream()
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                Expiry::heldBy, java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+        .forEach((why, n) -> System.out.printf("  kept for now: %d objects %s%n", n, why));
   }
 
   private static String point(Retention record) {
