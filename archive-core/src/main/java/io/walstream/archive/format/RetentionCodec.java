@@ -6,6 +6,7 @@ import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
 import io.walstream.archive.format.Retention.SnapshotRef;
 import io.walstream.archive.format.Retention.StreamFloor;
+import io.walstream.archive.layout.InvalidNameException;
 import io.walstream.schemas.value.Values;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -98,7 +99,8 @@ public final class RetentionCodec {
               f.objects("streams", STREAM, RetentionCodec::floor),
               f.text("writerVersion"),
               f.text("writerId"));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidNameException e) {
+      // A name the layout refuses (a control character, say) is a malformed document too.
       throw f.bad(e.getMessage());
     }
     if (!Arrays.equals(encode(retention), bytes)) {
@@ -143,7 +145,8 @@ public final class RetentionCodec {
               f.text("holder"),
               f.text("purpose"),
               f.optionalText("retentionKey"));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidNameException e) {
+      // A name the layout refuses (a control character, say) is a malformed document too.
       throw f.bad(e.getMessage());
     }
     if (!Arrays.equals(encode(lease), bytes)) {

@@ -11,6 +11,7 @@ import io.walstream.archive.format.Snapshot.GapCrossed;
 import io.walstream.archive.format.Snapshot.Incomplete;
 import io.walstream.archive.format.Snapshot.StreamPosition;
 import io.walstream.archive.format.Snapshot.Table;
+import io.walstream.archive.layout.InvalidNameException;
 import io.walstream.schemas.value.ValueType;
 import io.walstream.schemas.value.Values;
 import java.io.ByteArrayOutputStream;
@@ -193,7 +194,8 @@ public final class SnapshotCodec {
     Snapshot snapshot;
     try {
       snapshot = build(f);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | InvalidNameException e) {
+      // A name the layout refuses (a control character, say) is a malformed document too.
       throw f.bad(e.getMessage());
     }
     if (!Arrays.equals(encode(snapshot), bytes)) {

@@ -64,6 +64,7 @@ public class RetentionCodecTest {
       value = {
         "extra whitespace|\"database\":\"shop\"|\"database\": \"shop\"|not in canonical form",
         "unknown field|\"writerId\"|\"extra\":1,\"writerId\"|unknown field 'extra'",
+        "control character in the database|\"database\":\"shop\"|\"database\":\"s\u007fhop\"|control character U+007F",
         "negative seq|\"seq\":2|\"seq\":-2|bad seq, hash or offset",
         "short hash|\"manifestSha256\":\"bbbb|\"manifestSha256\":\"bb|retention floor of walstream.changes-0",
         "snapshot key of another lsn|000000000000006d.snapshot|000000000000006e.snapshot|not the"

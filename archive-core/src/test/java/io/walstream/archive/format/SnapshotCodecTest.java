@@ -123,6 +123,7 @@ class SnapshotCodecTest {
         "bad time|2026-11-21T10:01:00.000000Z|yesterday|field 'commitTime'",
         "chunk key not its hash|shop/snapshot-chunks/cccc|shop/snapshot-chunks/dccc|is not the one its hash makes",
         "missing catalog field|\"catalog\":{\"seq\":1,|\"catalog\":{|missing field 'catalog.seq'",
+        "control character in the database|\"database\":\"shop\"|\"database\":\"s\u007fhop\"|control character U+007F",
       })
   void shouldRaiseIntegrityErrorsNamingTheFieldWhenMalformed(
       String scenario, String find, String replace, String message) {
