@@ -8,6 +8,7 @@ import io.walstream.cli.command.ExitCode;
 import io.walstream.cli.command.GcCommand;
 import io.walstream.cli.command.PublishCommand;
 import io.walstream.cli.command.RequestRestoreCommand;
+import io.walstream.cli.command.RequestSnapshotCommand;
 import io.walstream.cli.command.RestoreCommand;
 import io.walstream.cli.command.RestorePointsCommand;
 import io.walstream.cli.command.RestoreStatusCommand;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
       RestorePointsCommand.class,
       GcCommand.class,
       RetentionCommand.class,
+      RequestSnapshotCommand.class,
       SnapshotCommand.class,
       RestorerCommand.class,
       RequestRestoreCommand.class,

@@ -101,6 +101,24 @@ class RestoreServiceCommandIT {
               "--wait",
               "--timeout",
               "90s");
+      Run snapshot =
+          run(
+              "request-snapshot",
+              "--bootstrap-servers",
+              bootstrap,
+              "--commands-topic",
+              commands,
+              "--status-topic",
+              status,
+              "--database",
+              "shop",
+              "--lsn",
+              "109",
+              "--command-id",
+              "cli-snap",
+              "--wait",
+              "--timeout",
+              "90s");
       Run rejected =
           run(
               "request-restore",
@@ -148,6 +166,12 @@ class RestoreServiceCommandIT {
           .contains("customers=10, orders=10")
           .contains("archive not checked against the manifests topic: restorer.anchor.check=false");
       assertThat(dir.resolve("restores/shop.db")).exists();
+      assertThat(snapshot.code()).as(snapshot.output()).isZero();
+      assertThat(snapshot.output())
+          .contains("Requested snapshot cli-snap of shop")
+          .contains("Job cli-snap: SUCCEEDED - shop snapshot at lsn 109")
+          .contains("snapshot committed: shop/snapshots/000000000000006d.snapshot.json");
+      assertThat(archive.resolve("shop/snapshots/000000000000006d.snapshot.json")).exists();
       assertThat(rejected.code()).as(rejected.output()).isEqualTo(5);
       assertThat(rejected.output())
           .contains("REJECTED")

@@ -15,9 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Canonical JSON of {@link Retention} and {@link Lease} (docs/FORMAT.md section 10): UTF-8, every
- * field present in the documented order, no insignificant whitespace, times as ISO-8601 UTC with
- * six fraction digits; decoding is as strict as for manifests.
+ * Canonical JSON of {@link Retention}, {@link Lease} and {@link Lock} (docs/FORMAT.md section 10):
+ * UTF-8, every field present in the documented order, no insignificant whitespace, times as
+ * ISO-8601 UTC with six fraction digits; decoding is as strict as for manifests.
  */
 public final class RetentionCodec {
   private static final List<String> FIELDS =
@@ -33,6 +33,8 @@ public final class RetentionCodec {
           "lastLsn",
           "lastTxIndex",
           "lastSourceOffset");
+  private static final List<String> LOCK =
+      List.of("formatVersion", "database", "holder", "purpose", "expiresAt");
   private static final List<String> LEASE =
       List.of("formatVersion", "database", "holder", "purpose", "retentionKey");
 
@@ -153,6 +155,38 @@ public final class RetentionCodec {
       throw f.bad("not in canonical form (field order, whitespace or number format)");
     }
     return lease;
+  }
+
+  /** The canonical bytes of {@code lock}. */
+  public static byte[] encode(Lock lock) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = CanonicalJson.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("formatVersion", Lock.FORMAT_VERSION);
+      g.writeStringField("database", lock.database());
+      g.writeStringField("holder", lock.holder());
+      g.writeStringField("purpose", lock.purpose());
+      g.writeStringField("expiresAt", time(lock.expiresAt()));
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot encode lock of " + lock.holder(), e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Decodes the lock generation stored at {@code key}, as strictly as a retention record. */
+  public static Lock decodeLock(byte[] bytes, String key) {
+    StrictJson f = root(bytes, key, "lock", LOCK, Lock.FORMAT_VERSION);
+    Lock lock;
+    try {
+      lock = new Lock(f.text("database"), f.text("holder"), f.text("purpose"), f.time("expiresAt"));
+    } catch (IllegalArgumentException e) {
+      throw f.bad(e.getMessage());
+    }
+    if (!Arrays.equals(encode(lock), bytes)) {
+      throw f.bad("not in canonical form (field order, whitespace or number format)");
+    }
+    return lock;
   }
 
   private static StrictJson root(

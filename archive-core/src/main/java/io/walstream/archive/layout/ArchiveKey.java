@@ -35,4 +35,7 @@ public sealed interface ArchiveKey {
 
   /** A lease of {@code holder} on {@code database}, valid until {@code expiryMicros}. */
   record Lease(String database, String holder, long expiryMicros) implements ArchiveKey {}
+
+  /** Generation {@code generation} of {@code database}'s maintenance lock. */
+  record Lock(String database, long generation) implements ArchiveKey {}
 }

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * &lt;db&gt;/snapshot-chunks/&lt;sha256&gt;.chunk               snapshot rows, content-addressed
  * &lt;db&gt;/retention/&lt;lsn&gt;.retention.json                retention floor: all before snapshot lsn expired
  * &lt;db&gt;/leases/&lt;holder&gt;-&lt;expiry&gt;.lease.json          a reader's lease against retention
+ * &lt;db&gt;/locks/&lt;generation&gt;.lock.json                  who runs snapshots and retention of db now
  * </pre>
  *
  * {@code <db>}, {@code <topic>} and {@code <holder>} are {@link Names#encode encoded}; {@code
@@ -60,6 +61,8 @@ public final class ArchiveLayout {
       Pattern.compile("(" + NAME + ")/retention/(" + SEG + ")\\.retention\\.json");
   private static final Pattern LEASE =
       Pattern.compile("(" + NAME + ")/leases/(" + NAME + ")-(" + SEG + ")\\.lease\\.json");
+  private static final Pattern LOCK =
+      Pattern.compile("(" + NAME + ")/locks/(" + SEG + ")\\.lock\\.json");
   private static final Pattern PARTITION_INDEX_ENTRY =
       Pattern.compile("_partitions/(" + NAME + ")/(" + PART + ")/(" + NAME + ")");
 
@@ -184,6 +187,16 @@ public final class ArchiveLayout {
         + ".lease.json";
   }
 
+  /** The prefix of a database's maintenance locks, which list in generation order. */
+  public static String lockPrefix(String database) {
+    return database(database) + "locks/";
+  }
+
+  /** The key of generation {@code generation} of {@code database}'s maintenance lock. */
+  public static String lockKey(String database, long generation) {
+    return lockPrefix(database) + String.format("%016x", checkedSeq(generation)) + ".lock.json";
+  }
+
   /** The key of a startup write check of writer {@code writerId}, unique by {@code nonce}. */
   public static String probeKey(String writerId, String nonce) {
     return PROBE + Names.encode("writer", writerId) + "-" + Names.encode("nonce", nonce);
@@ -225,6 +238,10 @@ public final class ArchiveLayout {
         return Optional.of(
             new ArchiveKey.Lease(
                 Names.decode(m.group(1)), Names.decode(m.group(2)), hex(m.group(3))));
+      }
+      m = LOCK.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.Lock(Names.decode(m.group(1)), hex(m.group(2))));
       }
       m = PARTITION_INDEX_ENTRY.matcher(key);
       if (m.matches()) {

@@ -1,15 +1,12 @@
 package io.walstream.cli.command;
 
-import io.walstream.restorer.service.RestoreClient;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.RestoreCommand;
-import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.avro.SinkKind;
 import io.walstream.schemas.avro.SinkSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,36 +69,13 @@ public final class RequestRestoreCommand implements Callable<Integer> {
     what.requireOneDestination(spec.commandLine());
     Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
     RestoreCommand command = command();
-    RestoreClient client = service.client(spec.commandLine());
-    // With --wait, --timeout bounds the whole command, sending included.
-    long deadline = System.nanoTime() + wait.toNanos();
-    if (this.wait) {
-      client.send(command, wait);
-    } else {
-      client.send(command);
-    }
-    System.out.println("Requested restore " + command.getCommandId() + " of " + what.database);
-    if (!this.wait) {
-      return ExitCode.SUCCESS.code();
-    }
-    StatusBar bar = new StatusBar();
-    Optional<RestoreStatus> end;
-    try {
-      Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
-      end = client.awaitOwn(command, left, bar::show);
-    } finally {
-      bar.done();
-    }
-    if (end.isEmpty()) {
-      System.err.println(
-          "walstream request-restore: job "
-              + command.getCommandId()
-              + " did not finish within "
-              + timeout);
-      return ExitCode.TIMED_OUT.code();
-    }
-    System.out.println(StatusText.summary(end.get()));
-    return ExitCode.of(end.get()).code();
+    return ServiceRequests.send(
+        service.client(spec.commandLine()),
+        command,
+        "Requested restore " + command.getCommandId() + " of " + what.database,
+        wait,
+        this.wait ? ServiceRequests.Follow.WAIT : ServiceRequests.Follow.NO,
+        "request-restore");
   }
 
   private RestoreCommand command() {

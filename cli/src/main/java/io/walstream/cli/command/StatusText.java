@@ -16,9 +16,11 @@ final class StatusText {
     StringBuilder out =
         new StringBuilder("Job ").append(s.getCommandId()).append(": ").append(s.getState());
     if (s.getState() == JobState.SUCCEEDED && s.getRecoveredLsn() != null) {
+      // A SNAPSHOT job's message names the snapshot it committed (or found).
+      boolean snapshot = s.getMessage() != null && s.getMessage().startsWith("snapshot ");
       out.append(" - ")
           .append(s.getDatabase())
-          .append(" restored to lsn ")
+          .append(snapshot ? " snapshot at lsn " : " restored to lsn ")
           .append(s.getRecoveredLsn())
           .append(" (")
           .append(Values.formatTimestamp(s.getRecoveredTime()))

@@ -69,14 +69,20 @@ final class CommandCheck {
       return new JobSpec(command, null, null, parallelism);
     }
     if (database == null) {
-      throw new Rejected("a RESTORE command needs a database");
+      throw new Rejected("a " + command.getType() + " command needs a database");
+    }
+    if (command.getType() == CommandType.SNAPSHOT) {
+      if (command.getSink() != null) {
+        throw new Rejected("a SNAPSHOT command writes into the archive and takes no sink");
+      }
+      return new JobSpec(command, target(command.getTarget()), null, parallelism);
     }
     return new JobSpec(command, target(command.getTarget()), output(command), parallelism);
   }
 
   private static RestoreTarget target(RestoreTargetSpec spec) throws Rejected {
     if (spec == null) {
-      throw new Rejected("a RESTORE command needs a target");
+      throw new Rejected("a RESTORE or SNAPSHOT command needs a target");
     }
     switch (spec.getKind()) {
       case LATEST:

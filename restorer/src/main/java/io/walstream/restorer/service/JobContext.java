@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * What every job of one service instance runs with: the archive, where statuses go, the metrics,
- * how often progress is published, the clock, and how a job checks the archive's anchors.
+ * how often progress is published, the clock, how a job checks the archive's anchors, and how it
+ * takes snapshots.
  */
 record JobContext(
     ObjectStore store,
@@ -15,13 +16,15 @@ record JobContext(
     ServiceMetrics metrics,
     long progressIntervalMs,
     Clock clock,
-    Supplier<Anchoring> anchoring) {
+    Supplier<Anchoring> anchoring,
+    Maintenance maintenance) {
   JobContext {
     if (store == null || publisher == null || metrics == null || clock == null) {
       throw new IllegalArgumentException("a job context needs a store, publisher, metrics, clock");
     }
-    if (progressIntervalMs <= 0 || anchoring == null) {
-      throw new IllegalArgumentException("a job context needs a progress interval and anchoring");
+    if (progressIntervalMs <= 0 || anchoring == null || maintenance == null) {
+      throw new IllegalArgumentException(
+          "a job context needs a progress interval, anchoring and maintenance");
     }
   }
 }

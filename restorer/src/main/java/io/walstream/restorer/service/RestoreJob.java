@@ -16,6 +16,7 @@ import io.walstream.restorer.plan.RestoreWindow;
 import io.walstream.restorer.sink.PostgresSink;
 import io.walstream.restorer.sink.Sink;
 import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.restorer.snapshot.SnapshotBuilder;
 import io.walstream.restorer.verify.Anchoring;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.ErrorKind;
@@ -66,6 +67,7 @@ final class RestoreJob implements Runnable {
   private final byte[] commandBytes;
   private final String fingerprint;
   private final Supplier<Anchoring> anchoring;
+  private final Maintenance maintenance;
   private volatile Stop stop;
 
   RestoreJob(JobSpec spec, int attempt, JobContext context) {
@@ -79,6 +81,7 @@ final class RestoreJob implements Runnable {
     this.commandBytes = WalstreamSerdes.restoreCommand().codec().encode(spec.command());
     this.fingerprint = CommandFingerprint.of(spec.command());
     this.anchoring = context.anchoring();
+    this.maintenance = context.maintenance();
   }
 
   String commandId() {
@@ -105,6 +108,8 @@ final class RestoreJob implements Runnable {
       checkStop();
       if (spec.command().getType() == CommandType.VERIFY) {
         verify(started);
+      } else if (spec.command().getType() == CommandType.SNAPSHOT) {
+        snapshot(started);
       } else {
         restore(started);
       }
@@ -185,6 +190,23 @@ final class RestoreJob implements Runnable {
             .setIncompleteTransactions(outcome.incomplete().transactions())
             .setIncompleteLsns(outcome.incomplete().lsns())
             .setMessage(Outcomes.leftOut(outcome, plan))
+            .setFinishedAt(now()));
+  }
+
+  /**
+   * A SNAPSHOT job: builds and commits the snapshot under the database's maintenance lock, and says
+   * what it made (SUCCEEDED with the snapshot's lsn, time and rows) or why not.
+   */
+  private void snapshot(Instant started) {
+    publish(status(JobState.RUNNING, started));
+    SnapshotBuilder.Result result =
+        maintenance.snapshot(
+            spec.command().getDatabase(),
+            spec.target(),
+            spec.command().getAcceptGaps() ? GapPolicy.ACCEPT : GapPolicy.REFUSE);
+    publish(
+        SnapshotStatus.of(result, status(JobState.SUCCEEDED, started))
+            .setDurationMs(Duration.between(started, clock.instant()).toMillis())
             .setFinishedAt(now()));
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -69,6 +70,14 @@ public final class RestoreService implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final HttpEndpoint endpoint;
   private final Thread loop;
+  private final Maintenance maintenance;
+  private final ScheduledExecutorService schedule =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread t = new Thread(runnable, "walstream-maintenance");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile boolean stopping;
   private volatile State state = State.STARTING;
   private volatile Throwable failure;
@@ -90,9 +99,16 @@ public final class RestoreService implements AutoCloseable {
               return t;
             });
     this.consumer = CommandIntake.consumer(config);
+    this.maintenance = new Maintenance(store, instanceId, config.maintenance(), registry);
     JobContext context =
         new JobContext(
-            store, publisher, metrics, config.progressIntervalMs(), Clock.systemUTC(), anchors);
+            store,
+            publisher,
+            metrics,
+            config.progressIntervalMs(),
+            Clock.systemUTC(),
+            anchors,
+            maintenance);
     this.dispatch =
         new CommandDispatch(check, table, active, jobs, context, id -> intake.partitionOf(id));
     this.intake =
@@ -129,12 +145,28 @@ public final class RestoreService implements AutoCloseable {
     }
     RestoreService service = new RestoreService(config);
     service.loop.start();
+    service.startSchedule();
     LOG.info(
         "Restore service {} serving {} from {}",
         service.instanceId,
         config.commandsTopic(),
         config.archiveUri());
     return service;
+  }
+
+  private void startSchedule() {
+    MaintenanceSettings settings = config.maintenance();
+    if (!settings.scheduled()) {
+      return;
+    }
+    long every = settings.interval().toMillis();
+    schedule.scheduleWithFixedDelay(maintenance::runScheduled, every, every, TimeUnit.MILLISECONDS);
+    LOG.info(
+        "Restore service {} snapshots {} every {}{}",
+        instanceId,
+        settings.databases().isEmpty() ? "every database" : settings.databases(),
+        settings.interval(),
+        settings.policy() == null ? "" : ", then applies " + settings.policy().describe());
   }
 
   private static Optional<Short> replication(RestoreServiceConfig config) {
@@ -177,6 +209,14 @@ public final class RestoreService implements AutoCloseable {
 
   private void shutDown() {
     state = State.STOPPING;
+    schedule.shutdownNow();
+    try {
+      if (!schedule.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.warn("A scheduled snapshot or retention run did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (RestoreJob job : active.values()) {
       job.stop(RestoreJob.Stop.SHUTDOWN);
     }

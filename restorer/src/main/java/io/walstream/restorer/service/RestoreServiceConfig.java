@@ -40,6 +40,7 @@ public record RestoreServiceConfig(
     int topicPartitions,
     short topicReplicationFactor,
     int metricsPort,
+    MaintenanceSettings maintenance,
     Map<String, Object> clientProperties) {
 
   public static final String ARCHIVE_URI = "archive.uri";
@@ -61,6 +62,12 @@ public record RestoreServiceConfig(
   public static final String TOPICS_PARTITIONS = ServiceKeys.TOPICS_PARTITIONS;
   public static final String TOPICS_REPLICATION_FACTOR = ServiceKeys.TOPICS_REPLICATION_FACTOR;
   public static final String METRICS_PORT = ServiceKeys.METRICS_PORT;
+  public static final String SNAPSHOT_INTERVAL_MS = "restorer.snapshot.interval.ms";
+  public static final String SNAPSHOT_DATABASES = "restorer.snapshot.databases";
+  public static final String SNAPSHOT_WORK_DIR = "restorer.snapshot.work.dir";
+  public static final String RETENTION_KEEP_SNAPSHOTS = "restorer.retention.keep.snapshots";
+  public static final String RETENTION_KEEP_WINDOW_MS = "restorer.retention.keep.window.ms";
+  public static final String RETENTION_MIN_AGE_MS = "restorer.retention.min.age.ms";
 
   /** The directory allowed for SQLite outputs when no allow-list is configured. */
   public static final String DEFAULT_SQLITE_DIR = "restores";
@@ -166,7 +173,47 @@ public record RestoreServiceConfig(
                   60_000L,
                   ConfigDef.Range.atLeast(1),
                   Importance.LOW,
-                  "How long reading the manifests topic to its end may take per job."),
+                  "How long reading the manifests topic to its end may take per job.")
+              .define(
+                  SNAPSHOT_INTERVAL_MS,
+                  Type.LONG,
+                  0L,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.MEDIUM,
+                  "How often the service takes a snapshot of the latest state of each database of restorer.snapshot.databases (when segments were archived since its last one) and then applies retention; 0 turns the schedule off. One instance at a time works on a database (a lock in the archive).")
+              .define(
+                  SNAPSHOT_DATABASES,
+                  Type.LIST,
+                  "",
+                  Importance.MEDIUM,
+                  "Databases snapshotted on the schedule; empty: every database in the archive.")
+              .define(
+                  SNAPSHOT_WORK_DIR,
+                  Type.STRING,
+                  "",
+                  Importance.LOW,
+                  "Directory for the temporary state file of snapshot builds (scheduled and SNAPSHOT commands); empty: the system's temp directory.")
+              .define(
+                  RETENTION_KEEP_SNAPSHOTS,
+                  Type.INT,
+                  0,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.MEDIUM,
+                  "After each scheduled snapshot, keep the newest N snapshots of the database and expire the history before the oldest of them (as walstream retention --keep-snapshots N); 0: no retention by count.")
+              .define(
+                  RETENTION_KEEP_WINDOW_MS,
+                  Type.LONG,
+                  0L,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.MEDIUM,
+                  "After each scheduled snapshot, keep every point in time of this window and expire what lies before (as walstream retention --keep-window); 0: no retention by window. Set at most one of the two retention policies.")
+              .define(
+                  RETENTION_MIN_AGE_MS,
+                  Type.LONG,
+                  3_600_000L,
+                  ConfigDef.Range.atLeast(0),
+                  Importance.LOW,
+                  "Retention deletes nothing written within this (its grace period)."),
           "command and status topics",
           1,
           9465);
@@ -217,6 +264,13 @@ public record RestoreServiceConfig(
         c.getInt(TOPICS_PARTITIONS),
         c.getShort(TOPICS_REPLICATION_FACTOR),
         c.getInt(METRICS_PORT),
+        MaintenanceSettings.of(
+            c.getLong(SNAPSHOT_INTERVAL_MS),
+            c.getList(SNAPSHOT_DATABASES),
+            c.getString(SNAPSHOT_WORK_DIR),
+            c.getInt(RETENTION_KEEP_SNAPSHOTS),
+            c.getLong(RETENTION_KEEP_WINDOW_MS),
+            c.getLong(RETENTION_MIN_AGE_MS)),
         Map.copyOf(clients));
   }
 
@@ -248,6 +302,12 @@ public record RestoreServiceConfig(
         + (signatureKey != null)
         + ", anchorCheck="
         + (anchorCheck ? manifestsTopic : "off")
+        + ", maintenance="
+        + (maintenance.scheduled()
+            ? "every "
+                + maintenance.interval()
+                + (maintenance.policy() == null ? "" : ", " + maintenance.policy().describe())
+            : "off")
         + "]";
   }
 }

@@ -115,6 +115,26 @@ class CommandCheckTest {
   }
 
   @Test
+  void shouldAcceptASnapshotWithATargetAndNoSinkAndRejectOneWithout() throws Exception {
+    CommandCheck c = check(null);
+    RestoreCommand.Builder snapshot = restore().setType(CommandType.SNAPSHOT).setSink(null);
+
+    JobSpec spec = c.check(snapshot.build());
+
+    assertThat(spec.target()).isEqualTo(new RestoreTarget.AtLsn(42));
+    assertThat(spec.output()).isNull();
+    assertRejected(c, restore().setType(CommandType.SNAPSHOT).build(), "takes no sink");
+    assertRejected(
+        c,
+        restore().setType(CommandType.SNAPSHOT).setSink(null).setTarget(null).build(),
+        "a RESTORE or SNAPSHOT command needs a target");
+    assertRejected(
+        c,
+        restore().setType(CommandType.SNAPSHOT).setSink(null).setDatabase(null).build(),
+        "a SNAPSHOT command needs a database");
+  }
+
+  @Test
   void shouldRequireTheRightSignatureWhenAKeyIsConfigured() throws Exception {
     CommandCheck c = check("shared-key");
     RestoreCommand unsigned = restore().build();

@@ -42,6 +42,45 @@ class RestoreServiceConfigTest {
   }
 
   @Test
+  void shouldScheduleNothingByDefaultAndParseTheScheduleWhenGiven() {
+    Map<String, Object> m = minimal();
+    m.put(RestoreServiceConfig.SNAPSHOT_INTERVAL_MS, "3600000");
+    m.put(RestoreServiceConfig.SNAPSHOT_DATABASES, "shop, crm");
+    m.put(RestoreServiceConfig.RETENTION_KEEP_SNAPSHOTS, "7");
+
+    MaintenanceSettings off = RestoreServiceConfig.parse(minimal()).maintenance();
+    MaintenanceSettings on = RestoreServiceConfig.parse(m).maintenance();
+
+    assertThat(off.scheduled()).isFalse();
+    assertThat(off.policy()).isNull();
+    assertThat(off.minAge()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(on.interval()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(on.databases()).containsExactly("shop", "crm");
+    assertThat(on.policy())
+        .isEqualTo(new io.walstream.archive.retention.RetentionPolicy.KeepSnapshots(7));
+    assertThat(RestoreServiceConfig.parse(m).toString())
+        .contains("maintenance=every PT1H, --keep-snapshots 7");
+  }
+
+  @Test
+  void shouldRefuseTwoRetentionPoliciesAndRetentionWithoutASchedule() {
+    Map<String, Object> both = minimal();
+    both.put(RestoreServiceConfig.SNAPSHOT_INTERVAL_MS, "60000");
+    both.put(RestoreServiceConfig.RETENTION_KEEP_SNAPSHOTS, "2");
+    both.put(RestoreServiceConfig.RETENTION_KEEP_WINDOW_MS, "86400000");
+    Map<String, Object> unscheduled = minimal();
+    unscheduled.put(RestoreServiceConfig.RETENTION_KEEP_WINDOW_MS, "86400000");
+
+    assertThatThrownBy(() -> RestoreServiceConfig.parse(both))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(RestoreServiceConfig.RETENTION_KEEP_SNAPSHOTS)
+        .hasMessageContaining(RestoreServiceConfig.RETENTION_KEEP_WINDOW_MS);
+    assertThatThrownBy(() -> RestoreServiceConfig.parse(unscheduled))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining(RestoreServiceConfig.SNAPSHOT_INTERVAL_MS);
+  }
+
+  @Test
   void shouldNameTheKeyWhenAValueIsInvalid() {
     Map<String, Object> m = minimal();
     m.put(RestoreServiceConfig.MAX_CONCURRENT_JOBS, "0");
