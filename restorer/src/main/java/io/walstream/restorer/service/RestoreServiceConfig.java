@@ -264,14 +264,18 @@ public record RestoreServiceConfig(
         c.getInt(TOPICS_PARTITIONS),
         c.getShort(TOPICS_REPLICATION_FACTOR),
         c.getInt(METRICS_PORT),
-        MaintenanceSettings.of(
-            c.getLong(SNAPSHOT_INTERVAL_MS),
-            c.getList(SNAPSHOT_DATABASES),
-            c.getString(SNAPSHOT_WORK_DIR),
-            c.getInt(RETENTION_KEEP_SNAPSHOTS),
-            c.getLong(RETENTION_KEEP_WINDOW_MS),
-            c.getLong(RETENTION_MIN_AGE_MS)),
+        maintenance(c),
         Map.copyOf(clients));
+  }
+
+  private static MaintenanceSettings maintenance(AbstractConfig c) {
+    return MaintenanceSettings.of(
+        c.getLong(SNAPSHOT_INTERVAL_MS),
+        c.getList(SNAPSHOT_DATABASES),
+        c.getString(SNAPSHOT_WORK_DIR),
+        c.getInt(RETENTION_KEEP_SNAPSHOTS),
+        c.getLong(RETENTION_KEEP_WINDOW_MS),
+        c.getLong(RETENTION_MIN_AGE_MS));
   }
 
   /** The bootstrap servers in use. */
