@@ -19,6 +19,7 @@ import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.InMemoryObjectStore;
 import io.walstream.archive.store.ObjectContent;
+import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.verify.Anchor;
 import io.walstream.archive.verify.AnchorCheck;
@@ -51,12 +52,12 @@ class RetainerTest {
   void archiveAndSnapshot() {
     Records.archive(new ArchiveWriter(store, "test"), SHOP, 100, 6, 3, 2);
     head = reader.loadHead(SHOP);
-    snapshot(105, 1);
-    snapshot(111, 3);
+    snapshot(store, 105, 1);
+    snapshot(store, 111, 3);
   }
 
-  /** A snapshot at {@code lsn} covering seq {@code seq}, with one chunk of one row. */
-  private void snapshot(long lsn, long seq) {
+  /** Stores a snapshot at {@code lsn} covering seq {@code seq} of SHOP, with a one-row chunk. */
+  static void snapshot(ObjectStore store, long lsn, long seq) {
     byte[] chunk =
         SnapshotChunks.write(
             "shop",
@@ -67,7 +68,7 @@ class RetainerTest {
     String sha = Sha256.hex(chunk);
     String chunkKey = ArchiveLayout.snapshotChunkKey("shop", sha);
     store.putIfAbsent(chunkKey, ObjectContent.ofBytes(chunk));
-    StoredManifest covered = reader.readManifest(SHOP, seq).orElseThrow();
+    StoredManifest covered = new ArchiveReader(store).readManifest(SHOP, seq).orElseThrow();
     Snapshot s =
         new Snapshot(
             "shop",
