@@ -2,9 +2,6 @@ package io.walstream.archive.retention;
 
 import io.walstream.archive.format.Lease;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +15,7 @@ public final class HeldLease implements ReaderLease {
   private final Leases leases;
   private final Lease lease;
   private final Duration ttl;
-  private final ScheduledExecutorService renewer;
+  private final Renewer renewer;
   private volatile String key;
 
   HeldLease(Leases leases, Lease lease, String key, Duration ttl) {
@@ -26,15 +23,7 @@ public final class HeldLease implements ReaderLease {
     this.lease = lease;
     this.key = key;
     this.ttl = ttl;
-    this.renewer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "walstream-lease-" + lease.database());
-              t.setDaemon(true);
-              return t;
-            });
-    long period = Math.max(1, ttl.toMillis() / 3);
-    renewer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    this.renewer = new Renewer("walstream-lease-" + lease.database(), ttl, this::renew);
   }
 
   /** What the lease says: the retention record its holder saw when it took it. */
@@ -66,12 +55,7 @@ public final class HeldLease implements ReaderLease {
   /** Stops renewing and deletes the lease. */
   @Override
   public void close() {
-    renewer.shutdownNow();
-    try {
-      renewer.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    renewer.close();
     leases.release(key);
   }
 }

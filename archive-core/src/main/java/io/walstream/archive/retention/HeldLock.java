@@ -2,9 +2,6 @@ package io.walstream.archive.retention;
 
 import io.walstream.archive.format.Lock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +15,7 @@ public final class HeldLock implements AutoCloseable {
   private final MaintenanceLocks locks;
   private final Lock lock;
   private final Duration ttl;
-  private final ScheduledExecutorService renewer;
+  private final Renewer renewer;
   private volatile long generation;
   private volatile boolean lost;
 
@@ -27,15 +24,7 @@ public final class HeldLock implements AutoCloseable {
     this.lock = lock;
     this.generation = generation;
     this.ttl = ttl;
-    this.renewer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "walstream-lock-" + lock.database());
-              t.setDaemon(true);
-              return t;
-            });
-    long period = Math.max(1, ttl.toMillis() / 3);
-    renewer.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+    this.renewer = new Renewer("walstream-lock-" + lock.database(), ttl, this::renew);
   }
 
   /** The generation held now. */
@@ -75,12 +64,7 @@ public final class HeldLock implements AutoCloseable {
   /** Stops renewing and releases the lock (unless it was lost to another holder). */
   @Override
   public void close() {
-    renewer.shutdownNow();
-    try {
-      renewer.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    renewer.close();
     if (!lost) {
       locks.release(lock.database(), generation);
     }

@@ -121,15 +121,12 @@ public final class Leases {
   /** The leases on {@code database} live at {@code now} (expiry plus {@link #CLOCK_SKEW}). */
   public List<Live> live(String database, Instant now) {
     List<Live> live = new ArrayList<>();
-    reader.forEachKey(
-        ArchiveLayout.leasePrefix(database),
-        object -> {
-          if (ArchiveLayout.parse(object.key()).orElse(null) instanceof ArchiveKey.Lease l
-              && l.database().equals(database)) {
-            Instant expires = expiry(l);
-            if (expires.plus(CLOCK_SKEW).isAfter(now)) {
-              live.add(new Live(object.key(), expires, read(object.key(), database, l.holder())));
-            }
+    forEachLease(
+        database,
+        (key, lease) -> {
+          Instant expires = expiry(lease);
+          if (expires.plus(CLOCK_SKEW).isAfter(now)) {
+            live.add(new Live(key, expires, read(key, database, lease.holder())));
           }
         });
     return live;
@@ -138,16 +135,26 @@ public final class Leases {
   /** The leases of {@code database} expired at {@code now}: left by holders that died. */
   public List<String> expired(String database, Instant now) {
     List<String> keys = new ArrayList<>();
+    forEachLease(
+        database,
+        (key, lease) -> {
+          if (!expiry(lease).plus(CLOCK_SKEW).isAfter(now)) {
+            keys.add(key);
+          }
+        });
+    return keys;
+  }
+
+  private void forEachLease(
+      String database, java.util.function.BiConsumer<String, ArchiveKey.Lease> action) {
     reader.forEachKey(
         ArchiveLayout.leasePrefix(database),
         object -> {
           if (ArchiveLayout.parse(object.key()).orElse(null) instanceof ArchiveKey.Lease l
-              && l.database().equals(database)
-              && !expiry(l).plus(CLOCK_SKEW).isAfter(now)) {
-            keys.add(object.key());
+              && l.database().equals(database)) {
+            action.accept(object.key(), l);
           }
         });
-    return keys;
   }
 
   private Lease read(String key, String database, String holder) {

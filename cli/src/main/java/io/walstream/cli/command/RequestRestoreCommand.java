@@ -7,7 +7,6 @@ import io.walstream.schemas.avro.SinkSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,38 +42,21 @@ public final class RequestRestoreCommand implements Callable<Integer> {
   @Option(names = "--parallelism", description = "Segments fetched ahead (service default).")
   Integer parallelism;
 
-  @Option(names = "--command-id", description = "Command id (default: a random UUID).")
-  String commandId;
-
-  @Option(names = "--wait", description = "Follow the job until it finishes.")
-  boolean wait;
-
-  @Option(
-      names = "--timeout",
-      defaultValue = "30m",
-      description =
-          "How long --wait waits, sending included, e.g. 90s, 10m, 2h (default:"
-              + " ${DEFAULT-VALUE}).")
-  String timeout;
-
-  @Option(
-      names = "--signature-key-env",
-      description = "Sign the command with the key in this environment variable.")
-  String signatureKeyEnv;
+  @Mixin RequestOptions request;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     what.requireOneDestination(spec.commandLine());
-    Duration wait = Durations.parse(spec.commandLine(), "--timeout", timeout);
+    Duration wait = request.timeout(spec.commandLine());
     RestoreCommand command = command();
     return ServiceRequests.send(
         service.client(spec.commandLine()),
         command,
         "Requested restore " + command.getCommandId() + " of " + what.database,
         wait,
-        this.wait ? ServiceRequests.Follow.WAIT : ServiceRequests.Follow.NO,
+        request.follow(),
         "request-restore");
   }
 
@@ -90,7 +72,7 @@ public final class RequestRestoreCommand implements Callable<Integer> {
             .build();
     RestoreCommand command =
         RestoreCommand.newBuilder()
-            .setCommandId(commandId != null ? commandId : UUID.randomUUID().toString())
+            .setCommandId(request.commandId())
             .setType(CommandType.RESTORE)
             .setDatabase(what.database)
             .setTarget(what.target.toSpec())
@@ -102,6 +84,6 @@ public final class RequestRestoreCommand implements Callable<Integer> {
             .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))
             .setSignature(null)
             .build();
-    return Signing.sign(command, signatureKeyEnv, spec.commandLine());
+    return request.sign(command, spec.commandLine());
   }
 }

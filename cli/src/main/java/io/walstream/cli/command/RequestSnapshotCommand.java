@@ -5,7 +5,6 @@ import io.walstream.schemas.avro.RestoreCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -49,31 +48,16 @@ public final class RequestSnapshotCommand implements Callable<Integer> {
       description = "Snapshot even when the target lies past a recorded gap.")
   boolean acceptGaps;
 
-  @Option(names = "--command-id", description = "Command id (default: a random UUID).")
-  String commandId;
-
-  @Option(names = "--wait", description = "Follow the job until it finishes.")
-  boolean wait;
-
-  @Option(
-      names = "--timeout",
-      defaultValue = "30m",
-      description = "How long --wait waits, sending included (default: ${DEFAULT-VALUE}).")
-  String timeout;
-
-  @Option(
-      names = "--signature-key-env",
-      description = "Sign the command with the key in this environment variable.")
-  String signatureKeyEnv;
+  @Mixin RequestOptions request;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
-    Duration limit = Durations.parse(spec.commandLine(), "--timeout", timeout);
+    Duration limit = request.timeout(spec.commandLine());
     RestoreCommand command =
         RestoreCommand.newBuilder()
-            .setCommandId(commandId != null ? commandId : UUID.randomUUID().toString())
+            .setCommandId(request.commandId())
             .setType(CommandType.SNAPSHOT)
             .setDatabase(database)
             .setTarget(target.toSpec())
@@ -87,10 +71,10 @@ public final class RequestSnapshotCommand implements Callable<Integer> {
             .build();
     return ServiceRequests.send(
         service.client(spec.commandLine()),
-        Signing.sign(command, signatureKeyEnv, spec.commandLine()),
+        request.sign(command, spec.commandLine()),
         "Requested snapshot " + command.getCommandId() + " of " + database,
         limit,
-        wait ? ServiceRequests.Follow.WAIT : ServiceRequests.Follow.NO,
+        request.follow(),
         "request-snapshot");
   }
 }
