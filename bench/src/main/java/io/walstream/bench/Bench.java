@@ -17,6 +17,7 @@ public final class Bench {
     SCENARIOS.put("archiver", new ArchiverBench());
     SCENARIOS.put("restore", new RestoreBench());
     SCENARIOS.put("snapshot", new SnapshotBench());
+    SCENARIOS.put("retention", new RetentionBench());
   }
 
   /** One benchmark scenario. */

@@ -116,6 +116,23 @@ public final class ArchiveReader {
    * @throws IntegrityException when the current record does not decode
    */
   public Optional<Retention> retention(String database) {
+    Optional<String> current = retentionKey(database);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    String key = current.get();
+    byte[] bytes =
+        store
+            .readAll(key)
+            .orElseThrow(
+                () ->
+                    new IntegrityException(
+                        key, "Cannot read retention record " + key + ": listed but gone"));
+    return Optional.of(RetentionCodec.decode(bytes, key));
+  }
+
+  /** The key of the database's current retention record (the highest), without reading it. */
+  public Optional<String> retentionKey(String database) {
     String last = null;
     String startAfter = null;
     while (true) {
@@ -127,22 +144,10 @@ public final class ArchiveReader {
         }
       }
       if (!page.truncated()) {
-        break;
+        return Optional.ofNullable(last);
       }
       startAfter = page.lastKey();
     }
-    if (last == null) {
-      return Optional.empty();
-    }
-    String key = last;
-    byte[] bytes =
-        store
-            .readAll(key)
-            .orElseThrow(
-                () ->
-                    new IntegrityException(
-                        key, "Cannot read retention record " + key + ": listed but gone"));
-    return Optional.of(RetentionCodec.decode(bytes, key));
   }
 
   private StreamHead headAt(StreamId stream, long seq, Retention.StreamFloor floor) {

@@ -3,7 +3,6 @@ package io.walstream.archive.retention;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.StorageException;
 import io.walstream.archive.format.Lease;
-import io.walstream.archive.format.Retention;
 import io.walstream.archive.format.RetentionCodec;
 import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
@@ -105,7 +104,9 @@ public final class Leases {
   }
 
   private String currentRecord(String database) {
-    return reader.retention(database).map(Retention::key).orElse(null);
+    // The key is enough: a record that does not decode is for its reader to report, and retention
+    // holds everything for a lease whose record it cannot read.
+    return reader.retentionKey(database).orElse(null);
   }
 
   /**

@@ -8,6 +8,8 @@ import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
+import io.walstream.archive.retention.Leases;
+import io.walstream.archive.retention.ReaderLease;
 import io.walstream.archive.store.ObjectInfo;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.Finding.Kind;
@@ -79,6 +81,15 @@ public final class ChainVerifier {
   }
 
   private ArchiveReport verify(DatabaseStreams.Resolution resolution) {
+    // Held while the database is walked: a retention run meanwhile deletes nothing it reads.
+    String holder = "verify-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    try (ReaderLease lease =
+        new Leases(store).acquireOrWarn(resolution.database(), holder, "verify")) {
+      return verifyLeased(resolution);
+    }
+  }
+
+  private ArchiveReport verifyLeased(DatabaseStreams.Resolution resolution) {
     String name = resolution.database();
     List<Finding> database = new ArrayList<>(resolution.ofCatalog());
     RetentionCheck.Result retention = new RetentionCheck(reader).check(name);
