@@ -10,6 +10,7 @@ import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.Snapshots;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StoredSnapshot;
+import io.walstream.archive.retention.Leases;
 import io.walstream.archive.store.ObjectInfo;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.schemas.error.WalstreamException;
@@ -57,8 +58,15 @@ public final class GarbageCollector {
         skipped.add(database + ": " + problem);
         continue;
       }
+      // A snapshot build holds a lease from before it writes its first chunk to its commit: while
+      // one runs, however long, a chunk no snapshot names yet may be one it is about to name.
+      boolean building =
+          new Leases(reader.store())
+              .live(database, now).stream().anyMatch(l -> "snapshot".equals(l.lease().purpose()));
       for (Leftover leftover : found) {
-        (leftover.written().isAfter(cutoff) ? young : remove).add(leftover);
+        boolean kept =
+            leftover.written().isAfter(cutoff) || (building && leftover.key().endsWith(".chunk"));
+        (kept ? young : remove).add(leftover);
       }
     }
     return new GcPlan(minAge, remove, young, skipped);

@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param minAge the grace period
  * @param remove leftovers older than it
- * @param tooYoung leftovers written within it
+ * @param tooYoung leftovers written within it, and snapshot chunks while a snapshot build of their
+ *     database holds a lease
  * @param skipped per database left alone, the reason (verify says more)
  */
 public record GcPlan(

@@ -111,6 +111,24 @@ class GarbageCollectorTest {
   }
 
   @Test
+  void shouldKeepChunksHoweverOldWhileASnapshotBuildHoldsALease() {
+    Instant later = Instant.now().plus(Duration.ofHours(2));
+    GcPlan building;
+    try (var lease =
+        new io.walstream.archive.retention.Leases(store)
+            .acquire("shop", "snapshot-1", "snapshot", Duration.ofHours(3))) {
+      building = plan(later);
+    }
+    GcPlan done = plan(later);
+
+    assertThat(building.remove())
+        .extracting(Leftover::key)
+        .containsExactlyInAnyOrder(lostClaim, uncommitted);
+    assertThat(building.tooYoung()).extracting(Leftover::key).containsExactly(chunk);
+    assertThat(done.remove()).extracting(Leftover::key).contains(chunk);
+  }
+
+  @Test
   void shouldKeepAChunkThatASnapshotNamedAfterThePlanWasMade() {
     GcPlan plan = plan(Instant.now().plus(Duration.ofHours(2)));
     // The build in flight commits: a snapshot now names the chunk the plan listed.
