@@ -3,6 +3,7 @@ package io.walstream.restorer.plan;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.Snapshot;
+import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StoredSnapshot;
@@ -52,25 +53,72 @@ public record RestorePlan(
    *     names, the manifest it names: the archive is not the one the snapshot was built from
    */
   public RestorePlan from(StoredSnapshot base) {
-    Snapshot s = base.snapshot();
+    RestorePlan after =
+        after(base.snapshot().streams(), base.snapshot().database(), "snapshot " + base.key());
+    return new RestorePlan(database, target, window, after.streams, gapsCrossed, anchorCheck, base);
+  }
+
+  /**
+   * This plan without, per stream, the manifests up to {@code positions} (each checked to be the
+   * manifest the archive holds there): what a follower reads after the position it reached, or a
+   * restore after its snapshot. {@code what} names where the positions come from, for messages.
+   *
+   * @throws IntegrityException when a position names a manifest the archive does not hold, or a
+   *     stream the archive does not have
+   */
+  public RestorePlan after(List<Snapshot.StreamPosition> positions, String of, String what) {
     List<StreamPlan> trimmed = new ArrayList<>();
     for (StreamPlan plan : streams) {
-      Snapshot.StreamPosition position = s.positionOf(plan.stream());
-      trimmed.add(position == null ? plan : plan.after(position, base.key()));
+      Snapshot.StreamPosition position = null;
+      for (Snapshot.StreamPosition p : positions) {
+        if (p.stream(of).equals(plan.stream())) {
+          position = p;
+        }
+      }
+      trimmed.add(position == null ? plan : plan.after(position, what));
     }
-    for (Snapshot.StreamPosition position : s.streams()) {
-      StreamId stream = position.stream(s.database());
+    for (Snapshot.StreamPosition position : positions) {
+      StreamId stream = position.stream(of);
       if (streams.stream().noneMatch(p -> p.stream().equals(stream))) {
         throw new IntegrityException(
-            base.key(),
-            "Cannot restore from snapshot "
-                + base.key()
+            ArchiveLayout.streamPrefix(stream),
+            "Cannot go on from "
+                + what
                 + ": it covers stream "
                 + stream
                 + ", which the archive does not hold");
       }
     }
-    return new RestorePlan(database, target, window, trimmed, gapsCrossed, anchorCheck, base);
+    return new RestorePlan(database, target, window, trimmed, gapsCrossed, anchorCheck, snapshot);
+  }
+
+  /**
+   * Per stream of this plan, the last segment manifest whose records all lie at or before {@code
+   * lsn}, starting from {@code from} (the positions the plan was trimmed after; empty for none):
+   * the position a snapshot or a follower at {@code lsn} covers wholly.
+   */
+  public List<Snapshot.StreamPosition> wholePositions(
+      long lsn, List<Snapshot.StreamPosition> from) {
+    List<Snapshot.StreamPosition> positions = new ArrayList<>();
+    for (StreamPlan stream : streams) {
+      Snapshot.StreamPosition position = null;
+      for (Snapshot.StreamPosition p : from) {
+        if (p.stream(database).equals(stream.stream())) {
+          position = p;
+        }
+      }
+      for (StoredManifest stored : stream.manifests()) {
+        if (stored.manifest() instanceof Manifest.Segment s && s.last().lsn() <= lsn) {
+          position =
+              new Snapshot.StreamPosition(
+                  s.stream().topic(), s.stream().partition(), s.seq(), stored.sha256(), s.last());
+        }
+      }
+      if (position != null) {
+        positions.add(position);
+      }
+    }
+    return positions;
   }
 
   /**
@@ -98,7 +146,7 @@ public record RestorePlan(
     }
 
     /** This stream's plan without the manifests up to {@code position}, checked to be there. */
-    StreamPlan after(Snapshot.StreamPosition position, String snapshotKey) {
+    StreamPlan after(Snapshot.StreamPosition position, String what) {
       List<StoredManifest> rest = new ArrayList<>();
       boolean found = false;
       for (StoredManifest m : manifests) {
@@ -106,15 +154,15 @@ public record RestorePlan(
           if (!m.sha256().equals(position.manifestSha256())) {
             throw new IntegrityException(
                 m.key(),
-                "Cannot restore from snapshot "
-                    + snapshotKey
+                "Cannot go on from "
+                    + what
                     + ": it covers "
                     + m.key()
                     + " with sha256 "
                     + position.manifestSha256()
                     + ", the archive holds "
                     + m.sha256()
-                    + "; the archive is not the one the snapshot was built from");
+                    + "; the archive is not the one it was built from");
           }
           found = true;
         } else if (m.manifest().seq() > position.seq()) {
@@ -123,9 +171,9 @@ public record RestorePlan(
       }
       if (!found) {
         throw new IntegrityException(
-            snapshotKey,
-            "Cannot restore from snapshot "
-                + snapshotKey
+            ArchiveLayout.manifestKey(stream, position.seq()),
+            "Cannot go on from "
+                + what
                 + ": it covers manifest "
                 + position.seq()
                 + " of "

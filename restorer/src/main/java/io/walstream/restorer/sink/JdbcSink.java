@@ -112,7 +112,7 @@ public abstract class JdbcSink implements Sink {
         applyRecord(record);
       }
       inBatch += records.size();
-      if (inBatch >= BATCH_RECORDS) {
+      if (inBatch >= BATCH_RECORDS && commitsInBatches()) {
         flush();
         connection.commit();
         inBatch = 0;
@@ -160,6 +160,20 @@ public abstract class JdbcSink implements Sink {
 
   /** Commits the written database and makes it replace the target atomically. */
   protected abstract void switchIntoPlace();
+
+  /**
+   * Whether the sink commits on its own every {@link #BATCH_RECORDS} records (a restore, which
+   * records its position with each batch); a follower commits only with its position.
+   */
+  protected boolean commitsInBatches() {
+    return true;
+  }
+
+  /** Writes the pending batches and positions, in the open database transaction (not committed). */
+  protected final void writePending() throws SQLException {
+    flush();
+    inBatch = 0;
+  }
 
   /**
    * Executes every table's pending batch, then records the positions reached, so that the rows and

@@ -106,7 +106,8 @@ final class SqliteResume {
         ResultSet rs =
             s.executeQuery(
                 "SELECT name FROM sqlite_master WHERE type = 'table'"
-                    + " AND name NOT IN ('_walstream_restore', '"
+                    + " AND name NOT IN ('_walstream_restore', '_walstream_follow',"
+                    + " '_walstream_follow_streams', '"
                     + META
                     + "')")) {
       while (rs.next()) {

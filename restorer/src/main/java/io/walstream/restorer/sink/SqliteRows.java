@@ -30,7 +30,8 @@ public final class SqliteRows {
       try (ResultSet rs =
           s.executeQuery(
               "SELECT name FROM sqlite_master WHERE type = 'table'"
-                  + " AND name NOT IN ('_walstream_restore', '"
+                  + " AND name NOT IN ('_walstream_restore', '_walstream_follow',"
+                  + " '_walstream_follow_streams', '"
                   + SqliteResume.META
                   + "')")) {
         while (rs.next()) {

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.OptionalLong;
  * Restores into a SQLite file: writes a temporary file next to the output, in batched transactions,
  * then fsyncs it and renames it over the output only on {@link #commit()}.
  */
-public final class SqliteSink extends JdbcSink {
+public final class SqliteSink extends SqliteTarget {
   private final Path output;
   private final Path temp;
   private boolean done;
@@ -32,7 +31,7 @@ public final class SqliteSink extends JdbcSink {
 
   private SqliteSink(
       Path output, Path temp, Connection connection, FileChannel lock, boolean leftover) {
-    super(connection);
+    super(output, connection);
     this.output = output;
     this.temp = temp;
     this.lock = lock;
@@ -118,7 +117,7 @@ public final class SqliteSink extends JdbcSink {
       OptionalLong after =
           leftover ? SqliteResume.lastApplied(connection, database, target) : OptionalLong.empty();
       if (after.isPresent()) {
-        SqliteResume.tables(connection).forEach(this::adopt);
+        adoptTables();
         org.slf4j.LoggerFactory.getLogger(SqliteSink.class)
             .info("Resuming the interrupted restore in {} after lsn {}", temp, after.getAsLong());
         return after;
@@ -168,26 +167,6 @@ public final class SqliteSink extends JdbcSink {
         Files.deleteIfExists(leftover);
       }
     }
-  }
-
-  @Override
-  protected String tableName(String table) {
-    return SqlValues.quote(table);
-  }
-
-  @Override
-  protected String columnType(Object value) {
-    return SqlValues.sqliteType(value);
-  }
-
-  @Override
-  protected void bind(PreparedStatement statement, int index, Object value) throws SQLException {
-    statement.setObject(index, SqlValues.sqlite(value));
-  }
-
-  @Override
-  protected String describe() {
-    return output.toString();
   }
 
   @Override

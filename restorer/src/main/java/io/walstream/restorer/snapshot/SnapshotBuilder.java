@@ -2,7 +2,6 @@ package io.walstream.restorer.snapshot;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.OutcomeUnknownException;
-import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.format.SnapshotChunks;
@@ -10,7 +9,6 @@ import io.walstream.archive.format.SnapshotCodec;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.Snapshots;
-import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.read.StoredSnapshot;
 import io.walstream.archive.read.StreamCatalog;
 import io.walstream.archive.retention.ReaderLease;
@@ -131,7 +129,7 @@ public final class SnapshotBuilder {
         lsn,
         state.lastCommitMicros(),
         state.maxCommitMicros(),
-        positions(plan, lsn),
+        plan.wholePositions(lsn, base == null ? List.of() : base.snapshot().streams()),
         catalog(database),
         tables,
         chunks,
@@ -203,30 +201,6 @@ public final class SnapshotBuilder {
                             .mapToLong(Snapshot.Chunk::byteSize)
                             .sum())));
     return tables;
-  }
-
-  /**
-   * Per stream, the last segment manifest whose records all lie at or before {@code lsn}: the
-   * snapshot covers the chain up to it wholly (and the records of later ones up to {@code lsn}).
-   */
-  private static List<Snapshot.StreamPosition> positions(RestorePlan plan, long lsn) {
-    List<Snapshot.StreamPosition> positions = new ArrayList<>();
-    StoredSnapshot base = plan.snapshot();
-    for (RestorePlan.StreamPlan stream : plan.streams()) {
-      Snapshot.StreamPosition position =
-          base == null ? null : base.snapshot().positionOf(stream.stream());
-      for (StoredManifest stored : stream.manifests()) {
-        if (stored.manifest() instanceof Manifest.Segment s && s.last().lsn() <= lsn) {
-          position =
-              new Snapshot.StreamPosition(
-                  s.stream().topic(), s.stream().partition(), s.seq(), stored.sha256(), s.last());
-        }
-      }
-      if (position != null) {
-        positions.add(position);
-      }
-    }
-    return positions;
   }
 
   private Snapshot.CatalogPosition catalog(String database) {

@@ -1,0 +1,150 @@
+package io.walstream.restorer.follow;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.walstream.archive.error.IntegrityException;
+import io.walstream.schemas.error.WalstreamException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a follower's rounds every poll interval until stopped, and never stalls silently: a round
+ * that fails (a segment missing or unreadable, storage down) is retried with backoff (doubling up
+ * to 30 s), each failure logged naming what failed, and after {@value #STALL_AFTER} failures in a
+ * row the follower is reported stalled ({@code walstream_follow_stalled} 1, {@code /health} 503)
+ * until a round succeeds. A refusal (the archive diverged or rolled back) stops it.
+ *
+ * <p>Metrics: {@code walstream_follow_lag_seconds} (0 right after a round that applied everything
+ * complete, also when the source is idle; otherwise the time since the last such round), {@code
+ * walstream_follow_last_poll_age_seconds}, {@code walstream_follow_stalled}, {@code
+ * walstream_follow_transactions_applied_total}, {@code walstream_follow_records_applied_total},
+ * {@code walstream_follow_lsn}.
+ */
+public final class FollowLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(FollowLoop.class);
+
+  /** Failed rounds in a row after which the follower reports itself stalled. */
+  public static final int STALL_AFTER = 3;
+
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+  private final Follower follower;
+  private final Duration poll;
+  private final Clock clock;
+  private final PrometheusMeterRegistry registry;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicLong lastCaughtUp = new AtomicLong();
+  private final AtomicLong lastPoll = new AtomicLong();
+  private final AtomicLong stalled = new AtomicLong();
+  private final AtomicLong lsn = new AtomicLong(-1);
+  private final Counter transactions;
+  private final Counter records;
+  private volatile int failures;
+
+  public FollowLoop(
+      Follower follower, Duration poll, Clock clock, PrometheusMeterRegistry registry) {
+    this.follower = follower;
+    this.poll = poll;
+    this.clock = clock;
+    this.registry = registry;
+    long now = clock.millis();
+    lastCaughtUp.set(now);
+    lastPoll.set(now);
+    registry.gauge("walstream.follow.lag.seconds", this, FollowLoop::lagSeconds);
+    registry.gauge(
+        "walstream.follow.last.poll.age.seconds",
+        lastPoll,
+        t -> (clock.millis() - t.get()) / 1000.0);
+    registry.gauge("walstream.follow.stalled", stalled);
+    registry.gauge("walstream.follow.lsn", lsn);
+    this.transactions = registry.counter("walstream.follow.transactions.applied");
+    this.records = registry.counter("walstream.follow.records.applied");
+  }
+
+  /** Seconds behind: 0 right after a round that applied everything complete. */
+  public double lagSeconds() {
+    return (clock.millis() - lastCaughtUp.get()) / 1000.0;
+  }
+
+  public boolean stalled() {
+    return stalled.get() == 1;
+  }
+
+  /**
+   * Runs rounds until {@link #stop} (the round in hand is finished and committed first).
+   *
+   * @throws ResumeCheck.Refused when the archive diverged or rolled back under the follower
+   */
+  public void run() throws InterruptedException {
+    try {
+      Duration wait = poll;
+      while (stop.getCount() > 0) {
+        wait = once() ? poll : backoff(wait);
+        if (stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          break;
+        }
+      }
+    } finally {
+      stopped.countDown();
+    }
+  }
+
+  /** One round; whether it succeeded. */
+  boolean once() {
+    Instant started = clock.instant();
+    try {
+      Follower.Round round = follower.round();
+      transactions.increment(round.transactions());
+      records.increment(round.records());
+      lsn.set(round.lsn());
+      lastPoll.set(started.toEpochMilli());
+      if (round.caughtUp()) {
+        lastCaughtUp.set(started.toEpochMilli());
+      }
+      if (failures > 0) {
+        LOG.info("Following again after {} failed rounds", failures);
+      }
+      failures = 0;
+      stalled.set(0);
+      return true;
+    } catch (ResumeCheck.Refused e) {
+      throw e;
+    } catch (WalstreamException e) {
+      failures++;
+      String key = e instanceof IntegrityException i ? i.key() : null;
+      LOG.warn(
+          "Follow round {} failed ({}): {}",
+          failures,
+          key == null ? "no key" : key,
+          e.getMessage());
+      if (failures >= STALL_AFTER && stalled.getAndSet(1) == 0) {
+        LOG.error(
+            "Follower stalled: {} rounds in a row failed, the last on {}; retrying", failures, key);
+      }
+      return false;
+    }
+  }
+
+  private static Duration backoff(Duration last) {
+    Duration next = last.multipliedBy(2);
+    return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
+  }
+
+  /** Asks the loop to stop after the round in hand, and waits for it. */
+  public void stop() throws InterruptedException {
+    stop.countDown();
+    stopped.await(60, TimeUnit.SECONDS);
+  }
+
+  /** The metrics in Prometheus' text format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

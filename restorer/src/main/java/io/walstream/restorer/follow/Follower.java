@@ -1,0 +1,251 @@
+package io.walstream.restorer.follow;
+
+import io.walstream.archive.format.Retention;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.retention.ReaderLease;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.restorer.Restorer;
+import io.walstream.restorer.apply.Progress;
+import io.walstream.restorer.apply.TransactionMerger;
+import io.walstream.restorer.plan.GapPolicy;
+import io.walstream.restorer.plan.RestorePlan;
+import io.walstream.restorer.plan.RestorePlanner;
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.plan.StreamChain;
+import io.walstream.restorer.sink.SqliteSink;
+import io.walstream.restorer.verify.VerifiedArchive;
+import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.value.Values;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a SQLite file a live copy of a database from the archive alone (DESIGN invariant 9): the
+ * first start restores it (from the latest snapshot, atomically as any restore); every {@link
+ * #round} then applies the complete transactions archived since, each round's rows committed
+ * together with the position they reach ({@link FollowSink}). Every check of a restore applies to
+ * every new segment. On start with an existing file the saved position decides one of four outcomes
+ * ({@link ResumeCheck}): continue, reseed (when retention removed what comes next), diverged or
+ * ahead (refused unless reseeding is allowed).
+ */
+public final class Follower implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
+
+  /** Transactions applied between two commits at most, in records (as a restore's batches). */
+  static final int CHECKPOINT_RECORDS = 50_000;
+
+  /** Whether a diverged or rolled-back archive may be followed afresh. */
+  public enum Reseed {
+    REFUSE,
+    ALLOW
+  }
+
+  /** How a start went. */
+  public enum Start {
+    RESTORED,
+    CONTINUED,
+    RESEEDED
+  }
+
+  /** What one round did. */
+  public record Round(long transactions, long records, long lsn, boolean caughtUp) {}
+
+  private final ObjectStore store;
+  private final ArchiveReader reader;
+  private final VerifiedArchive archive;
+  private final String database;
+  private final Path output;
+  private final GapPolicy gaps;
+  private final Reseed reseed;
+  private final int parallelism;
+  private FollowSink sink;
+  private FollowPosition position;
+  private ReaderLease lease;
+  private String leaseRecord;
+
+  public Follower(ObjectStore store, String database, Path output, GapPolicy gaps, Reseed reseed) {
+    this.store = store;
+    this.reader = new ArchiveReader(store);
+    this.archive = new VerifiedArchive(reader);
+    this.database = database;
+    this.output = output.toAbsolutePath().normalize();
+    this.gaps = gaps;
+    this.reseed = reseed;
+    this.parallelism = Restorer.DEFAULT_PARALLELISM;
+  }
+
+  /** Where the follower is: the last transaction in the file. */
+  public FollowPosition position() {
+    return position;
+  }
+
+  /**
+   * Restores the file when there is none, or decides how to go on from the one there.
+   *
+   * @throws io.walstream.archive.error.IntegrityException when the archive diverged from the file
+   *     or is behind it, and reseeding is refused
+   */
+  public Start start() {
+    renewLease();
+    if (!Files.exists(output)) {
+      restoreAfresh(false);
+      return Start.RESTORED;
+    }
+    sink = FollowSink.open(output);
+    position = sink.position().orElse(null);
+    if (position == null) {
+      LOG.info(
+          "{} holds no follow position (a restore was interrupted): restoring it afresh", output);
+      return reseedNow();
+    }
+    Retention retention = reader.retention(database).orElse(null);
+    ResumeCheck.Verdict verdict =
+        ResumeCheck.of(position, archive.chains(database, retention), retention);
+    LOG.info(
+        "Following {} into {}: {} ({})", database, output, verdict.outcome(), verdict.detail());
+    switch (verdict.outcome()) {
+      case CONTINUE:
+        return Start.CONTINUED;
+      case RESEED:
+        return reseedNow();
+      default:
+        if (reseed == Reseed.ALLOW) {
+          return reseedNow();
+        }
+        throw verdict.refusal(output.toString());
+    }
+  }
+
+  private Start reseedNow() {
+    restoreAfresh(true);
+    return Start.RESEEDED;
+  }
+
+  /** Restores the latest state into the file (atomically replacing it), then opens it to follow. */
+  private void restoreAfresh(boolean replace) {
+    if (sink != null) {
+      sink.abort();
+      sink = null;
+    }
+    Restorer.Result result =
+        new Restorer(store)
+            .restore(
+                database,
+                new RestoreTarget.Latest(),
+                gaps,
+                SqliteSink.open(output, replace),
+                Progress.NONE);
+    RestorePlan plan = result.plan();
+    long lsn = result.outcome().lastLsn();
+    long commit = result.outcome().lastCommitMicros();
+    position =
+        new FollowPosition(
+            database,
+            lsn,
+            commit,
+            plan.wholePositions(
+                lsn, plan.snapshot() == null ? List.of() : plan.snapshot().snapshot().streams()));
+    sink = FollowSink.open(output);
+    sink.checkpoint(position);
+    LOG.info("Restored {} into {} at lsn {}; following", database, output, lsn);
+  }
+
+  /**
+   * Applies every complete transaction archived after the position, committing as it goes.
+   *
+   * @throws io.walstream.archive.error.IntegrityException when the archive changed under the
+   *     follower (diverged or rolled back) and reseeding is refused, or fails a check
+   */
+  public Round round() {
+    renewLease();
+    Retention retention = reader.retention(database).orElse(null);
+    List<StreamChain> chains = archive.chains(database, retention);
+    ResumeCheck.Verdict verdict = ResumeCheck.of(position, chains, retention);
+    if (verdict.outcome() != ResumeCheck.Outcome.CONTINUE) {
+      if (verdict.outcome() == ResumeCheck.Outcome.RESEED || reseed == Reseed.ALLOW) {
+        LOG.warn("Reseeding {}: {}", output, verdict.detail());
+        reseedNow();
+        return new Round(0, 0, position.lsn(), true);
+      }
+      throw verdict.refusal(output.toString());
+    }
+    RestorePlan plan =
+        RestorePlanner.plan(database, chains, new RestoreTarget.Latest(), gaps, retention)
+            .after(position.streams(), database, "the follow position of " + output);
+    Applier applier = new Applier(plan);
+    TransactionMerger.Outcome outcome =
+        new TransactionMerger(archive, parallelism)
+            .merge(plan, applier::apply, Progress.NONE, position.lsn());
+    applier.checkpoint();
+    return new Round(
+        applier.transactions, outcome.records(), position.lsn(), outcome.pendingRecords() == 0);
+  }
+
+  /** Applies transactions to the sink, checkpointing every {@link #CHECKPOINT_RECORDS} records. */
+  private final class Applier {
+    private final RestorePlan plan;
+    private long transactions;
+    private long sinceCheckpoint;
+    private long lsn = position.lsn();
+    private long commit = position.commitMicros();
+
+    Applier(RestorePlan plan) {
+      this.plan = plan;
+    }
+
+    void apply(List<ChangeRecord> tx, io.walstream.restorer.sink.TransactionPosition at) {
+      sink.apply(tx, at);
+      transactions++;
+      sinceCheckpoint += tx.size();
+      lsn = at.lsn();
+      commit = Values.toMicros(tx.get(tx.size() - 1).getCommitTime());
+      if (sinceCheckpoint >= CHECKPOINT_RECORDS) {
+        checkpoint();
+      }
+    }
+
+    void checkpoint() {
+      if (lsn == position.lsn()) {
+        return;
+      }
+      FollowPosition next =
+          new FollowPosition(database, lsn, commit, plan.wholePositions(lsn, position.streams()));
+      sink.checkpoint(next);
+      position = next;
+      sinceCheckpoint = 0;
+    }
+  }
+
+  /**
+   * Holds a lease naming the current retention record, taken again when retention moved: the
+   * follower then reads nothing below the new floor (a position below it is reseeded).
+   */
+  private void renewLease() {
+    String current = reader.retentionKey(database).orElse(null);
+    if (lease != null && java.util.Objects.equals(current, leaseRecord)) {
+      return;
+    }
+    ReaderLease next = new Restorer(store).lease(database, "follow");
+    if (lease != null) {
+      lease.close();
+    }
+    lease = next;
+    leaseRecord = current;
+  }
+
+  /** Closes the file (what was committed stays) and releases the lease. */
+  @Override
+  public void close() {
+    if (sink != null) {
+      sink.abort();
+      sink = null;
+    }
+    if (lease != null) {
+      lease.close();
+      lease = null;
+    }
+  }
+}

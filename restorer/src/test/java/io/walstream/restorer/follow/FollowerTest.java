@@ -1,0 +1,261 @@
+package io.walstream.restorer.follow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.ArchiveReader;
+import io.walstream.archive.read.StreamHead;
+import io.walstream.archive.retention.Retainer;
+import io.walstream.archive.retention.RetentionPolicy;
+import io.walstream.archive.store.FileSystemObjectStore;
+import io.walstream.archive.testing.Records;
+import io.walstream.archive.writer.ArchiveWriter;
+import io.walstream.archive.writer.CommitResult;
+import io.walstream.restorer.plan.GapPolicy;
+import io.walstream.restorer.plan.RestoreTarget;
+import io.walstream.restorer.sink.SqliteRows;
+import io.walstream.restorer.snapshot.SnapshotBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A follower keeps a SQLite file equal to the model at the last transaction it applied, goes on
+ * after a restart from exactly there, and takes each of the four outcomes of a restart.
+ */
+class FollowerTest {
+  private static final StreamId SHOP = new StreamId("shop", "walstream.changes", 0);
+  private static final int PER_SEGMENT = 3;
+  @TempDir Path dir;
+  private Path archive;
+  private FileSystemObjectStore store;
+  private ArchiveWriter writer;
+  private Path output;
+  private long nextLsn = 100;
+  private long nextOffset;
+
+  @BeforeEach
+  void archive() {
+    archive = dir.resolve("archive");
+    store = new FileSystemObjectStore(archive);
+    writer = new ArchiveWriter(store, "test");
+    output = dir.resolve("follower.db");
+    segments(3);
+  }
+
+  /** Archives {@code n} more segments of three two-record transactions. */
+  private void segments(int n) {
+    StreamHead head = writer.loadHead(SHOP);
+    for (int i = 0; i < n; i++) {
+      var records = Records.transactions("shop", nextLsn, PER_SEGMENT, 2);
+      CommitResult result = writer.commit(head, Records.batch(records, nextOffset));
+      head = ((CommitResult.Committed) result).head();
+      nextLsn += PER_SEGMENT;
+      nextOffset += records.size();
+    }
+  }
+
+  private long lastLsn() {
+    return nextLsn - 1;
+  }
+
+  /** Ids per table the model holds up to {@code lsn}. */
+  private static Map<String, TreeSet<Long>> model(long lsn) {
+    Map<String, TreeSet<Long>> tables = new TreeMap<>();
+    for (long l = 100; l <= lsn; l++) {
+      for (int i = 0; i < 2; i++) {
+        tables
+            .computeIfAbsent(i % 2 == 0 ? "orders" : "customers", t -> new TreeSet<>())
+            .add(l * 100 + i);
+      }
+    }
+    return tables;
+  }
+
+  private Map<String, TreeSet<Long>> actual() throws Exception {
+    Map<String, TreeSet<Long>> tables = new TreeMap<>();
+    SqliteRows.read(output, "id")
+        .forEach(
+            (table, rows) -> {
+              if (!rows.isEmpty()) {
+                TreeSet<Long> ids = new TreeSet<>();
+                rows.keySet().forEach(id -> ids.add(((Number) id).longValue()));
+                tables.put(table, ids);
+              }
+            });
+    return tables;
+  }
+
+  private Follower follower(Follower.Reseed reseed) {
+    return new Follower(store, "shop", output, GapPolicy.REFUSE, reseed);
+  }
+
+  @Test
+  void shouldRestoreThenApplyEveryNewTransactionWithItsPosition() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      assertThat(f.start()).isEqualTo(Follower.Start.RESTORED);
+      assertThat(actual()).isEqualTo(model(lastLsn()));
+      assertThat(f.position().lsn()).isEqualTo(lastLsn());
+
+      segments(2);
+      Follower.Round round = f.round();
+      Follower.Round idle = f.round();
+
+      assertThat(round.transactions()).isEqualTo(6);
+      assertThat(round.lsn()).isEqualTo(lastLsn());
+      assertThat(round.caughtUp()).isTrue();
+      assertThat(actual()).isEqualTo(model(lastLsn()));
+      assertThat(idle.transactions()).isZero();
+      assertThat(f.position().streams())
+          .singleElement()
+          .satisfies(p -> assertThat(p.seq()).isEqualTo(4));
+    }
+  }
+
+  @Test
+  void shouldGoOnFromExactlyItsPositionAfterARestart() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+    }
+    segments(1);
+    try (Follower again = follower(Follower.Reseed.REFUSE)) {
+      assertThat(again.start()).isEqualTo(Follower.Start.CONTINUED);
+      assertThat(again.round().transactions()).as("only the new ones").isEqualTo(3);
+    }
+    assertThat(actual()).isEqualTo(model(lastLsn()));
+  }
+
+  @Test
+  void shouldRefuseAnArchiveRolledBackBehindItUnlessReseeding() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+    }
+    // A rollback: the newest manifest is gone.
+    Files.delete(archive.resolve(ArchiveLayout.manifestKey(SHOP, 2)));
+
+    assertThatThrownBy(() -> follower(Follower.Reseed.REFUSE).start())
+        .isInstanceOf(ResumeCheck.Refused.class)
+        .hasMessageContaining(
+            "reached seq 2 of shop@walstream.changes-0 but the archive's head is seq 1")
+        .hasMessageContaining("--reseed");
+    try (Follower f = follower(Follower.Reseed.ALLOW)) {
+      assertThat(f.start()).isEqualTo(Follower.Start.RESEEDED);
+    }
+    assertThat(actual()).isEqualTo(model(105));
+  }
+
+  @Test
+  void shouldRefuseAnArchiveReplacedUnderItUnlessReseeding() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+    }
+    // Another archive at the same place: the same seqs, other transactions (lsn from 500).
+    deleteTree(archive);
+    store = new FileSystemObjectStore(archive);
+    writer = new ArchiveWriter(store, "other");
+    nextLsn = 500;
+    nextOffset = 0;
+    segments(3);
+
+    assertThatThrownBy(() -> follower(Follower.Reseed.REFUSE).start())
+        .isInstanceOf(ResumeCheck.Refused.class)
+        .hasMessageContaining("seq 2 of shop@walstream.changes-0 hashes to")
+        .hasMessageContaining("the archive was replaced");
+    try (Follower f = follower(Follower.Reseed.ALLOW)) {
+      assertThat(f.start()).isEqualTo(Follower.Start.RESEEDED);
+      assertThat(f.position().lsn()).isEqualTo(lastLsn());
+    }
+  }
+
+  @Test
+  void shouldReseedByItselfWhenRetentionRemovedWhatComesNext() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+      Path work = Files.createDirectories(dir.resolve("w"));
+      segments(3);
+      SnapshotBuilder builder = new SnapshotBuilder(store, "test");
+      builder.build("shop", new RestoreTarget.AtLsn(lastLsn() - 3), GapPolicy.REFUSE, work);
+      builder.build("shop", new RestoreTarget.Latest(), GapPolicy.REFUSE, work);
+      assertThat(new io.walstream.archive.read.Snapshots(new ArchiveReader(store)).list("shop"))
+          .extracting(x -> x.snapshot().lsn())
+          .containsExactly(lastLsn() - 3, lastLsn());
+      Retainer retainer = new Retainer(store, "test");
+      var plan =
+          retainer.plan(
+              List.of("shop"), new RetentionPolicy.KeepSnapshots(1), Duration.ZERO, Instant.now());
+      assertThat(plan.skipped()).isEmpty();
+      assertThat(plan.databases().get(0).step())
+          .isEqualTo(io.walstream.archive.retention.RetentionPlan.RecordStep.WRITE);
+      retainer.apply(plan);
+      segments(1);
+
+      Follower.Round round = f.round();
+
+      // The floor moved past the follower's position (seq 2): its next manifest is expired.
+      assertThat(new ArchiveReader(store).retention("shop").orElseThrow().firstSeq(SHOP))
+          .isGreaterThan(3);
+      assertThat(f.position().lsn()).isEqualTo(lastLsn());
+      assertThat(round.caughtUp()).isTrue();
+      assertThat(round.transactions()).as("restored afresh, not applied one by one").isZero();
+    }
+    assertThat(actual()).isEqualTo(model(lastLsn()));
+  }
+
+  @Test
+  void shouldReportItselfStalledWhenASegmentItNeedsIsMissingAndGoOnWhenItIsBack() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+      FollowLoop loop =
+          new FollowLoop(
+              f,
+              Duration.ofMillis(10),
+              Clock.systemUTC(),
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      segments(1);
+      String segment =
+          ((io.walstream.archive.format.Manifest.Segment)
+                  new ArchiveReader(store).readManifest(SHOP, 3).orElseThrow().manifest())
+              .segment()
+              .key();
+      Path file = archive.resolve(segment);
+      byte[] bytes = Files.readAllBytes(file);
+      Files.delete(file);
+
+      for (int i = 0; i < FollowLoop.STALL_AFTER; i++) {
+        assertThat(loop.once()).isFalse();
+      }
+      boolean stalled = loop.stalled();
+      String metrics = loop.scrape();
+      Files.write(file, bytes);
+      boolean recovered = loop.once();
+
+      assertThat(stalled).isTrue();
+      assertThat(metrics).contains("walstream_follow_stalled 1.0");
+      assertThat(recovered).isTrue();
+      assertThat(loop.stalled()).isFalse();
+      assertThat(loop.lagSeconds()).isLessThan(5);
+    }
+    assertThat(actual()).isEqualTo(model(lastLsn()));
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
