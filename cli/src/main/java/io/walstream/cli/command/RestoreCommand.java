@@ -28,12 +28,13 @@ import picocli.CommandLine.Option;
             + "before its records are applied; the output appears only when the restore succeeds.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:restored (or planned, with --dry-run)",
+      "0:restored (or planned, with --dry-run; with --follow: stopped)",
       "1:other failure",
       "2:usage error",
       "3:target not restorable (outside the window, or past a recorded gap without --accept-gaps)",
       "4:integrity failure in the archive (with --bootstrap-servers: also an archive rolled back"
-          + " behind, or differing from, the manifests topic)"
+          + " behind, or differing from, the manifests topic; with --follow: an archive replaced"
+          + " or rolled back under the file, without --reseed)"
     })
 public final class RestoreCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin VerboseOption verbose;
@@ -43,6 +44,8 @@ public final class RestoreCommand implements Callable<Integer> {
   @Mixin RestoreOptions what;
 
   @Mixin AnchorOptions anchors;
+
+  @Mixin FollowOptions follow;
 
   @Option(
       names = "--no-anchor-check",
@@ -70,7 +73,7 @@ public final class RestoreCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     RestoreTarget restoreTarget;
     try {
       restoreTarget = what.target.toTarget();
@@ -81,6 +84,7 @@ public final class RestoreCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--parallelism must be at least 1");
     }
+    follow.check(spec.commandLine(), what);
     if (!what.dryRun) {
       what.requireOneDestination(spec.commandLine());
       what.requireWritableOutput(spec.commandLine());
@@ -94,6 +98,9 @@ public final class RestoreCommand implements Callable<Integer> {
           noAnchorCheck
               ? new Anchoring.Skipped("--no-anchor-check")
               : anchors.anchoring(spec.commandLine(), "no --bootstrap-servers given");
+      if (follow.follow) {
+        return follow.run(spec.commandLine(), store, what);
+      }
       if (what.dryRun) {
         printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy(), anchoring));
         return ExitCode.SUCCESS.code();

@@ -1,0 +1,136 @@
+package io.walstream.cli.command;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.restorer.follow.FollowLoop;
+import io.walstream.restorer.follow.Follower;
+import io.walstream.service.http.HttpEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** {@code restore --follow} and its options: keep a SQLite file current from the archive. */
+final class FollowOptions {
+  @Option(
+      names = "--follow",
+      description =
+          "After restoring (--latest, --output only), keep applying new complete transactions as"
+              + " they are archived, until stopped (SIGTERM or Ctrl-C: the round in hand is"
+              + " committed, exit 0). Restarted on an existing file, it goes on from the position"
+              + " the file holds.")
+  boolean follow;
+
+  @Option(
+      names = "--poll-interval",
+      defaultValue = "1s",
+      description = "With --follow, how often the archive is read (default: ${DEFAULT-VALUE}).")
+  String pollInterval;
+
+  @Option(
+      names = "--reseed",
+      description =
+          "With --follow, restore the file afresh when the archive diverged from it (replaced) or"
+              + " is behind it (rolled back), instead of refusing (exit 4).")
+  boolean reseed;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "-1",
+      description =
+          "With --follow, serve /metrics and /health on this port (0 picks a free one; default:"
+              + " off).")
+  int metricsPort;
+
+  /** Refuses what --follow cannot do, as usage errors. */
+  void check(CommandLine cli, RestoreOptions what) {
+    if (!follow) {
+      return;
+    }
+    String problem =
+        what.dryRun
+            ? "--follow cannot be a --dry-run"
+            : !what.target.latest
+                ? "--follow takes --latest as its only target"
+                : what.output == null ? "--follow writes a SQLite file: give --output FILE" : null;
+    if (problem != null) {
+      throw new CommandLine.ParameterException(cli, problem);
+    }
+  }
+
+  /** Follows until stopped; returns the exit code (a refusal is thrown, exit 4). */
+  int run(CommandLine cli, ObjectStore store, RestoreOptions what) throws InterruptedException {
+    Duration poll = Durations.parse(cli, "--poll-interval", pollInterval);
+    Path output = what.output;
+    Follower follower =
+        new Follower(
+            store,
+            what.database,
+            output,
+            what.gapPolicy(),
+            reseed ? Follower.Reseed.ALLOW : Follower.Reseed.REFUSE);
+    Follower.Start start = follower.start();
+    System.out.printf(
+        "Following %s into %s (%s at lsn %d), every %s%n",
+        what.database, output, start, follower.position().lsn(), poll);
+    FollowLoop loop =
+        new FollowLoop(
+            follower,
+            poll,
+            Clock.systemUTC(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    HttpEndpoint endpoint = endpoint(loop);
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                loop.stop();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              follower.close();
+              if (endpoint != null) {
+                endpoint.close();
+              }
+              // Stopped cleanly with the round in hand committed: that is success, not a kill.
+              Runtime.getRuntime().halt(ExitCode.SUCCESS.code());
+            },
+            "walstream-follow-stop");
+    Runtime.getRuntime().addShutdownHook(stopper);
+    try {
+      loop.run();
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(stopper);
+      follower.close();
+      if (endpoint != null) {
+        endpoint.close();
+      }
+      throw e;
+    }
+    return ExitCode.SUCCESS.code();
+  }
+
+  private HttpEndpoint endpoint(FollowLoop loop) {
+    if (metricsPort < 0) {
+      return null;
+    }
+    try {
+      HttpEndpoint endpoint =
+          HttpEndpoint.start(
+              metricsPort,
+              loop::scrape,
+              () ->
+                  new HttpEndpoint.Health(
+                      !loop.stalled(), loop.stalled() ? "STALLED" : "FOLLOWING"));
+      System.out.println("Metrics on http://localhost:" + endpoint.port() + "/metrics");
+      return endpoint;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot serve metrics on port " + metricsPort + ": " + e.getMessage(), e);
+    }
+  }
+}
