@@ -3,12 +3,8 @@ package io.walstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.walstream.archive.layout.StreamId;
-import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
-import io.walstream.archive.testing.Records;
-import io.walstream.archive.writer.ArchiveWriter;
-import io.walstream.archive.writer.CommitResult;
+import io.walstream.archive.testing.GrowingArchive;
 import io.walstream.restorer.sink.SqliteRows;
 import io.walstream.schemas.testing.ChildJvm;
 import java.nio.file.Files;
@@ -31,40 +27,24 @@ import org.junit.jupiter.api.io.TempDir;
 class FollowCommandIT {
   private static final Path JAR =
       Path.of(System.getProperty("walstream.jar", "target/walstream.jar")).toAbsolutePath();
-  private static final StreamId SHOP = new StreamId("shop", "walstream.changes", 0);
   @TempDir Path dir;
   private Path archive;
-  private ArchiveWriter writer;
+  private GrowingArchive growing;
   private Path output;
-  private long nextLsn = 100;
-  private long nextOffset;
 
   @BeforeEach
   void archive() {
     archive = dir.resolve("archive");
-    writer = new ArchiveWriter(new FileSystemObjectStore(archive), "test");
+    growing = new GrowingArchive(new FileSystemObjectStore(archive), 100).segments(3);
     output = dir.resolve("follower.db");
-    segments(3);
   }
 
   private void segments(int n) {
-    StreamHead head = writer.loadHead(SHOP);
-    for (int i = 0; i < n; i++) {
-      var records = Records.transactions("shop", nextLsn, 3, 2);
-      head =
-          ((CommitResult.Committed) writer.commit(head, Records.batch(records, nextOffset))).head();
-      nextLsn += 3;
-      nextOffset += records.size();
-    }
+    growing.segments(n);
   }
 
   private Map<String, TreeSet<Long>> model() {
-    Map<String, TreeSet<Long>> tables = new TreeMap<>();
-    for (long l = 100; l < nextLsn; l++) {
-      tables.computeIfAbsent("orders", t -> new TreeSet<>()).add(l * 100);
-      tables.computeIfAbsent("customers", t -> new TreeSet<>()).add(l * 100 + 1);
-    }
-    return tables;
+    return growing.model();
   }
 
   private Map<String, TreeSet<Long>> actual() {

@@ -8,13 +8,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
-import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.retention.Retainer;
 import io.walstream.archive.retention.RetentionPolicy;
 import io.walstream.archive.store.FileSystemObjectStore;
-import io.walstream.archive.testing.Records;
-import io.walstream.archive.writer.ArchiveWriter;
-import io.walstream.archive.writer.CommitResult;
+import io.walstream.archive.testing.GrowingArchive;
 import io.walstream.restorer.plan.GapPolicy;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.sink.SqliteRows;
@@ -37,52 +34,31 @@ import org.junit.jupiter.api.io.TempDir;
  * after a restart from exactly there, and takes each of the four outcomes of a restart.
  */
 class FollowerTest {
-  private static final StreamId SHOP = new StreamId("shop", "walstream.changes", 0);
-  private static final int PER_SEGMENT = 3;
+  private static final StreamId SHOP = GrowingArchive.SHOP;
   @TempDir Path dir;
   private Path archive;
   private FileSystemObjectStore store;
-  private ArchiveWriter writer;
+  private GrowingArchive growing;
   private Path output;
-  private long nextLsn = 100;
-  private long nextOffset;
 
   @BeforeEach
   void archive() {
     archive = dir.resolve("archive");
     store = new FileSystemObjectStore(archive);
-    writer = new ArchiveWriter(store, "test");
+    growing = new GrowingArchive(store, 100).segments(3);
     output = dir.resolve("follower.db");
-    segments(3);
   }
 
-  /** Archives {@code n} more segments of three two-record transactions. */
   private void segments(int n) {
-    StreamHead head = writer.loadHead(SHOP);
-    for (int i = 0; i < n; i++) {
-      var records = Records.transactions("shop", nextLsn, PER_SEGMENT, 2);
-      CommitResult result = writer.commit(head, Records.batch(records, nextOffset));
-      head = ((CommitResult.Committed) result).head();
-      nextLsn += PER_SEGMENT;
-      nextOffset += records.size();
-    }
+    growing.segments(n);
   }
 
   private long lastLsn() {
-    return nextLsn - 1;
+    return growing.lastLsn();
   }
 
-  /** Ids per table the model holds up to {@code lsn}. */
-  private static Map<String, TreeSet<Long>> model(long lsn) {
-    Map<String, TreeSet<Long>> tables = new TreeMap<>();
-    for (long l = 100; l <= lsn; l++) {
-      for (int i = 0; i < 2; i++) {
-        tables
-            .computeIfAbsent(i % 2 == 0 ? "orders" : "customers", t -> new TreeSet<>())
-            .add(l * 100 + i);
-      }
-    }
-    return tables;
+  private Map<String, TreeSet<Long>> model(long lsn) {
+    return growing.model(lsn);
   }
 
   private Map<String, TreeSet<Long>> actual() throws Exception {
@@ -165,10 +141,7 @@ class FollowerTest {
     // Another archive at the same place: the same seqs, other transactions (lsn from 500).
     deleteTree(archive);
     store = new FileSystemObjectStore(archive);
-    writer = new ArchiveWriter(store, "other");
-    nextLsn = 500;
-    nextOffset = 0;
-    segments(3);
+    growing = new GrowingArchive(store, 500).segments(3);
 
     assertThatThrownBy(() -> follower(Follower.Reseed.REFUSE).start())
         .isInstanceOf(ResumeCheck.Refused.class)
