@@ -231,4 +231,95 @@ class FollowerTest {
       }
     }
   }
+
+  @Test
+  void shouldShowReadersOnlyTransactionBoundariesWhileItFollows() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+      java.util.concurrent.atomic.AtomicBoolean done =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.concurrent.ConcurrentLinkedQueue<String> seen =
+          new java.util.concurrent.ConcurrentLinkedQueue<>();
+      java.util.concurrent.atomic.AtomicInteger reads =
+          new java.util.concurrent.atomic.AtomicInteger();
+      Thread reader =
+          new Thread(
+              () -> {
+                while (!done.get()) {
+                  try {
+                    Map<String, TreeSet<Long>> state = readInOneTransaction();
+                    long lsn = state.getOrDefault("orders", new TreeSet<>()).last() / 100;
+                    if (!state.equals(model(lsn))) {
+                      seen.add("a state that is no transaction boundary: " + state);
+                    }
+                    reads.incrementAndGet();
+                  } catch (Exception e) {
+                    seen.add("a read failed: " + e);
+                  }
+                }
+              });
+      reader.start();
+      for (int i = 0; i < 15; i++) {
+        segments(1);
+        f.round();
+      }
+      done.set(true);
+      reader.join();
+
+      assertThat(seen).isEmpty();
+      assertThat(reads.get()).isPositive();
+    }
+    assertThat(actual()).isEqualTo(model(lastLsn()));
+  }
+
+  /** What a reader sees in one read transaction (one WAL snapshot of the file). */
+  private Map<String, TreeSet<Long>> readInOneTransaction() throws Exception {
+    Map<String, TreeSet<Long>> tables = new TreeMap<>();
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + output)) {
+      c.setAutoCommit(false);
+      for (String table : List.of("orders", "customers")) {
+        try (var rs = c.createStatement().executeQuery("SELECT id FROM " + table)) {
+          while (rs.next()) {
+            tables.computeIfAbsent(table, t -> new TreeSet<>()).add(rs.getLong(1));
+          }
+        }
+      }
+      c.rollback();
+    }
+    return tables;
+  }
+
+  @Test
+  void shouldReportNoLagWhenTheSourceIsIdle() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+      FollowLoop loop =
+          new FollowLoop(
+              f,
+              Duration.ofMillis(20),
+              Clock.systemUTC(),
+              new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+      Thread runner =
+          new Thread(
+              () -> {
+                try {
+                  loop.run();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      runner.start();
+      // Longer than ten poll intervals with nothing new archived.
+      org.awaitility.Awaitility.await()
+          .pollDelay(Duration.ofMillis(400))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> true);
+      double lag = loop.lagSeconds();
+      loop.stop();
+      runner.join();
+
+      assertThat(lag).isLessThan(0.3);
+      assertThat(loop.stalled()).isFalse();
+    }
+  }
 }
