@@ -52,6 +52,12 @@ final class AnchorOptions {
         Map.of("bootstrap.servers", bootstrapServers), manifestsTopic, timeout);
   }
 
+  /** A watch of the manifests topic for {@code database}'s new manifests (given() only). */
+  io.walstream.restorer.follow.ManifestWatch watch(CommandLine cli, String database) {
+    return new io.walstream.restorer.follow.ManifestWatch(
+        Map.of("bootstrap.servers", bootstrapServers), manifestsTopic, database, timeout(cli));
+  }
+
   /** How a restore checks its anchors: against the topic when given, else skipped, saying why. */
   Anchoring anchoring(CommandLine cli, String skippedBecause) {
     if (!given()) {

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.follow.FollowLoop;
 import io.walstream.restorer.follow.Follower;
+import io.walstream.restorer.follow.ManifestWatch;
 import io.walstream.service.http.HttpEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +23,8 @@ final class FollowOptions {
           "After restoring (--latest, --output only), keep applying new complete transactions as"
               + " they are archived, until stopped (SIGTERM or Ctrl-C: the round in hand is"
               + " committed, exit 0). Restarted on an existing file, it goes on from the position"
-              + " the file holds.")
+              + " the file holds. With --bootstrap-servers it wakes as soon as the archiver publishes"
+              + " a manifest, and checks the archive against the published manifests every round.")
   boolean follow;
 
   @Option(
@@ -63,7 +65,8 @@ final class FollowOptions {
   }
 
   /** Follows until stopped; returns the exit code (a refusal is thrown, exit 4). */
-  int run(CommandLine cli, ObjectStore store, RestoreOptions what) throws InterruptedException {
+  int run(CommandLine cli, ObjectStore store, RestoreOptions what, AnchorOptions anchors)
+      throws InterruptedException {
     Duration poll = Durations.parse(cli, "--poll-interval", pollInterval);
     Path output = what.output;
     Follower follower =
@@ -73,6 +76,11 @@ final class FollowOptions {
             output,
             what.gapPolicy(),
             reseed ? Follower.Reseed.ALLOW : Follower.Reseed.REFUSE);
+    ManifestWatch watch = anchors.given() ? anchors.watch(cli, what.database) : null;
+    if (watch != null) {
+      // Every round checks the archive against what the archiver published.
+      follower.checkAgainst(watch::anchors);
+    }
     Follower.Start start = follower.start();
     System.out.printf(
         "Following %s into %s (%s at lsn %d), every %s%n",
@@ -84,6 +92,9 @@ final class FollowOptions {
             Clock.systemUTC(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     HttpEndpoint endpoint = endpoint(loop);
+    if (watch != null) {
+      watch.onManifest(loop::wake);
+    }
     Thread stopper =
         new Thread(
             () -> {
@@ -93,9 +104,7 @@ final class FollowOptions {
                 Thread.currentThread().interrupt();
               }
               follower.close();
-              if (endpoint != null) {
-                endpoint.close();
-              }
+              close(endpoint, watch);
               // Stopped cleanly with the round in hand committed: that is success, not a kill.
               Runtime.getRuntime().halt(ExitCode.SUCCESS.code());
             },
@@ -106,12 +115,19 @@ final class FollowOptions {
     } catch (RuntimeException e) {
       Runtime.getRuntime().removeShutdownHook(stopper);
       follower.close();
-      if (endpoint != null) {
-        endpoint.close();
-      }
+      close(endpoint, watch);
       throw e;
     }
     return ExitCode.SUCCESS.code();
+  }
+
+  private static void close(HttpEndpoint endpoint, ManifestWatch watch) {
+    if (endpoint != null) {
+      endpoint.close();
+    }
+    if (watch != null) {
+      watch.close();
+    }
   }
 
   private HttpEndpoint endpoint(FollowLoop loop) {

@@ -99,7 +99,7 @@ public final class RestoreCommand implements Callable<Integer> {
               ? new Anchoring.Skipped("--no-anchor-check")
               : anchors.anchoring(spec.commandLine(), "no --bootstrap-servers given");
       if (follow.follow) {
-        return follow.run(spec.commandLine(), store, what);
+        return follow.run(spec.commandLine(), store, what, anchors);
       }
       if (what.dryRun) {
         printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy(), anchoring));

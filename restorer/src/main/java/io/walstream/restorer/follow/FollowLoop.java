@@ -38,7 +38,9 @@ public final class FollowLoop {
   private final Duration poll;
   private final Clock clock;
   private final PrometheusMeterRegistry registry;
-  private final CountDownLatch stop = new CountDownLatch(1);
+  private final java.util.concurrent.BlockingQueue<Boolean> signals =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+  private volatile boolean stopping;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicLong lastCaughtUp = new AtomicLong();
   private final AtomicLong lastPoll = new AtomicLong();
@@ -85,11 +87,11 @@ public final class FollowLoop {
   public void run() throws InterruptedException {
     try {
       Duration wait = poll;
-      while (stop.getCount() > 0) {
+      while (!stopping) {
         wait = once() ? poll : backoff(wait);
-        if (stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-          break;
-        }
+        // Woken early by a new manifest on the topic, or by stop().
+        signals.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        signals.clear();
       }
     } finally {
       stopped.countDown();
@@ -137,9 +139,15 @@ public final class FollowLoop {
     return next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next;
   }
 
+  /** Makes the loop poll now instead of at the end of its interval. */
+  public void wake() {
+    signals.offer(Boolean.TRUE);
+  }
+
   /** Asks the loop to stop after the round in hand, and waits for it. */
   public void stop() throws InterruptedException {
-    stop.countDown();
+    stopping = true;
+    signals.offer(Boolean.TRUE);
     stopped.await(60, TimeUnit.SECONDS);
   }
 

@@ -65,6 +65,8 @@ public final class Follower implements AutoCloseable {
   private FollowPosition position;
   private ReaderLease lease;
   private String leaseRecord;
+  private java.util.function.Supplier<java.util.Collection<io.walstream.archive.verify.Anchor>>
+      anchors = java.util.List::of;
 
   public Follower(ObjectStore store, String database, Path output, GapPolicy gaps, Reseed reseed) {
     this.store = store;
@@ -75,6 +77,16 @@ public final class Follower implements AutoCloseable {
     this.gaps = gaps;
     this.reseed = reseed;
     this.parallelism = Restorer.DEFAULT_PARALLELISM;
+  }
+
+  /**
+   * Checks the archive against {@code published} (the manifests topic's newest manifest per stream)
+   * every round: an archive behind or differing from it stops the follower.
+   */
+  public void checkAgainst(
+      java.util.function.Supplier<java.util.Collection<io.walstream.archive.verify.Anchor>>
+          published) {
+    this.anchors = published;
   }
 
   /** Where the follower is: the last transaction in the file. */
@@ -172,6 +184,7 @@ public final class Follower implements AutoCloseable {
       }
       throw verdict.refusal(output.toString());
     }
+    checkAnchors();
     RestorePlan plan =
         RestorePlanner.plan(database, chains, new RestoreTarget.Latest(), gaps, retention)
             .after(position.streams(), database, "the follow position of " + output);
@@ -182,6 +195,27 @@ public final class Follower implements AutoCloseable {
     applier.checkpoint();
     return new Round(
         applier.transactions, outcome.records(), position.lsn(), outcome.pendingRecords() == 0);
+  }
+
+  private void checkAnchors() {
+    io.walstream.archive.verify.AnchorCheck check =
+        new io.walstream.archive.verify.AnchorCheck(reader);
+    for (io.walstream.archive.verify.Anchor anchor : anchors.get()) {
+      for (io.walstream.archive.verify.Finding f : check.check(anchor)) {
+        if (f.isError()) {
+          throw new ResumeCheck.Refused(
+              f.key(),
+              "Cannot go on following into "
+                  + output
+                  + ": "
+                  + f.kind()
+                  + " "
+                  + f.key()
+                  + ": "
+                  + f.detail());
+        }
+      }
+    }
   }
 
   /** Applies transactions to the sink, checkpointing every {@link #CHECKPOINT_RECORDS} records. */

@@ -94,7 +94,12 @@ public final class PublishedManifests {
     return partitions;
   }
 
-  private static Anchor anchor(String topic, ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * The anchor a record of the manifests topic publishes.
+   *
+   * @throws WalstreamException naming partition and offset when it is not a manifest
+   */
+  public static Anchor anchor(String topic, ConsumerRecord<byte[], byte[]> record) {
     try {
       SegmentManifest m = CODEC.decode(record.value());
       return new Anchor(
