@@ -77,7 +77,7 @@ class WalstreamCommandTest {
     for (io.walstream.cli.command.ExitCode code : io.walstream.cli.command.ExitCode.values()) {
       assertThat(flat(help)).contains(code.code() + " " + flat(code.meaning()));
     }
-    assertThat(help.strip()).endsWith("differing from, the manifests topic)");
+    assertThat(help.strip()).endsWith("without --reseed)");
     assertThat(help).contains("Exit codes (the same in every command):");
   }
 
