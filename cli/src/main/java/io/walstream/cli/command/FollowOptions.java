@@ -95,20 +95,7 @@ final class FollowOptions {
     if (watch != null) {
       watch.onManifest(loop::wake);
     }
-    Thread stopper =
-        new Thread(
-            () -> {
-              try {
-                loop.stop();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              follower.close();
-              close(endpoint, watch);
-              // Stopped cleanly with the round in hand committed: that is success, not a kill.
-              Runtime.getRuntime().halt(ExitCode.SUCCESS.code());
-            },
-            "walstream-follow-stop");
+    Thread stopper = stopper(loop, follower, endpoint, watch);
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
       loop.run();
@@ -119,6 +106,24 @@ final class FollowOptions {
       throw e;
     }
     return ExitCode.SUCCESS.code();
+  }
+
+  /** The shutdown hook: the round in hand is finished and committed, then exit 0. */
+  private static Thread stopper(
+      FollowLoop loop, Follower follower, HttpEndpoint endpoint, ManifestWatch watch) {
+    return new Thread(
+        () -> {
+          try {
+            loop.stop();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          follower.close();
+          close(endpoint, watch);
+          // Stopped cleanly with the round in hand committed: that is success, not a kill.
+          Runtime.getRuntime().halt(ExitCode.SUCCESS.code());
+        },
+        "walstream-follow-stop");
   }
 
   private static void close(HttpEndpoint endpoint, ManifestWatch watch) {
