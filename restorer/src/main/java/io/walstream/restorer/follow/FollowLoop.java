@@ -46,6 +46,9 @@ public final class FollowLoop {
   private final AtomicLong lastPoll = new AtomicLong();
   private final AtomicLong stalled = new AtomicLong();
   private final AtomicLong lsn = new AtomicLong(-1);
+  private final AtomicLong behindSegments = new AtomicLong();
+  private final AtomicLong behindRecords = new AtomicLong();
+  private final AtomicLong behindBytes = new AtomicLong();
   private final Counter transactions;
   private final Counter records;
   private volatile int failures;
@@ -66,6 +69,9 @@ public final class FollowLoop {
         t -> (clock.millis() - t.get()) / 1000.0);
     registry.gauge("walstream.follow.stalled", stalled);
     registry.gauge("walstream.follow.lsn", lsn);
+    registry.gauge("walstream.follow.behind.segments", behindSegments);
+    registry.gauge("walstream.follow.behind.records", behindRecords);
+    registry.gauge("walstream.follow.behind.bytes", behindBytes);
     this.transactions = registry.counter("walstream.follow.transactions.applied");
     this.records = registry.counter("walstream.follow.records.applied");
   }
@@ -109,6 +115,7 @@ public final class FollowLoop {
       lastPoll.set(started.toEpochMilli());
       if (round.caughtUp()) {
         lastCaughtUp.set(started.toEpochMilli());
+        behind(new Follower.Behind(0, 0, 0));
       }
       if (failures > 0) {
         LOG.info("Following again after {} failed rounds", failures);
@@ -126,12 +133,33 @@ public final class FollowLoop {
           failures,
           key == null ? "no key" : key,
           e.getMessage());
+      measureBehind();
       if (failures >= STALL_AFTER && stalled.getAndSet(1) == 0) {
         LOG.error(
             "Follower stalled: {} rounds in a row failed, the last on {}; retrying", failures, key);
       }
       return false;
     }
+  }
+
+  /** What the archive holds that a failed round did not apply, when the manifests still read. */
+  private void measureBehind() {
+    try {
+      behind(follower.behind());
+    } catch (WalstreamException e) {
+      LOG.warn("Cannot tell how far behind the follower is: {}", e.getMessage());
+    }
+  }
+
+  private void behind(Follower.Behind b) {
+    behindSegments.set(b.segments());
+    behindRecords.set(b.records());
+    behindBytes.set(b.bytes());
+  }
+
+  /** What the follower has not applied yet, as last measured. */
+  public Follower.Behind lastBehind() {
+    return new Follower.Behind(behindSegments.get(), behindRecords.get(), behindBytes.get());
   }
 
   private static Duration backoff(Duration last) {

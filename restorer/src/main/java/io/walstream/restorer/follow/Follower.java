@@ -53,6 +53,12 @@ public final class Follower implements AutoCloseable {
   /** What one round did. */
   public record Round(long transactions, long records, long lsn, boolean caughtUp) {}
 
+  /**
+   * How far the archive's head is beyond the position: the segments after the manifests applied
+   * wholly, their records and stored bytes (the newest may hold a transaction not complete yet).
+   */
+  public record Behind(long segments, long records, long bytes) {}
+
   private final ObjectStore store;
   private final ArchiveReader reader;
   private final VerifiedArchive archive;
@@ -216,6 +222,29 @@ public final class Follower implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * What the archive holds beyond the position, from its manifests alone (no segment is read): what
+   * a stalled follower has not applied.
+   */
+  public Behind behind() {
+    Retention retention = reader.retention(database).orElse(null);
+    RestorePlan plan =
+        RestorePlanner.plan(
+                database,
+                archive.chains(database, retention),
+                new RestoreTarget.Latest(),
+                GapPolicy.ACCEPT,
+                retention)
+            .after(position.streams(), database, "the follow position of " + output);
+    long records = 0;
+    for (RestorePlan.StreamPlan stream : plan.streams()) {
+      for (io.walstream.archive.format.Manifest.Segment s : stream.segments()) {
+        records += s.last().lsn() <= position.lsn() ? 0 : s.recordCount();
+      }
+    }
+    return new Behind(plan.segments(), records, plan.bytes());
   }
 
   /** Applies transactions to the sink, checkpointing every {@link #CHECKPOINT_RECORDS} records. */

@@ -212,14 +212,21 @@ class FollowerTest {
       }
       boolean stalled = loop.stalled();
       String metrics = loop.scrape();
+      Follower.Behind behind = loop.lastBehind();
       Files.write(file, bytes);
       boolean recovered = loop.once();
 
       assertThat(stalled).isTrue();
       assertThat(metrics).contains("walstream_follow_stalled 1.0");
+      // The one segment it could not apply: three transactions of two records.
+      assertThat(behind.segments()).isEqualTo(1);
+      assertThat(behind.records()).isEqualTo(6);
+      assertThat(behind.bytes()).isEqualTo(bytes.length);
+      assertThat(metrics).contains("walstream_follow_behind_records 6.0");
       assertThat(recovered).isTrue();
       assertThat(loop.stalled()).isFalse();
       assertThat(loop.lagSeconds()).isLessThan(5);
+      assertThat(loop.lastBehind()).isEqualTo(new Follower.Behind(0, 0, 0));
     }
     assertThat(actual()).isEqualTo(model(lastLsn()));
   }
