@@ -51,6 +51,7 @@ public final class FollowLoop {
   private final AtomicLong behindBytes = new AtomicLong();
   private final Counter transactions;
   private final Counter records;
+  private final Counter incomplete;
   private volatile int failures;
 
   public FollowLoop(
@@ -74,6 +75,7 @@ public final class FollowLoop {
     registry.gauge("walstream.follow.behind.bytes", behindBytes);
     this.transactions = registry.counter("walstream.follow.transactions.applied");
     this.records = registry.counter("walstream.follow.records.applied");
+    this.incomplete = registry.counter("walstream.follow.incomplete.transactions");
   }
 
   /** Seconds behind: 0 right after a round that applied everything complete. */
@@ -111,6 +113,7 @@ public final class FollowLoop {
       Follower.Round round = follower.round();
       transactions.increment(round.transactions());
       records.increment(round.records());
+      incomplete.increment(round.incomplete());
       lsn.set(round.lsn());
       lastPoll.set(started.toEpochMilli());
       if (round.caughtUp()) {

@@ -50,8 +50,13 @@ public final class Follower implements AutoCloseable {
     RESEEDED
   }
 
-  /** What one round did. */
-  public record Round(long transactions, long records, long lsn, boolean caughtUp) {}
+  /**
+   * What one round did: transactions and records applied, the position reached, whether nothing
+   * complete is left, and the incomplete transactions it left out (never applied, as a restore
+   * leaves them out).
+   */
+  public record Round(
+      long transactions, long records, long lsn, boolean caughtUp, long incomplete) {}
 
   /**
    * How far the archive's head is beyond the position: the segments after the manifests applied
@@ -186,7 +191,7 @@ public final class Follower implements AutoCloseable {
       if (verdict.outcome() == ResumeCheck.Outcome.RESEED || reseed == Reseed.ALLOW) {
         LOG.warn("Reseeding {}: {}", output, verdict.detail());
         reseedNow();
-        return new Round(0, 0, position.lsn(), true);
+        return new Round(0, 0, position.lsn(), true, 0);
       }
       throw verdict.refusal(output.toString());
     }
@@ -199,8 +204,20 @@ public final class Follower implements AutoCloseable {
         new TransactionMerger(archive, parallelism)
             .merge(plan, applier::apply, Progress.NONE, position.lsn());
     applier.checkpoint();
+    if (outcome.incomplete().transactions() > 0) {
+      LOG.warn(
+          "Left out {} incomplete transactions of {} (never applied, as every restore leaves them"
+              + " out): lsns {}",
+          outcome.incomplete().transactions(),
+          database,
+          outcome.incomplete().lsns());
+    }
     return new Round(
-        applier.transactions, outcome.records(), position.lsn(), outcome.pendingRecords() == 0);
+        applier.transactions,
+        outcome.records(),
+        position.lsn(),
+        outcome.pendingRecords() == 0,
+        outcome.incomplete().transactions());
   }
 
   private void checkAnchors() {

@@ -329,4 +329,30 @@ class FollowerTest {
       assertThat(loop.stalled()).isFalse();
     }
   }
+
+  @Test
+  void shouldLeaveOutAnIncompleteTransactionSayWhichAndApplyTheRest() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+      // A producer that crashed mid-transaction: lsn 109 lacks its last record, lsn 110 is whole.
+      var records =
+          new java.util.ArrayList<>(
+              io.walstream.archive.testing.Records.transactions("shop", 109, 2, 2));
+      records.remove(1);
+      var writer = new io.walstream.archive.writer.ArchiveWriter(store, "test");
+      var head = writer.loadHead(SHOP);
+      writer.commit(
+          head, io.walstream.archive.testing.Records.batch(records, head.lastSourceOffset() + 1));
+
+      Follower.Round round = f.round();
+
+      assertThat(round.incomplete()).isEqualTo(1);
+      assertThat(round.transactions()).isEqualTo(1);
+      assertThat(f.position().lsn()).isEqualTo(110);
+      Map<String, TreeSet<Long>> expected = model(108);
+      expected.get("orders").add(11000L);
+      expected.get("customers").add(11001L);
+      assertThat(actual()).isEqualTo(expected);
+    }
+  }
 }
