@@ -17,6 +17,13 @@ public record Lease(String database, String holder, String purpose, String reten
   /** The only lease format version this build writes and reads. */
   public static final int FORMAT_VERSION = 1;
 
+  /** The purposes walstream's readers write (gc keeps unnamed chunks while a SNAPSHOT runs). */
+  public static final String RESTORE = "restore";
+
+  public static final String SNAPSHOT = "snapshot";
+  public static final String VERIFY = "verify";
+  public static final String FOLLOW = "follow";
+
   public Lease {
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(holder, "holder");

@@ -62,7 +62,9 @@ public final class GarbageCollector {
       // one runs, however long, a chunk no snapshot names yet may be one it is about to name.
       boolean building =
           new Leases(reader.store())
-              .live(database, now).stream().anyMatch(l -> "snapshot".equals(l.lease().purpose()));
+              .live(database, now).stream()
+                  .anyMatch(
+                      l -> io.walstream.archive.format.Lease.SNAPSHOT.equals(l.lease().purpose()));
       for (Leftover leftover : found) {
         boolean kept =
             leftover.written().isAfter(cutoff) || (building && leftover.key().endsWith(".chunk"));

@@ -1,6 +1,7 @@
 package io.walstream.archive.verify;
 
 import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.format.Lease;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.Retention;
 import io.walstream.archive.layout.ArchiveKey;
@@ -82,9 +83,9 @@ public final class ChainVerifier {
 
   private ArchiveReport verify(DatabaseStreams.Resolution resolution) {
     // Held while the database is walked: a retention run meanwhile deletes nothing it reads.
-    String holder = "verify-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String holder = Lease.VERIFY + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     try (ReaderLease lease =
-        new Leases(store).acquireOrWarn(resolution.database(), holder, "verify")) {
+        new Leases(store).acquireOrWarn(resolution.database(), holder, Lease.VERIFY)) {
       return verifyLeased(resolution);
     }
   }

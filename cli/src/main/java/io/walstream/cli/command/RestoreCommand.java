@@ -109,7 +109,8 @@ public final class RestoreCommand implements Callable<Integer> {
           what.output != null
               ? SqliteSink.open(what.output, what.force)
               : PostgresSink.open(what.jdbcUrl, what.schemaOrDatabase(), what.force);
-      try (ReaderLease lease = restorer.lease(what.database, "restore")) {
+      try (ReaderLease lease =
+          restorer.lease(what.database, io.walstream.archive.format.Lease.RESTORE)) {
         Restorer.Result result =
             restorer.restore(
                 what.database, restoreTarget, what.gapPolicy(), anchoring, sink, progress());

@@ -196,9 +196,7 @@ public final class Follower implements AutoCloseable {
       throw verdict.refusal(output.toString());
     }
     checkAnchors();
-    RestorePlan plan =
-        RestorePlanner.plan(database, chains, new RestoreTarget.Latest(), gaps, retention)
-            .after(position.streams(), database, "the follow position of " + output);
+    RestorePlan plan = planAfterPosition(chains, retention, gaps);
     Applier applier = new Applier(plan);
     TransactionMerger.Outcome outcome =
         new TransactionMerger(archive, parallelism)
@@ -248,13 +246,7 @@ public final class Follower implements AutoCloseable {
   public Behind behind() {
     Retention retention = reader.retention(database).orElse(null);
     RestorePlan plan =
-        RestorePlanner.plan(
-                database,
-                archive.chains(database, retention),
-                new RestoreTarget.Latest(),
-                GapPolicy.ACCEPT,
-                retention)
-            .after(position.streams(), database, "the follow position of " + output);
+        planAfterPosition(archive.chains(database, retention), retention, GapPolicy.ACCEPT);
     long records = 0;
     for (RestorePlan.StreamPlan stream : plan.streams()) {
       for (io.walstream.archive.format.Manifest.Segment s : stream.segments()) {
@@ -262,6 +254,13 @@ public final class Follower implements AutoCloseable {
       }
     }
     return new Behind(plan.segments(), records, plan.bytes());
+  }
+
+  /** The plan of everything archived after the position, under {@code policy} for gaps. */
+  private RestorePlan planAfterPosition(
+      List<StreamChain> chains, Retention retention, GapPolicy policy) {
+    return RestorePlanner.plan(database, chains, new RestoreTarget.Latest(), policy, retention)
+        .after(position.streams(), database, "the follow position of " + output);
   }
 
   /** Applies transactions to the sink, checkpointing every {@link #CHECKPOINT_RECORDS} records. */
@@ -308,7 +307,8 @@ public final class Follower implements AutoCloseable {
     if (lease != null && java.util.Objects.equals(current, leaseRecord)) {
       return;
     }
-    ReaderLease next = new Restorer(store).lease(database, "follow");
+    ReaderLease next =
+        new Restorer(store).lease(database, io.walstream.archive.format.Lease.FOLLOW);
     if (lease != null) {
       lease.close();
     }

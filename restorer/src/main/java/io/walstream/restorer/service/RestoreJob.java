@@ -147,7 +147,8 @@ final class RestoreJob implements Runnable {
   private void restore(Instant started) {
     Restorer restorer = new Restorer(store, spec.parallelism());
     // Held from before the plan to the end: retention deletes nothing this restore may read.
-    try (ReaderLease lease = restorer.lease(spec.command().getDatabase(), "restore")) {
+    try (ReaderLease lease =
+        restorer.lease(spec.command().getDatabase(), io.walstream.archive.format.Lease.RESTORE)) {
       restore(restorer, started);
     }
   }

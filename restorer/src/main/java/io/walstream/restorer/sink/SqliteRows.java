@@ -20,9 +20,32 @@ import java.util.TreeMap;
 public final class SqliteRows {
   private SqliteRows() {}
 
+  /**
+   * The integer {@code keyColumn} values of each non-empty table of {@code db}, in order: what a
+   * check of which rows a restore holds compares.
+   */
+  public static Map<String, java.util.TreeSet<Long>> keys(Path db, String keyColumn)
+      throws SQLException {
+    Map<String, java.util.TreeSet<Long>> keys = new TreeMap<>();
+    read(db, keyColumn)
+        .forEach(
+            (table, rows) -> {
+              if (!rows.isEmpty()) {
+                java.util.TreeSet<Long> ids = new java.util.TreeSet<>();
+                rows.keySet().forEach(id -> ids.add(((Number) id).longValue()));
+                keys.put(table, ids);
+              }
+            });
+    return keys;
+  }
+
   /** The tables of {@code db}, each row keyed by its {@code keyColumn} value. */
   public static Map<String, Map<Object, Map<String, Object>>> read(Path db, String keyColumn)
       throws SQLException {
+    if (!java.nio.file.Files.isRegularFile(db)) {
+      // Opening a missing file would create an empty database there.
+      throw new SQLException("Cannot read " + db + ": no such file");
+    }
     Map<String, Map<Object, Map<String, Object>>> tables = new TreeMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
         Statement s = c.createStatement()) {

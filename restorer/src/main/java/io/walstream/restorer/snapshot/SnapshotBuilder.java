@@ -83,7 +83,7 @@ public final class SnapshotBuilder {
    */
   public Result build(String database, RestoreTarget target, GapPolicy gaps, Path workDir) {
     // Held from before the plan to the claim: retention deletes nothing the build may read.
-    try (ReaderLease lease = restorer.lease(database, "snapshot")) {
+    try (ReaderLease lease = restorer.lease(database, io.walstream.archive.format.Lease.SNAPSHOT)) {
       return buildLeased(database, target, gaps, workDir);
     }
   }

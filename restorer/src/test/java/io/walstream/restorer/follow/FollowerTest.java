@@ -62,17 +62,7 @@ class FollowerTest {
   }
 
   private Map<String, TreeSet<Long>> actual() throws Exception {
-    Map<String, TreeSet<Long>> tables = new TreeMap<>();
-    SqliteRows.read(output, "id")
-        .forEach(
-            (table, rows) -> {
-              if (!rows.isEmpty()) {
-                TreeSet<Long> ids = new TreeSet<>();
-                rows.keySet().forEach(id -> ids.add(((Number) id).longValue()));
-                tables.put(table, ids);
-              }
-            });
-    return tables;
+    return SqliteRows.keys(output, "id");
   }
 
   private Follower follower(Follower.Reseed reseed) {

@@ -56,9 +56,7 @@ class RestoreServiceIT {
   }
 
   private static RestoreStatus finish(ServiceFixture f, RestoreCommand command) {
-    RestoreClient client = f.client();
-    client.send(command);
-    return client.await(command.getCommandId(), WAIT, s -> {}).orElseThrow();
+    return f.finish(command, WAIT);
   }
 
   @Test

@@ -111,6 +111,13 @@ final class ServiceFixture {
     return m;
   }
 
+  /** Sends {@code command} and waits up to {@code wait} for its job's end. */
+  RestoreStatus finish(RestoreCommand command, Duration wait) {
+    RestoreClient client = client();
+    client.send(command);
+    return client.await(command.getCommandId(), wait, s -> {}).orElseThrow();
+  }
+
   RestoreClient client() {
     return new RestoreClient(
         Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()), commands, status);

@@ -68,9 +68,7 @@ class ServiceMaintenanceIT {
   }
 
   private static RestoreStatus finish(ServiceFixture f, RestoreCommand command) {
-    RestoreClient client = f.client();
-    client.send(command);
-    return client.await(command.getCommandId(), WAIT, s -> {}).orElseThrow();
+    return f.finish(command, WAIT);
   }
 
   @Test
