@@ -41,6 +41,11 @@ final class AnchorOptions {
     return bootstrapServers != null;
   }
 
+  /** What every Kafka client of the command is given. */
+  Map<String, Object> clientConfig() {
+    return Map.of("bootstrap.servers", bootstrapServers);
+  }
+
   /** The timeout, parsed first so that a typo does not cost a whole verification. */
   Duration timeout(CommandLine cli) {
     return Durations.parse(cli, "--kafka-timeout", kafkaTimeout);
@@ -48,14 +53,13 @@ final class AnchorOptions {
 
   /** The newest published manifest of every stream, read to the topic's end. */
   Collection<Anchor> read(Duration timeout) {
-    return PublishedManifests.read(
-        Map.of("bootstrap.servers", bootstrapServers), manifestsTopic, timeout);
+    return PublishedManifests.read(clientConfig(), manifestsTopic, timeout);
   }
 
   /** A watch of the manifests topic for {@code database}'s new manifests (given() only). */
   io.walstream.restorer.follow.ManifestWatch watch(CommandLine cli, String database) {
     return new io.walstream.restorer.follow.ManifestWatch(
-        Map.of("bootstrap.servers", bootstrapServers), manifestsTopic, database, timeout(cli));
+        clientConfig(), manifestsTopic, database, timeout(cli));
   }
 
   /** How a restore checks its anchors: against the topic when given, else skipped, saying why. */

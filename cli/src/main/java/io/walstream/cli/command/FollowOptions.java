@@ -4,23 +4,26 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.follow.FollowLoop;
+import io.walstream.restorer.follow.FollowTarget;
 import io.walstream.restorer.follow.Follower;
 import io.walstream.restorer.follow.ManifestWatch;
 import io.walstream.service.http.HttpEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
-/** {@code restore --follow} and its options: keep a SQLite file current from the archive. */
+/**
+ * {@code restore --follow} and its options: keep a SQLite file or a PostgreSQL schema current from
+ * the archive.
+ */
 final class FollowOptions {
   @Option(
       names = "--follow",
       description =
-          "After restoring (--latest, --output only), keep applying new complete transactions as"
+          "After restoring (--latest only, into --output or --jdbc), keep applying new complete transactions as"
               + " they are archived, until stopped (SIGTERM or Ctrl-C: the round in hand is"
               + " committed, exit 0). Restarted on an existing file, it goes on from the position"
               + " the file holds. With --bootstrap-servers it wakes as soon as the archiver publishes"
@@ -58,7 +61,10 @@ final class FollowOptions {
             ? "--follow cannot be a --dry-run"
             : !what.target.latest
                 ? "--follow takes --latest as its only target"
-                : what.output == null ? "--follow writes a SQLite file: give --output FILE" : null;
+                : what.topic != null
+                    ? "--follow keeps a SQLite file or a PostgreSQL schema current (--output or"
+                        + " --jdbc), not a topic"
+                    : null;
     if (problem != null) {
       throw new CommandLine.ParameterException(cli, problem);
     }
@@ -68,7 +74,10 @@ final class FollowOptions {
   int run(CommandLine cli, ObjectStore store, RestoreOptions what, AnchorOptions anchors)
       throws InterruptedException {
     Duration poll = Durations.parse(cli, "--poll-interval", pollInterval);
-    Path output = what.output;
+    FollowTarget output =
+        what.output != null
+            ? new FollowTarget.SqliteFile(what.output)
+            : new FollowTarget.PostgresSchema(what.jdbcUrl, what.schemaOrDatabase());
     Follower follower =
         new Follower(
             store,
@@ -84,7 +93,7 @@ final class FollowOptions {
     Follower.Start start = follower.start();
     System.out.printf(
         "Following %s into %s (%s at lsn %d), every %s%n",
-        what.database, output, start, follower.position().lsn(), poll);
+        what.database, output.describe(), start, follower.position().lsn(), poll);
     FollowLoop loop =
         new FollowLoop(
             follower,

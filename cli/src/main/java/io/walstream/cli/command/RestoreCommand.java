@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     header = "Restore a database from the archive to a point in time.",
     description =
         "Restore a database from the archive to the latest transaction, an LSN or a time, into a "
-            + "SQLite file or a PostgreSQL schema. Every segment's hash and chain link is checked "
+            + "SQLite file or a PostgreSQL schema, or replay its change records into a Kafka topic. Every segment's hash and chain link is checked "
             + "before its records are applied; the output appears only when the restore succeeds.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -85,6 +85,10 @@ public final class RestoreCommand implements Callable<Integer> {
           spec.commandLine(), "--parallelism must be at least 1");
     }
     follow.check(spec.commandLine(), what);
+    if (what.topic != null && !anchors.given()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--topic needs --bootstrap-servers");
+    }
     if (!what.dryRun) {
       what.requireOneDestination(spec.commandLine());
       what.requireWritableOutput(spec.commandLine());
@@ -93,7 +97,11 @@ public final class RestoreCommand implements Callable<Integer> {
     try (ObjectStore store = archive.open()) {
       Restorer restorer =
           new Restorer(store, parallelism)
-              .using(noSnapshot ? Restorer.SnapshotUse.IGNORE : Restorer.SnapshotUse.LATEST);
+              .using(
+                  // A topic gets the change records themselves, never a snapshot's rows.
+                  noSnapshot || what.topic != null
+                      ? Restorer.SnapshotUse.IGNORE
+                      : Restorer.SnapshotUse.LATEST);
       Anchoring anchoring =
           noAnchorCheck
               ? new Anchoring.Skipped("--no-anchor-check")
@@ -105,10 +113,7 @@ public final class RestoreCommand implements Callable<Integer> {
         printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy(), anchoring));
         return ExitCode.SUCCESS.code();
       }
-      Sink sink =
-          what.output != null
-              ? SqliteSink.open(what.output, what.force)
-              : PostgresSink.open(what.jdbcUrl, what.schemaOrDatabase(), what.force);
+      Sink sink = sink();
       try (ReaderLease lease =
           restorer.lease(what.database, io.walstream.archive.format.Lease.RESTORE)) {
         Restorer.Result result =
@@ -118,6 +123,16 @@ public final class RestoreCommand implements Callable<Integer> {
       }
       return ExitCode.SUCCESS.code();
     }
+  }
+
+  private Sink sink() {
+    if (what.topic != null) {
+      return io.walstream.restorer.sink.KafkaTopicSink.open(
+          anchors.clientConfig(), anchors.timeout(spec.commandLine()), what.topic, what.database);
+    }
+    return what.output != null
+        ? SqliteSink.open(what.output, what.force)
+        : PostgresSink.open(what.jdbcUrl, what.schemaOrDatabase(), what.force);
   }
 
   private void printPlan(RestorePlan plan) {

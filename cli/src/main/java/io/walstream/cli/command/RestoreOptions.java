@@ -21,6 +21,13 @@ final class RestoreOptions {
   String jdbcUrl;
 
   @Option(
+      names = "--topic",
+      description =
+          "Kafka topic to replay the database's change records into instead (needs"
+              + " --bootstrap-servers; exactly once: a rerun goes on after what is committed).")
+  String topic;
+
+  @Option(
       names = "--schema",
       description = "Target schema for --jdbc (default: the database name).")
   String schema;
@@ -45,16 +52,17 @@ final class RestoreOptions {
         : io.walstream.restorer.plan.GapPolicy.REFUSE;
   }
 
-  /** Exactly one of --output and --jdbc; --schema only with --jdbc. */
+  /** Exactly one of --output, --jdbc and --topic; --schema only with --jdbc. */
   void requireOneDestination(CommandLine cli) {
-    if ((output == null) == (jdbcUrl == null)) {
-      throw new ParameterException(cli, "exactly one of --output and --jdbc is required");
+    int given = (output == null ? 0 : 1) + (jdbcUrl == null ? 0 : 1) + (topic == null ? 0 : 1);
+    if (given != 1) {
+      throw new ParameterException(cli, "exactly one of --output, --jdbc and --topic is required");
     }
     if (schema != null && jdbcUrl == null) {
       throw new ParameterException(cli, "--schema needs --jdbc");
     }
     if (jdbcUrl != null
-        && !jdbcUrl.startsWith(io.walstream.restorer.sink.PostgresSink.URL_PREFIX)) {
+        && !jdbcUrl.startsWith(io.walstream.restorer.sink.PostgresTarget.URL_PREFIX)) {
       throw new ParameterException(
           cli,
           "--jdbc must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database); restore"
@@ -77,6 +85,9 @@ final class RestoreOptions {
 
   /** Where the restore writes, with any password hidden. */
   String destination() {
+    if (topic != null) {
+      return "topic " + topic;
+    }
     return output != null
         ? output.toAbsolutePath().toString()
         : "schema "

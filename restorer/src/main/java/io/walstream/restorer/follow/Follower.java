@@ -12,24 +12,21 @@ import io.walstream.restorer.plan.RestorePlan;
 import io.walstream.restorer.plan.RestorePlanner;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.restorer.plan.StreamChain;
-import io.walstream.restorer.sink.SqliteSink;
 import io.walstream.restorer.verify.VerifiedArchive;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.value.Values;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps a SQLite file a live copy of a database from the archive alone (DESIGN invariant 9): the
- * first start restores it (from the latest snapshot, atomically as any restore); every {@link
- * #round} then applies the complete transactions archived since, each round's rows committed
- * together with the position they reach ({@link FollowSink}). Every check of a restore applies to
- * every new segment. On start with an existing file the saved position decides one of four outcomes
- * ({@link ResumeCheck}): continue, reseed (when retention removed what comes next), diverged or
- * ahead (refused unless reseeding is allowed).
+ * Keeps a SQLite file or a PostgreSQL schema a live copy of a database from the archive alone
+ * (DESIGN invariant 9): the first start restores it (from the latest snapshot, atomically as any
+ * restore); every {@link #round} then applies the complete transactions archived since, each
+ * round's rows committed together with the position they reach ({@link FollowSink}). Every check of
+ * a restore applies to every new segment. On start with an existing file the saved position decides
+ * one of four outcomes ({@link ResumeCheck}): continue, reseed (when retention removed what comes
+ * next), diverged or ahead (refused unless reseeding is allowed).
  */
 public final class Follower implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
@@ -68,7 +65,7 @@ public final class Follower implements AutoCloseable {
   private final ArchiveReader reader;
   private final VerifiedArchive archive;
   private final String database;
-  private final Path output;
+  private final FollowTarget target;
   private final GapPolicy gaps;
   private final Reseed reseed;
   private final int parallelism;
@@ -79,12 +76,13 @@ public final class Follower implements AutoCloseable {
   private java.util.function.Supplier<java.util.Collection<io.walstream.archive.verify.Anchor>>
       anchors = java.util.List::of;
 
-  public Follower(ObjectStore store, String database, Path output, GapPolicy gaps, Reseed reseed) {
+  public Follower(
+      ObjectStore store, String database, FollowTarget target, GapPolicy gaps, Reseed reseed) {
     this.store = store;
     this.reader = new ArchiveReader(store);
     this.archive = new VerifiedArchive(reader);
     this.database = database;
-    this.output = output.toAbsolutePath().normalize();
+    this.target = target;
     this.gaps = gaps;
     this.reseed = reseed;
     this.parallelism = Restorer.DEFAULT_PARALLELISM;
@@ -112,23 +110,48 @@ public final class Follower implements AutoCloseable {
    *     or is behind it, and reseeding is refused
    */
   public Start start() {
+    try {
+      return startOrThrow();
+    } catch (RuntimeException e) {
+      // A refused start leaves the target as it was and holds nothing (no lock, no lease).
+      close();
+      throw e;
+    }
+  }
+
+  private Start startOrThrow() {
     renewLease();
-    if (!Files.exists(output)) {
-      restoreAfresh(false);
+    if (!target.exists()) {
+      restoreAfresh();
       return Start.RESTORED;
     }
-    sink = FollowSink.open(output);
+    sink = target.open();
     position = sink.position().orElse(null);
     if (position == null) {
+      if (!sink.restored()) {
+        sink.abort();
+        sink = null;
+        // Never replace what walstream did not write: it may be the only copy of something.
+        throw new io.walstream.schemas.error.WalstreamException(
+            "Cannot follow into "
+                + target.describe()
+                + ": it exists and no walstream restore wrote it (it has no _walstream_restore"
+                + " table); follow into a new target or remove this one");
+      }
       LOG.info(
-          "{} holds no follow position (a restore was interrupted): restoring it afresh", output);
+          "{} holds no follow position (a restore was interrupted): restoring it afresh",
+          target.describe());
       return reseedNow();
     }
     Retention retention = reader.retention(database).orElse(null);
     ResumeCheck.Verdict verdict =
         ResumeCheck.of(position, archive.chains(database, retention), retention);
     LOG.info(
-        "Following {} into {}: {} ({})", database, output, verdict.outcome(), verdict.detail());
+        "Following {} into {}: {} ({})",
+        database,
+        target.describe(),
+        verdict.outcome(),
+        verdict.detail());
     switch (verdict.outcome()) {
       case CONTINUE:
         return Start.CONTINUED;
@@ -138,17 +161,20 @@ public final class Follower implements AutoCloseable {
         if (reseed == Reseed.ALLOW) {
           return reseedNow();
         }
-        throw verdict.refusal(output.toString());
+        throw verdict.refusal(target.describe());
     }
   }
 
   private Start reseedNow() {
-    restoreAfresh(true);
+    restoreAfresh();
     return Start.RESEEDED;
   }
 
-  /** Restores the latest state into the file (atomically replacing it), then opens it to follow. */
-  private void restoreAfresh(boolean replace) {
+  /**
+   * Restores the latest state into the target (atomically replacing what is there), then opens it
+   * to follow.
+   */
+  private void restoreAfresh() {
     if (sink != null) {
       sink.abort();
       sink = null;
@@ -156,11 +182,7 @@ public final class Follower implements AutoCloseable {
     Restorer.Result result =
         new Restorer(store)
             .restore(
-                database,
-                new RestoreTarget.Latest(),
-                gaps,
-                SqliteSink.open(output, replace),
-                Progress.NONE);
+                database, new RestoreTarget.Latest(), gaps, target.restoreSink(), Progress.NONE);
     RestorePlan plan = result.plan();
     long lsn = result.outcome().lastLsn();
     long commit = result.outcome().lastCommitMicros();
@@ -171,9 +193,9 @@ public final class Follower implements AutoCloseable {
             commit,
             plan.wholePositions(
                 lsn, plan.snapshot() == null ? List.of() : plan.snapshot().snapshot().streams()));
-    sink = FollowSink.open(output);
+    sink = target.open();
     sink.checkpoint(position);
-    LOG.info("Restored {} into {} at lsn {}; following", database, output, lsn);
+    LOG.info("Restored {} into {} at lsn {}; following", database, target.describe(), lsn);
   }
 
   /**
@@ -189,11 +211,11 @@ public final class Follower implements AutoCloseable {
     ResumeCheck.Verdict verdict = ResumeCheck.of(position, chains, retention);
     if (verdict.outcome() != ResumeCheck.Outcome.CONTINUE) {
       if (verdict.outcome() == ResumeCheck.Outcome.RESEED || reseed == Reseed.ALLOW) {
-        LOG.warn("Reseeding {}: {}", output, verdict.detail());
+        LOG.warn("Reseeding {}: {}", target.describe(), verdict.detail());
         reseedNow();
         return new Round(0, 0, position.lsn(), true, 0);
       }
-      throw verdict.refusal(output.toString());
+      throw verdict.refusal(target.describe());
     }
     checkAnchors();
     RestorePlan plan = planAfterPosition(chains, retention, gaps);
@@ -227,7 +249,7 @@ public final class Follower implements AutoCloseable {
           throw new ResumeCheck.Refused(
               f.key(),
               "Cannot go on following into "
-                  + output
+                  + target.describe()
                   + ": "
                   + f.kind()
                   + " "
@@ -260,7 +282,7 @@ public final class Follower implements AutoCloseable {
   private RestorePlan planAfterPosition(
       List<StreamChain> chains, Retention retention, GapPolicy policy) {
     return RestorePlanner.plan(database, chains, new RestoreTarget.Latest(), policy, retention)
-        .after(position.streams(), database, "the follow position of " + output);
+        .after(position.streams(), database, "the follow position of " + target.describe());
   }
 
   /** Applies transactions to the sink, checkpointing every {@link #CHECKPOINT_RECORDS} records. */

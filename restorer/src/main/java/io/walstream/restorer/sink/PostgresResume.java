@@ -25,7 +25,8 @@ import java.util.Set;
  */
 final class PostgresResume {
   static final String META = SqliteResume.META;
-  private static final Set<String> OWN = Set.of(META, "_walstream_restore");
+  private static final Set<String> OWN =
+      Set.of(META, "_walstream_restore", "_walstream_follow", "_walstream_follow_streams");
 
   private PostgresResume() {}
 

@@ -1,20 +1,10 @@
 package io.walstream.restorer.sink;
 
-import io.walstream.schemas.avro.DateValue;
-import io.walstream.schemas.avro.DecimalValue;
-import io.walstream.schemas.avro.TimestampValue;
 import io.walstream.schemas.error.WalstreamException;
-import io.walstream.schemas.value.Values;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.OptionalLong;
 
 /**
@@ -26,10 +16,7 @@ import java.util.OptionalLong;
  * rerun into that schema drops what it left. Natural types: BOOLEAN, BIGINT, DOUBLE PRECISION,
  * TEXT, BYTEA, NUMERIC, DATE, TIMESTAMPTZ.
  */
-public final class PostgresSink extends JdbcSink {
-  /** How every JDBC URL this sink accepts begins. */
-  public static final String URL_PREFIX = "jdbc:postgresql:";
-
+public final class PostgresSink extends PostgresTarget {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresSink.class);
 
   private final String target;
@@ -60,17 +47,8 @@ public final class PostgresSink extends JdbcSink {
    *     replaceExisting} is false, or another restore is writing the same schema
    */
   public static PostgresSink open(String jdbcUrl, String schema, boolean replaceExisting) {
-    String where =
-        "schema " + schema + " of " + jdbcUrl.replaceAll("password=[^&]*", "password=***");
-    if (!jdbcUrl.startsWith(URL_PREFIX)) {
-      // Refused before connecting: another database's driver would fail half way, or create files.
-      throw new WalstreamException(
-          "Cannot restore into "
-              + where
-              + ": only PostgreSQL JDBC URLs ("
-              + URL_PREFIX
-              + "//host:port/database) are supported; restore into SQLite with --output FILE");
-    }
+    String where = where(jdbcUrl, schema);
+    requirePostgres(jdbcUrl, where);
     Connection connection = null;
     try {
       connection = DriverManager.getConnection(jdbcUrl);
@@ -94,36 +72,6 @@ public final class PostgresSink extends JdbcSink {
     } catch (RuntimeException e) {
       close(connection, where);
       throw e;
-    }
-  }
-
-  /** Takes the target's advisory lock for this session, or refuses: another restore holds it. */
-  private static void lock(Connection connection, String schema, String where) throws SQLException {
-    long key = PostgresResume.lockKey(schema);
-    try (PreparedStatement s = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-      s.setLong(1, key);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        if (!rs.getBoolean(1)) {
-          throw new WalstreamException(
-              "Cannot restore into "
-                  + where
-                  + ": another restore is writing it (it holds advisory lock "
-                  + key
-                  + ")");
-        }
-      }
-    }
-  }
-
-  private static void close(Connection connection, String where) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      LOG.warn("Cannot close the connection to {}: {}", where, e.toString());
     }
   }
 
@@ -177,59 +125,6 @@ public final class PostgresSink extends JdbcSink {
   @Override
   protected String tableName(String table) {
     return SqlValues.quote(staging) + "." + SqlValues.quote(table);
-  }
-
-  @Override
-  protected String columnType(Object value) {
-    if (value instanceof Boolean) {
-      return "BOOLEAN";
-    }
-    if (value instanceof Integer || value instanceof Long) {
-      return "BIGINT";
-    }
-    if (value instanceof Float || value instanceof Double) {
-      return "DOUBLE PRECISION";
-    }
-    if (value instanceof ByteBuffer) {
-      return "BYTEA";
-    }
-    if (value instanceof DecimalValue) {
-      return "NUMERIC";
-    }
-    if (value instanceof DateValue) {
-      return "DATE";
-    }
-    if (value instanceof TimestampValue) {
-      return "TIMESTAMPTZ";
-    }
-    return "TEXT";
-  }
-
-  @Override
-  protected void bind(PreparedStatement s, int index, Object value) throws SQLException {
-    if (value == null) {
-      s.setNull(index, Types.NULL);
-    } else if (value instanceof Boolean b) {
-      s.setBoolean(index, b);
-    } else if (value instanceof Integer i) {
-      s.setLong(index, i);
-    } else if (value instanceof Long l) {
-      s.setLong(index, l);
-    } else if (value instanceof Float f) {
-      s.setDouble(index, f);
-    } else if (value instanceof Double d) {
-      s.setDouble(index, d);
-    } else if (value instanceof ByteBuffer b) {
-      s.setBytes(index, Values.bytes(b));
-    } else if (value instanceof DecimalValue d) {
-      s.setBigDecimal(index, Values.toBigDecimal(d));
-    } else if (value instanceof DateValue d) {
-      s.setObject(index, d.getDays());
-    } else if (value instanceof TimestampValue t) {
-      s.setObject(index, OffsetDateTime.ofInstant(t.getMicros(), ZoneOffset.UTC));
-    } else {
-      s.setString(index, value.toString());
-    }
   }
 
   @Override

@@ -68,7 +68,12 @@ class FollowWakeIT {
     ArchiveReader reader = new ArchiveReader(store);
     Path output = dir.resolve("f.db");
     Follower follower =
-        new Follower(store, "shop", output, GapPolicy.REFUSE, Follower.Reseed.REFUSE);
+        new Follower(
+            store,
+            "shop",
+            new FollowTarget.SqliteFile(output),
+            GapPolicy.REFUSE,
+            Follower.Reseed.REFUSE);
     ManifestWatch watch =
         new ManifestWatch(
             Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()),

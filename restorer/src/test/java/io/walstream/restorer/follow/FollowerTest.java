@@ -66,7 +66,8 @@ class FollowerTest {
   }
 
   private Follower follower(Follower.Reseed reseed) {
-    return new Follower(store, "shop", output, GapPolicy.REFUSE, reseed);
+    return new Follower(
+        store, "shop", new FollowTarget.SqliteFile(output), GapPolicy.REFUSE, reseed);
   }
 
   @Test
@@ -89,6 +90,21 @@ class FollowerTest {
           .singleElement()
           .satisfies(p -> assertThat(p.seq()).isEqualTo(4));
     }
+  }
+
+  @Test
+  void shouldNeverReplaceAFileNoRestoreWrote() throws Exception {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + output);
+        var s = c.createStatement()) {
+      s.execute("CREATE TABLE precious (id INTEGER PRIMARY KEY)");
+      s.execute("INSERT INTO precious VALUES (42)");
+    }
+
+    assertThatThrownBy(() -> follower(Follower.Reseed.ALLOW).start())
+        .isInstanceOf(io.walstream.schemas.error.WalstreamException.class)
+        .hasMessageContaining(output + ": it exists and no walstream restore wrote it");
+    assertThat(SqliteRows.keys(output, "id"))
+        .isEqualTo(Map.of("precious", new TreeSet<>(List.of(42L))));
   }
 
   @Test
