@@ -44,11 +44,23 @@ public final class RequestRestoreCommand implements Callable<Integer> {
 
   @Mixin RequestOptions request;
 
+  @Option(
+      names = "--follow",
+      description =
+          "Ask for a follow job (--latest, into --output or --jdbc): the service restores, then"
+              + " keeps the target current until the job is cancelled (cancel-restore); its"
+              + " statuses carry the lag. With --wait, waits until it ends.")
+  boolean followJob;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     what.requireOneDestination(spec.commandLine());
+    if (followJob && (!what.target.latest || what.topic != null || what.dryRun)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--follow takes --latest, --output or --jdbc, and no --dry-run");
+    }
     Duration wait = request.timeout(spec.commandLine());
     RestoreCommand command = command();
     return ServiceRequests.send(
@@ -63,7 +75,11 @@ public final class RequestRestoreCommand implements Callable<Integer> {
   private RestoreCommand command() {
     SinkSpec sink =
         SinkSpec.newBuilder()
-            .setKind(what.jdbcUrl != null ? SinkKind.JDBC : SinkKind.SQLITE)
+            .setKind(
+                what.topic != null
+                    ? SinkKind.KAFKA
+                    : what.jdbcUrl != null ? SinkKind.JDBC : SinkKind.SQLITE)
+            .setTopic(what.topic)
             .setPath(
                 what.output == null ? null : what.output.toAbsolutePath().normalize().toString())
             .setJdbcUrl(what.jdbcUrl)
@@ -79,6 +95,7 @@ public final class RequestRestoreCommand implements Callable<Integer> {
             .setSink(sink)
             .setDryRun(what.dryRun)
             .setAcceptGaps(what.acceptGaps)
+            .setFollow(followJob)
             .setParallelism(parallelism)
             .setRequestedBy(System.getProperty("user.name"))
             .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MICROS))

@@ -53,6 +53,8 @@ public final class FollowLoop {
   private final Counter records;
   private final Counter incomplete;
   private volatile int failures;
+  private volatile String lastFailure;
+  private Runnable afterRound = () -> {};
 
   public FollowLoop(
       Follower follower, Duration poll, Clock clock, PrometheusMeterRegistry registry) {
@@ -97,6 +99,7 @@ public final class FollowLoop {
       Duration wait = poll;
       while (!stopping) {
         wait = once() ? poll : backoff(wait);
+        afterRound.run();
         // Woken early by a new manifest on the topic, or by stop().
         signals.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         signals.clear();
@@ -124,12 +127,14 @@ public final class FollowLoop {
         LOG.info("Following again after {} failed rounds", failures);
       }
       failures = 0;
+      lastFailure = null;
       stalled.set(0);
       return true;
     } catch (ResumeCheck.Refused e) {
       throw e;
     } catch (WalstreamException e) {
       failures++;
+      lastFailure = e.getMessage();
       String key = e instanceof IntegrityException i ? i.key() : null;
       LOG.warn(
           "Follow round {} failed ({}): {}",
@@ -177,9 +182,29 @@ public final class FollowLoop {
 
   /** Asks the loop to stop after the round in hand, and waits for it. */
   public void stop() throws InterruptedException {
+    requestStop();
+    stopped.await(60, TimeUnit.SECONDS);
+  }
+
+  /** Asks the loop to stop after the round in hand, without waiting. */
+  public void requestStop() {
     stopping = true;
     signals.offer(Boolean.TRUE);
-    stopped.await(60, TimeUnit.SECONDS);
+  }
+
+  /** Runs {@code action} after every round, succeeded or failed, in the loop's thread. */
+  public void afterRound(Runnable action) {
+    this.afterRound = action;
+  }
+
+  /** Why the last round failed, or null when it succeeded. */
+  public String lastFailure() {
+    return lastFailure;
+  }
+
+  /** Transactions applied since the loop started. */
+  public long transactionsApplied() {
+    return (long) transactions.count();
   }
 
   /** The metrics in Prometheus' text format. */

@@ -5,6 +5,7 @@ import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreTargetSpec;
+import io.walstream.schemas.avro.SinkKind;
 import io.walstream.schemas.avro.SinkSpec;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -77,7 +78,25 @@ final class CommandCheck {
       }
       return new JobSpec(command, target(command.getTarget()), null, parallelism);
     }
-    return new JobSpec(command, target(command.getTarget()), output(command), parallelism);
+    RestoreTarget target = target(command.getTarget());
+    if (command.getFollow()) {
+      checkFollow(command, target);
+    }
+    return new JobSpec(command, target, output(command), parallelism);
+  }
+
+  /** A follow job: target LATEST, a SQLite or JDBC sink, not a dry run. */
+  private static void checkFollow(RestoreCommand command, RestoreTarget target) throws Rejected {
+    if (!(target instanceof RestoreTarget.Latest)) {
+      throw new Rejected("a follow job takes target LATEST only");
+    }
+    if (command.getDryRun()) {
+      throw new Rejected("a follow job cannot be a dry run");
+    }
+    if (command.getSink() != null && command.getSink().getKind() == SinkKind.KAFKA) {
+      throw new Rejected(
+          "a follow job keeps a SQLite file or a PostgreSQL schema current, not a topic");
+    }
   }
 
   private static RestoreTarget target(RestoreTargetSpec spec) throws Rejected {
@@ -115,7 +134,9 @@ final class CommandCheck {
           throw new Rejected("sink kind SQLITE needs sink.path");
         }
         SinkPolicy.Decision<java.nio.file.Path> file =
-            policy.sqlite(sink.getPath(), sink.getOverwrite());
+            command.getFollow()
+                ? policy.followSqlite(sink.getPath())
+                : policy.sqlite(sink.getPath(), sink.getOverwrite());
         if (!file.allowed()) {
           throw new Rejected(file.refusal());
         }
@@ -136,6 +157,15 @@ final class CommandCheck {
         }
         return new JobSpec.Output.Jdbc(
             url.value(), schema, policy.replaceExisting(sink.getOverwrite()));
+      case KAFKA:
+        if (sink.getTopic() == null || sink.getTopic().isBlank()) {
+          throw new Rejected("sink kind KAFKA needs sink.topic");
+        }
+        SinkPolicy.Decision<String> topic = policy.kafka(sink.getTopic());
+        if (!topic.allowed()) {
+          throw new Rejected(topic.refusal());
+        }
+        return new JobSpec.Output.Topic(topic.value());
       default:
         throw new Rejected("unknown sink kind " + sink.getKind());
     }

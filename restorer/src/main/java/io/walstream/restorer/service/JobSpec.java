@@ -25,5 +25,8 @@ record JobSpec(RestoreCommand command, RestoreTarget target, Output output, int 
 
     /** A PostgreSQL schema, the URL allowed. */
     record Jdbc(String url, String schema, boolean replaceExisting) implements Output {}
+
+    /** A Kafka topic the change records are replayed into, allowed. */
+    record Topic(String topic) implements Output {}
   }
 }

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RestoreJob implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
+  private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
 
   /** Why a job stopped before its end. */
   enum Stop {
@@ -68,6 +69,8 @@ final class RestoreJob implements Runnable {
   private final String fingerprint;
   private final Supplier<Anchoring> anchoring;
   private final Maintenance maintenance;
+  private final JobContext context;
+  private volatile FollowRun following;
   private volatile Stop stop;
 
   RestoreJob(JobSpec spec, int attempt, JobContext context) {
@@ -82,6 +85,7 @@ final class RestoreJob implements Runnable {
     this.fingerprint = CommandFingerprint.of(spec.command());
     this.anchoring = context.anchoring();
     this.maintenance = context.maintenance();
+    this.context = context;
   }
 
   String commandId() {
@@ -98,6 +102,10 @@ final class RestoreJob implements Runnable {
     if (stop == null) {
       stop = why;
     }
+    FollowRun run = following;
+    if (run != null) {
+      run.stop();
+    }
   }
 
   @Override
@@ -110,10 +118,15 @@ final class RestoreJob implements Runnable {
         verify(started);
       } else if (spec.command().getType() == CommandType.SNAPSHOT) {
         snapshot(started);
+      } else if (spec.command().getFollow()) {
+        follow(started);
       } else {
         restore(started);
       }
     } catch (Stopped e) {
+      stopped(started);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       stopped(started);
     } catch (RuntimeException e) {
       LOG.warn("Job {} failed: {}", commandId(), e.toString());
@@ -129,23 +142,47 @@ final class RestoreJob implements Runnable {
   }
 
   private void stopped(Instant started) {
+    FollowRun run = following;
     if (stop == Stop.CANCEL) {
       publish(
           status(JobState.CANCELLED, started)
               .setErrorKind(ErrorKind.CANCELLED)
-              .setMessage("cancelled; nothing was written")
+              .setRecoveredLsn(run == null ? null : run.lsn())
+              .setMessage(
+                  run == null || run.lsn() == null
+                      ? "cancelled; nothing was written"
+                      : "follow stopped; the target holds every transaction up to lsn " + run.lsn())
               .setFinishedAt(now()));
     } else {
       // Not terminal: the next service instance to own the command re-runs it from the start.
       publish(
           status(JobState.ACCEPTED, started)
               .setMessage(
-                  "interrupted by a service shutdown; it will be re-run from the beginning"));
+                  run == null
+                      ? "interrupted by a service shutdown; it will be re-run from the beginning"
+                      : "interrupted by a service shutdown; it will resume from the position the"
+                          + " target holds"));
     }
   }
 
+  /** A follow job: runs until stopped, then ends as a stop ends any job. */
+  private void follow(Instant started) throws InterruptedException {
+    FollowRun run = new FollowRun(spec, context, state -> status(state, started), this::publish);
+    following = run;
+    checkStop();
+    run.run();
+    // The loop returns only when stopped.
+    throw new Stopped();
+  }
+
   private void restore(Instant started) {
-    Restorer restorer = new Restorer(store, spec.parallelism());
+    Restorer restorer =
+        new Restorer(store, spec.parallelism())
+            .using(
+                // A topic gets the change records themselves, never a snapshot's rows.
+                spec.output() instanceof JobSpec.Output.Topic
+                    ? Restorer.SnapshotUse.IGNORE
+                    : Restorer.SnapshotUse.LATEST);
     // Held from before the plan to the end: retention deletes nothing this restore may read.
     try (ReaderLease lease =
         restorer.lease(spec.command().getDatabase(), io.walstream.archive.format.Lease.RESTORE)) {
@@ -262,6 +299,10 @@ final class RestoreJob implements Runnable {
   private Sink open() {
     if (spec.output() instanceof JobSpec.Output.SqliteFile file) {
       return SqliteSink.open(file.path(), file.replaceExisting());
+    }
+    if (spec.output() instanceof JobSpec.Output.Topic topic) {
+      return io.walstream.restorer.sink.KafkaTopicSink.open(
+          context.kafkaClients(), TOPIC_TIMEOUT, topic.topic(), spec.command().getDatabase());
     }
     JobSpec.Output.Jdbc jdbc = (JobSpec.Output.Jdbc) spec.output();
     return PostgresSink.open(jdbc.url(), jdbc.schema(), jdbc.replaceExisting());

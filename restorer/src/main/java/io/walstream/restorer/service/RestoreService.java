@@ -108,7 +108,9 @@ public final class RestoreService implements AutoCloseable {
             config.progressIntervalMs(),
             Clock.systemUTC(),
             anchors,
-            maintenance);
+            maintenance,
+            config.clientProperties(),
+            config.followPollIntervalMs());
     this.dispatch =
         new CommandDispatch(check, table, active, jobs, context, id -> intake.partitionOf(id));
     this.intake =

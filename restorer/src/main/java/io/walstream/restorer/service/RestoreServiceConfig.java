@@ -29,8 +29,10 @@ public record RestoreServiceConfig(
     int maxConcurrentJobs,
     int parallelism,
     long progressIntervalMs,
+    long followPollIntervalMs,
     List<Path> sqliteAllowedDirs,
     List<String> jdbcAllowedUrlPrefixes,
+    List<String> kafkaAllowedTopics,
     boolean allowOverwrite,
     String signatureKey,
     String manifestsTopic,
@@ -51,8 +53,10 @@ public record RestoreServiceConfig(
   public static final String MAX_CONCURRENT_JOBS = "restorer.max-concurrent-jobs";
   public static final String PARALLELISM = "restorer.parallelism";
   public static final String PROGRESS_INTERVAL_MS = "restorer.progress.interval.ms";
+  public static final String FOLLOW_POLL_INTERVAL_MS = "restorer.follow.poll.interval.ms";
   public static final String SQLITE_ALLOWED_DIRS = "restorer.sink.sqlite.allowed-dirs";
   public static final String JDBC_ALLOWED_URL_PREFIXES = "restorer.sink.jdbc.allowed-url-prefixes";
+  public static final String KAFKA_ALLOWED_TOPICS = "restorer.sink.kafka.allowed-topics";
   public static final String ALLOW_OVERWRITE = "restorer.sink.allow-overwrite";
   public static final String SIGNATURE_KEY = "restorer.signature.key";
   public static final String MANIFESTS_TOPIC = "restorer.manifests.topic";
@@ -131,6 +135,13 @@ public record RestoreServiceConfig(
                   Importance.LOW,
                   "Least time between two progress statuses of one job.")
               .define(
+                  FOLLOW_POLL_INTERVAL_MS,
+                  Type.LONG,
+                  1000L,
+                  ConfigDef.Range.atLeast(50),
+                  Importance.MEDIUM,
+                  "How often a follow job reads the archive for new transactions.")
+              .define(
                   SQLITE_ALLOWED_DIRS,
                   Type.LIST,
                   "",
@@ -142,6 +153,12 @@ public record RestoreServiceConfig(
                   "",
                   Importance.HIGH,
                   "JDBC URL prefixes a command may restore into; empty allows no JDBC target.")
+              .define(
+                  KAFKA_ALLOWED_TOPICS,
+                  Type.LIST,
+                  "",
+                  Importance.HIGH,
+                  "Kafka topics a command may replay change records into (sink kind KAFKA); empty allows none.")
               .define(
                   ALLOW_OVERWRITE,
                   Type.BOOLEAN,
@@ -253,8 +270,13 @@ public record RestoreServiceConfig(
         c.getInt(MAX_CONCURRENT_JOBS),
         c.getInt(PARALLELISM),
         c.getLong(PROGRESS_INTERVAL_MS),
+        c.getLong(FOLLOW_POLL_INTERVAL_MS),
         dirs.isEmpty() ? List.of(Path.of(DEFAULT_SQLITE_DIR)) : dirs,
         c.getList(JDBC_ALLOWED_URL_PREFIXES).stream().filter(p -> !p.isBlank()).toList(),
+        c.getList(KAFKA_ALLOWED_TOPICS).stream()
+            .map(String::strip)
+            .filter(t -> !t.isBlank())
+            .toList(),
         c.getBoolean(ALLOW_OVERWRITE),
         key == null || key.value().isEmpty() ? null : key.value(),
         c.getString(MANIFESTS_TOPIC),
@@ -300,6 +322,8 @@ public record RestoreServiceConfig(
         + sqliteAllowedDirs
         + ", jdbcAllowedUrlPrefixes="
         + jdbcAllowedUrlPrefixes
+        + ", kafkaAllowedTopics="
+        + kafkaAllowedTopics
         + ", allowOverwrite="
         + allowOverwrite
         + ", signed="

@@ -11,12 +11,13 @@ import java.util.Optional;
 /**
  * Which outputs a command may write: SQLite files only inside the allowed directories (compared
  * after resolving {@code ..} and symlinks, so neither can lead outside), JDBC targets only under
- * the allowed URL prefixes, and an existing output only when both the command and the configuration
- * allow overwriting.
+ * the allowed URL prefixes, Kafka topics only when listed, and an existing output only when both
+ * the command and the configuration allow overwriting (a follow job resumes its existing target).
  */
 final class SinkPolicy {
   private final List<Path> allowedDirs;
   private final List<String> allowedUrlPrefixes;
+  private final List<String> allowedTopics;
   private final boolean allowOverwrite;
 
   SinkPolicy(RestoreServiceConfig config) {
@@ -26,11 +27,41 @@ final class SinkPolicy {
     }
     this.allowedDirs = List.copyOf(dirs);
     this.allowedUrlPrefixes = config.jdbcAllowedUrlPrefixes();
+    this.allowedTopics = config.kafkaAllowedTopics();
     this.allowOverwrite = config.allowOverwrite();
+  }
+
+  /** The topic, or the reason change records may not be replayed into it. */
+  Decision<String> kafka(String topic) {
+    if (!allowedTopics.contains(topic)) {
+      return Decision.refuse(
+          "topic "
+              + topic
+              + " is not an allowed restore topic ("
+              + RestoreServiceConfig.KAFKA_ALLOWED_TOPICS
+              + " is "
+              + (allowedTopics.isEmpty() ? "empty" : String.valueOf(allowedTopics))
+              + ")");
+    }
+    return Decision.allow(topic);
+  }
+
+  /**
+   * The resolved SQLite file a follow job keeps current, or the reason it is not allowed: inside
+   * the allowed directories; an existing file is what a follow job resumes (the follower never
+   * replaces a file no restore wrote, and replaces one that diverged only when the command asks to
+   * overwrite and the service allows it).
+   */
+  Decision<Path> followSqlite(String path) {
+    return sqlite(path, true, true);
   }
 
   /** The resolved SQLite output, or the reason it is not allowed. */
   Decision<Path> sqlite(String path, boolean overwrite) {
+    return sqlite(path, overwrite, false);
+  }
+
+  private Decision<Path> sqlite(String path, boolean overwrite, boolean existingFollowed) {
     Path resolved;
     try {
       resolved = resolve(Path.of(path));
@@ -54,7 +85,10 @@ final class SinkPolicy {
     if (Files.isDirectory(resolved)) {
       return Decision.refuse("output " + resolved + " is a directory");
     }
-    String existing = existingOutput(Files.exists(resolved), overwrite, "file " + resolved);
+    String existing =
+        existingFollowed
+            ? null
+            : existingOutput(Files.exists(resolved), overwrite, "file " + resolved);
     return existing == null ? Decision.allow(resolved) : Decision.refuse(existing);
   }
 
