@@ -57,6 +57,20 @@ class RestoreCommandTest {
   }
 
   @Test
+  void shouldRefuseATopicRestoreWithoutBrokerOrFollowingATopicAsUsageErrors() {
+    int noBroker = restoreShop("--latest", "--topic", "replay");
+    String noBrokerErr = stderr();
+    int follow =
+        restoreShop(
+            "--latest", "--topic", "replay", "--bootstrap-servers", "localhost:1", "--follow");
+
+    assertThat(noBroker).isEqualTo(2);
+    assertThat(noBrokerErr).contains("--topic needs --bootstrap-servers");
+    assertThat(follow).isEqualTo(2);
+    assertThat(stderr()).contains("--follow keeps a SQLite file or a PostgreSQL schema current");
+  }
+
+  @Test
   void shouldRestoreToLatestAndSummarise() {
     Path output = dir.resolve("shop.db");
 

@@ -28,7 +28,8 @@ class RequestRestoreCommandTest {
         new String[][] {
           {"--latest"},
           {"--latest", "--output", "a.db", "--jdbc", "jdbc:postgresql://db/x"},
-          {"--latest", "--output", "a.db", "--schema", "s"}
+          {"--latest", "--output", "a.db", "--schema", "s"},
+          {"--latest", "--output", "a.db", "--topic", "t"}
         }) {
       RequestRestoreCommand command = new RequestRestoreCommand();
       CommandLine cli = new CommandLine(command);
@@ -41,7 +42,7 @@ class RequestRestoreCommandTest {
       assertThatThrownBy(() -> command.what.requireOneDestination(cli))
           .isInstanceOf(CommandLine.ParameterException.class)
           .hasMessageMatching(
-              "exactly one of --output and --jdbc is required|--schema needs --jdbc");
+              "exactly one of --output, --jdbc and --topic is required|--schema needs --jdbc");
     }
   }
 }

@@ -1,13 +1,8 @@
 package io.walstream.restorer.service;
 
-import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
 import io.walstream.archive.retention.ReaderLease;
 import io.walstream.archive.store.ObjectStore;
-import io.walstream.archive.verify.AnchorCheck;
-import io.walstream.archive.verify.ArchiveReport;
-import io.walstream.archive.verify.ChainVerifier;
-import io.walstream.archive.verify.Finding;
 import io.walstream.restorer.Outcomes;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.plan.GapPolicy;
@@ -250,50 +245,14 @@ final class RestoreJob implements Runnable {
 
   private void verify(Instant started) {
     publish(status(JobState.RUNNING, started));
-    ChainVerifier verifier = new ChainVerifier(store);
-    String database = spec.command().getDatabase();
-    ArchiveReport report =
-        database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
-    Anchoring anchors = anchoring.get();
-    String anchorCheck;
-    if (anchors instanceof Anchoring.Published published) {
-      AnchorCheck.Anchored anchored =
-          new AnchorCheck(new ArchiveReader(store))
-              .verify(report.streams(), published.anchors(), database);
-      report = report.withStreams(anchored.reports());
-      anchorCheck =
-          "checked against the newest manifests of "
-              + anchored.streams()
-              + " streams on topic "
-              + published.topic();
-    } else {
-      anchorCheck = anchors.check(new ArchiveReader(store), database);
-    }
-    long segments = report.segments();
-    long records = report.records();
-    long bytes = report.bytes();
-    List<Finding> errors = report.errors();
-    RestoreStatus.Builder done =
-        status(errors.isEmpty() ? JobState.SUCCEEDED : JobState.FAILED, started)
-            .setSegmentsDone(segments)
-            .setRecordsDone(records)
-            .setBytesDone(bytes)
-            .setPercent(100.0)
-            .setAnchorCheck(anchorCheck)
+    publish(
+        VerifyRun.report(
+                store,
+                spec.command().getDatabase(),
+                anchoring.get(),
+                state -> status(state, started))
             .setDurationMs(Duration.between(started, clock.instant()).toMillis())
-            .setFinishedAt(now());
-    if (errors.isEmpty()) {
-      done.setMessage(report.streams().size() + " streams verified clean");
-    } else {
-      done.setErrorClass("IntegrityException")
-          .setErrorKind(ErrorKind.INTEGRITY)
-          .setErrorMessage(
-              errors.size()
-                  + " findings; first: "
-                  + errors.get(0)
-                  + (errors.size() > 1 ? " …" : ""));
-    }
-    publish(done);
+            .setFinishedAt(now()));
   }
 
   private Sink open() {

@@ -23,8 +23,12 @@ class CommandCheckTest {
   @TempDir Path dir;
 
   private CommandCheck check(String signatureKey) throws Exception {
+    return check(signatureKey, Map.of());
+  }
+
+  private CommandCheck check(String signatureKey, Map<String, Object> extra) throws Exception {
     Files.createDirectories(dir.resolve("out"));
-    Map<String, Object> m = new HashMap<>();
+    Map<String, Object> m = new HashMap<>(extra);
     m.put("bootstrap.servers", "localhost:9092");
     m.put(RestoreServiceConfig.ARCHIVE_URI, "file:///tmp/archive");
     m.put(RestoreServiceConfig.SQLITE_ALLOWED_DIRS, dir.resolve("out").toString());
@@ -58,6 +62,62 @@ class CommandCheckTest {
     assertThat(spec.output())
         .isEqualTo(new JobSpec.Output.SqliteFile(dir.toRealPath().resolve("out/shop.db"), false));
     assertThat(spec.parallelism()).isEqualTo(4);
+  }
+
+  private RestoreCommand.Builder latest() {
+    return restore().setTarget(RestoreTargetSpec.newBuilder().setKind(TargetKind.LATEST).build());
+  }
+
+  private static SinkSpec topic(String topic) {
+    return SinkSpec.newBuilder().setKind(SinkKind.KAFKA).setTopic(topic).build();
+  }
+
+  @Test
+  void shouldAcceptAFollowJobOnAnExistingFileItResumes() throws Exception {
+    Files.createDirectories(dir.resolve("out"));
+    Files.writeString(dir.resolve("out/shop.db"), "a follower's file");
+
+    JobSpec spec = check(null).check(latest().setFollow(true).build());
+
+    assertThat(spec.output())
+        .isEqualTo(new JobSpec.Output.SqliteFile(dir.toRealPath().resolve("out/shop.db"), false));
+    assertRejected(
+        check(null), latest().build(), "exists and the command does not ask to overwrite it");
+  }
+
+  @Test
+  void shouldRejectAFollowJobThatIsNotLatestIntoAFileOrSchema() throws Exception {
+    CommandCheck c = check(null, Map.of(RestoreServiceConfig.KAFKA_ALLOWED_TOPICS, "replay"));
+
+    assertRejected(c, restore().setFollow(true).build(), "a follow job takes target LATEST only");
+    assertRejected(
+        c, latest().setFollow(true).setDryRun(true).build(), "a follow job cannot be a dry run");
+    assertRejected(
+        c,
+        latest().setFollow(true).setSink(topic("replay")).build(),
+        "a follow job keeps a SQLite file or a PostgreSQL schema current, not a topic");
+  }
+
+  @Test
+  void shouldReplayIntoAListedTopicOnly() throws Exception {
+    CommandCheck none = check(null);
+    CommandCheck listed =
+        check(null, Map.of(RestoreServiceConfig.KAFKA_ALLOWED_TOPICS, "replay, other"));
+
+    assertThat(listed.check(restore().setSink(topic("replay")).build()).output())
+        .isEqualTo(new JobSpec.Output.Topic("replay"));
+    assertRejected(
+        none,
+        restore().setSink(topic("replay")).build(),
+        "topic replay is not an allowed restore topic (restorer.sink.kafka.allowed-topics is"
+            + " empty)");
+    assertRejected(
+        listed,
+        restore().setSink(topic("elsewhere")).build(),
+        "topic elsewhere is not an allowed restore topic (restorer.sink.kafka.allowed-topics is"
+            + " [replay, other])");
+    assertRejected(
+        listed, restore().setSink(topic(" ")).build(), "sink kind KAFKA needs sink.topic");
   }
 
   @Test
