@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.walstream.restorer.testing.Postgres;
 import io.walstream.schemas.avro.CommandType;
 import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.avro.JobState;
@@ -14,6 +13,7 @@ import io.walstream.schemas.avro.SinkKind;
 import io.walstream.schemas.avro.SinkSpec;
 import io.walstream.schemas.avro.TargetKind;
 import io.walstream.schemas.testing.KafkaBroker;
+import io.walstream.schemas.testing.Postgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.walstream.restorer.testing;
+package io.walstream.schemas.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
