@@ -18,6 +18,7 @@ public final class Bench {
     SCENARIOS.put("restore", new RestoreBench());
     SCENARIOS.put("snapshot", new SnapshotBench());
     SCENARIOS.put("retention", new RetentionBench());
+    SCENARIOS.put("follow", new FollowBench());
   }
 
   /** One benchmark scenario. */

@@ -69,7 +69,7 @@ final class LineChart {
       Graphics2D g, String title, String xLabel, String yLabel, double maxX, double maxY) {
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    g.drawString(title, LEFT, 30);
+    g.drawString(title, LEFT, 24);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     g.drawLine(LEFT, HEIGHT - BOTTOM, WIDTH - RIGHT, HEIGHT - BOTTOM);
     g.drawLine(LEFT, TOP, LEFT, HEIGHT - BOTTOM);
@@ -83,10 +83,13 @@ final class LineChart {
       double vx = maxX * i / 5;
       int px = x(vx, maxX);
       g.drawLine(px, HEIGHT - BOTTOM, px, HEIGHT - BOTTOM + 5);
-      g.drawString(String.format("%.1fM", vx / 1e6), px - 14, HEIGHT - BOTTOM + 20);
+      g.drawString(
+          maxX >= 1e6 ? String.format("%.1fM", vx / 1e6) : String.format("%.0f", vx),
+          px - 14,
+          HEIGHT - BOTTOM + 20);
     }
     g.drawString(xLabel, (WIDTH - LEFT - RIGHT) / 2 + LEFT - 60, HEIGHT - 25);
-    g.drawString(yLabel, 10, TOP - 12);
+    g.drawString(yLabel, 10, TOP - 6);
   }
 
   private static double niceCeiling(double value) {

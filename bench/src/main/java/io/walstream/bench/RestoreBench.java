@@ -162,7 +162,7 @@ final class RestoreBench implements Bench.Scenario {
   }
 
   /** The same change sequence as the limit's, archived in segments, never all held at once. */
-  private static void writeArchive(Path dir, int records) {
+  static void writeArchive(Path dir, int records) {
     ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(dir), "bench");
     StreamId stream = new StreamId("shop", "walstream.changes", 0);
     StreamHead head = writer.loadHead(stream);

@@ -98,10 +98,15 @@ public final class FollowLoop {
     try {
       Duration wait = poll;
       while (!stopping) {
-        wait = once() ? poll : backoff(wait);
+        long started = System.nanoTime();
+        boolean succeeded = once();
+        wait = succeeded ? poll : backoff(wait);
         afterRound.run();
+        // Polls start every interval, not an interval after a round ended: a round that took
+        // half the interval is followed by a wait of the other half (measured in Bench follow).
+        long left = succeeded ? wait.toNanos() - (System.nanoTime() - started) : wait.toNanos();
         // Woken early by a new manifest on the topic, or by stop().
-        signals.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+        signals.poll(Math.max(0, left), TimeUnit.NANOSECONDS);
         signals.clear();
       }
     } finally {

@@ -37,6 +37,8 @@ final class SqliteFollowSink extends SqliteTarget implements FollowSink {
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = NORMAL");
         s.execute("PRAGMA busy_timeout = 10000");
+        // As a restore's: the upserts of a large table stay in memory.
+        s.execute("PRAGMA cache_size = -65536");
       }
       c.setAutoCommit(false);
       SqliteFollowSink sink = new SqliteFollowSink(file, c);
