@@ -6,15 +6,11 @@ import io.walstream.archive.format.Manifest;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.store.FileSystemObjectStore;
-import io.walstream.restorer.Restorer;
-import io.walstream.restorer.apply.Progress;
 import io.walstream.restorer.follow.FollowLoop;
 import io.walstream.restorer.follow.FollowTarget;
 import io.walstream.restorer.follow.Follower;
 import io.walstream.restorer.follow.ManifestWatch;
 import io.walstream.restorer.plan.GapPolicy;
-import io.walstream.restorer.plan.RestoreTarget;
-import io.walstream.restorer.sink.KafkaTopicSink;
 import io.walstream.restorer.verify.SegmentRecords;
 import io.walstream.restorer.verify.VerifiedArchive;
 import io.walstream.schemas.avro.ChangeRecord;
@@ -32,14 +28,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -82,7 +76,7 @@ final class FollowBench implements Bench.Scenario {
         lag(kafka, jar, workDir.path(), seconds);
       }
       if (records > 0) {
-        topicRestore(kafka, workDir.path(), records);
+        TopicRestoreBench.run(kafka, workDir.path(), records);
       }
     }
   }
@@ -203,21 +197,16 @@ final class FollowBench implements Bench.Scenario {
         follower.checkAgainst(watch::anchors);
         watch.onManifest(loop::wake);
       }
-      Thread runner =
-          new Thread(
-              () -> {
-                try {
-                  loop.run();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "bench-follower");
-      runner.start();
+      Thread runner = start(loop);
       measure(manifests, store, output, seconds, latencies, points);
       loop.stop();
       runner.join();
     }
+    report(wake, latencies);
+    return points;
+  }
+
+  private static void report(boolean wake, List<Long> latencies) {
     Collections.sort(latencies);
     double p50 = latencies.get(latencies.size() / 2) / 1e6;
     double p99 = latencies.get((int) (latencies.size() * 0.99)) / 1e6;
@@ -232,7 +221,21 @@ final class FollowBench implements Bench.Scenario {
         wake
             ? String.format("p99 ≤ 1000 ms: %.2f × the limit", p99 / 1000)
             : String.format("p99 ≤ poll + 1 s = 2000 ms: %.2f × the limit", p99 / 2000));
-    return points;
+  }
+
+  private static Thread start(FollowLoop loop) {
+    Thread runner =
+        new Thread(
+            () -> {
+              try {
+                loop.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "bench-follower");
+    runner.start();
+    return runner;
   }
 
   private static KafkaConsumer<byte[], byte[]> manifests(String bootstrap) {
@@ -328,79 +331,5 @@ final class FollowBench implements Bench.Scenario {
         ResultSet rs = s.executeQuery("SELECT lsn FROM _walstream_follow")) {
       return rs.next() ? rs.getLong(1) : -1;
     }
-  }
-
-  /** A topic restore against a plain idempotent producer of the same records, alternating. */
-  private static void topicRestore(EmbeddedKafka kafka, Path work, int records) throws Exception {
-    Path archive = work.resolve("topic-archive");
-    RestoreBench.writeArchive(archive, records);
-    String bootstrap = kafka.bootstrapServers();
-    double plainBest = 0;
-    double restoreBest = 0;
-    for (int round = 1; round <= 2; round++) {
-      String plainTopic = "bench.plain." + round;
-      String restoreTopic = "bench.restored." + round;
-      kafka.createTopic(plainTopic, 1);
-      kafka.createTopic(restoreTopic, 1);
-      double plain = records / plainProducer(bootstrap, plainTopic, records);
-      double restore = records / restoreIntoTopic(bootstrap, archive, restoreTopic);
-      System.out.printf(
-          "topic round %d: plain idempotent producer %.0f records/s, restore --topic %.0f"
-              + " records/s (%.2f ×)%n",
-          round, plain, restore, restore / plain);
-      plainBest = Math.max(plainBest, plain);
-      restoreBest = Math.max(restoreBest, restore);
-    }
-    System.out.println("| records | plain idempotent producer | restore --topic | ratio | goal |");
-    System.out.println("|---|---|---|---|---|");
-    System.out.printf(
-        "| %d | %.0f records/s | %.0f records/s | %.2f | ≥ 0.7 |%n",
-        records, plainBest, restoreBest, restoreBest / plainBest);
-  }
-
-  /**
-   * Seconds a plain idempotent producer takes to serialize and send the same records, with the
-   * topic sink's producer settings: the records are generated in chunks outside the timed part (as
-   * a producer's records come from its application), each chunk then encoded and sent on the clock.
-   */
-  private static double plainProducer(String bootstrap, String topic, int records) {
-    Map<String, Object> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrap);
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-    config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    long timed = 0;
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-      Workload workload = new Workload(5);
-      for (int done = 0; done < records; done += 10_000) {
-        List<ChangeRecord> chunk = workload.next("shop", Math.min(10_000, records - done));
-        long start = System.nanoTime();
-        for (ChangeRecord r : chunk) {
-          producer.send(new ProducerRecord<>(topic, 0, KEY, CODEC.encode(r)));
-        }
-        timed += System.nanoTime() - start;
-      }
-      long start = System.nanoTime();
-      producer.flush();
-      timed += System.nanoTime() - start;
-    }
-    return timed / 1e9;
-  }
-
-  private static double restoreIntoTopic(String bootstrap, Path archive, String topic) {
-    long start = System.nanoTime();
-    new Restorer(new FileSystemObjectStore(archive))
-        .using(Restorer.SnapshotUse.IGNORE)
-        .restore(
-            "shop",
-            new RestoreTarget.Latest(),
-            GapPolicy.REFUSE,
-            KafkaTopicSink.open(
-                Map.of("bootstrap.servers", bootstrap), Duration.ofSeconds(60), topic, "shop"),
-            Progress.NONE);
-    return (System.nanoTime() - start) / 1e9;
   }
 }

@@ -272,11 +272,8 @@ public record RestoreServiceConfig(
         c.getLong(PROGRESS_INTERVAL_MS),
         c.getLong(FOLLOW_POLL_INTERVAL_MS),
         dirs.isEmpty() ? List.of(Path.of(DEFAULT_SQLITE_DIR)) : dirs,
-        c.getList(JDBC_ALLOWED_URL_PREFIXES).stream().filter(p -> !p.isBlank()).toList(),
-        c.getList(KAFKA_ALLOWED_TOPICS).stream()
-            .map(String::strip)
-            .filter(t -> !t.isBlank())
-            .toList(),
+        nonBlank(c.getList(JDBC_ALLOWED_URL_PREFIXES)),
+        nonBlank(c.getList(KAFKA_ALLOWED_TOPICS)),
         c.getBoolean(ALLOW_OVERWRITE),
         key == null || key.value().isEmpty() ? null : key.value(),
         c.getString(MANIFESTS_TOPIC),
@@ -288,6 +285,11 @@ public record RestoreServiceConfig(
         c.getInt(METRICS_PORT),
         maintenance(c),
         Map.copyOf(clients));
+  }
+
+  /** The entries of a list setting, stripped, the blank ones left out. */
+  private static List<String> nonBlank(List<String> entries) {
+    return entries.stream().map(String::strip).filter(e -> !e.isBlank()).toList();
   }
 
   private static MaintenanceSettings maintenance(AbstractConfig c) {
