@@ -80,7 +80,7 @@ class FollowBesideArchiverIT {
     AtomicInteger sqliteReads = new AtomicInteger();
     AtomicInteger postgresReads = new AtomicInteger();
     try (ArchiverApp app =
-            ArchiverApp.start(ArchiverConfig.parse(archiver(archive, prefix, topic)));
+            ArchiverApp.start(ArchiverConfig.parse(TestArchiver.settings(archive, prefix, topic)));
         KafkaProducer<byte[], byte[]> producer = producer()) {
       for (int k = 1; k <= BEFORE_FOLLOWING; k++) {
         publish(producer, topic, k);
@@ -330,19 +330,6 @@ class FollowBesideArchiverIT {
             name);
     t.start();
     return t;
-  }
-
-  private static Map<String, Object> archiver(Path archive, String prefix, String topic) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ArchiverConfig.ARCHIVE_URI, archive.toUri().toString());
-    settings.put("bootstrap.servers", KafkaBroker.bootstrapServers());
-    settings.put("application.id", prefix + "-app");
-    settings.put(ArchiverConfig.INPUT_TOPICS, topic);
-    settings.put(ArchiverConfig.MANIFESTS_TOPIC, prefix + ".manifests");
-    settings.put(ArchiverConfig.DLQ_TOPIC, prefix + ".dlq");
-    settings.put(ArchiverConfig.METRICS_PORT, 0);
-    settings.put("commit.interval.ms", 200);
-    return settings;
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {

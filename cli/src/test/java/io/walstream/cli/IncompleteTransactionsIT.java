@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -98,15 +97,7 @@ class IncompleteTransactionsIT {
                 input.toString()))
         .as(publish.stderr())
         .isZero();
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ArchiverConfig.ARCHIVE_URI, archive.toUri().toString());
-    settings.put("bootstrap.servers", KafkaBroker.bootstrapServers());
-    settings.put("application.id", prefix + "-app");
-    settings.put(ArchiverConfig.INPUT_TOPICS, topic);
-    settings.put(ArchiverConfig.MANIFESTS_TOPIC, prefix + ".manifests");
-    settings.put(ArchiverConfig.DLQ_TOPIC, prefix + ".dlq");
-    settings.put(ArchiverConfig.METRICS_PORT, 0);
-    settings.put("commit.interval.ms", 200);
+    Map<String, Object> settings = TestArchiver.settings(archive, prefix, topic);
     int records = workload().size();
     try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings));
         ObjectStore store = ObjectStores.open(archive.toUri().toString())) {

@@ -105,15 +105,7 @@ class TopicRestoreIT {
     assertThat(readCommitted(topic)).as("a rerun writes nothing twice").hasSize((int) records);
 
     Path second = dir.resolve("second");
-    Map<String, Object> settings = new HashMap<>();
-    settings.put(ArchiverConfig.ARCHIVE_URI, second.toUri().toString());
-    settings.put("bootstrap.servers", KafkaBroker.bootstrapServers());
-    settings.put("application.id", prefix + "-app");
-    settings.put(ArchiverConfig.INPUT_TOPICS, topic);
-    settings.put(ArchiverConfig.MANIFESTS_TOPIC, prefix + ".manifests");
-    settings.put(ArchiverConfig.DLQ_TOPIC, prefix + ".dlq");
-    settings.put(ArchiverConfig.METRICS_PORT, 0);
-    settings.put("commit.interval.ms", 200);
+    Map<String, Object> settings = TestArchiver.settings(second, prefix, topic);
     try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings))) {
       await()
           .atMost(Duration.ofSeconds(90))

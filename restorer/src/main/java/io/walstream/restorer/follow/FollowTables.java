@@ -2,6 +2,7 @@ package io.walstream.restorer.follow;
 
 import io.walstream.archive.format.Position;
 import io.walstream.archive.format.Snapshot;
+import io.walstream.schemas.error.WalstreamException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,17 +23,75 @@ final class FollowTables {
   static final String POSITION = "_walstream_follow";
   static final String STREAMS = "_walstream_follow_streams";
 
-  private FollowTables() {}
+  /** Database work that may fail, run before the position is written. */
+  interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  private final Connection connection;
+  private final UnaryOperator<String> name;
+  private final String schema;
+  private final String where;
+
+  /**
+   * The tables of the target {@code connection} is on, created when missing.
+   *
+   * @param name qualifies and quotes a table name
+   * @param schema the target's schema, null for SQLite's only one
+   * @param where the target in messages
+   */
+  FollowTables(Connection connection, UnaryOperator<String> name, String schema, String where)
+      throws SQLException {
+    this.connection = connection;
+    this.name = name;
+    this.schema = schema;
+    this.where = where;
+    create(connection, name);
+  }
+
+  /** The position the target holds (the read's transaction ended), or empty when none. */
+  Optional<FollowPosition> position() {
+    try {
+      Optional<FollowPosition> position = read(connection, name);
+      // Ends the read's transaction: no snapshot is held open between rounds.
+      connection.commit();
+      return position;
+    } catch (SQLException e) {
+      throw new WalstreamException(
+          "Cannot read the follow position of " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a walstream restore wrote the target (it has the {@code _walstream_restore} table). */
+  boolean restored() {
+    try {
+      return exists(connection, schema, "_walstream_restore");
+    } catch (SQLException e) {
+      throw new WalstreamException("Cannot read " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code pending} (the rows applied), writes {@code position} and commits both at once. */
+  void checkpoint(FollowPosition position, SqlAction pending) {
+    try {
+      pending.run();
+      write(connection, name, position);
+      connection.commit();
+    } catch (SQLException e) {
+      throw new WalstreamException(
+          "Cannot commit the follow position in " + where + ": " + e.getMessage(), e);
+    }
+  }
 
   /** Whether table {@code table} exists in {@code schema} (null: SQLite's only one). */
-  static boolean exists(Connection c, String schema, String table) throws SQLException {
+  private static boolean exists(Connection c, String schema, String table) throws SQLException {
     try (ResultSet rs = c.getMetaData().getTables(null, schema, table, null)) {
       return rs.next();
     }
   }
 
   /** Creates the tables when missing; {@code name} qualifies and quotes a table name. */
-  static void create(Connection c, UnaryOperator<String> name) throws SQLException {
+  private static void create(Connection c, UnaryOperator<String> name) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(
           "CREATE TABLE IF NOT EXISTS "
@@ -49,7 +108,7 @@ final class FollowTables {
   }
 
   /** The position the tables hold, or empty when no follower has committed one. */
-  static Optional<FollowPosition> read(Connection c, UnaryOperator<String> name)
+  private static Optional<FollowPosition> read(Connection c, UnaryOperator<String> name)
       throws SQLException {
     String database;
     long lsn;
@@ -87,7 +146,7 @@ final class FollowTables {
   }
 
   /** Replaces the position, in the open transaction (the caller commits). */
-  static void write(Connection c, UnaryOperator<String> name, FollowPosition position)
+  private static void write(Connection c, UnaryOperator<String> name, FollowPosition position)
       throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("DELETE FROM " + name.apply(POSITION));

@@ -18,10 +18,14 @@ final class PostgresFollowSink extends PostgresTarget implements FollowSink {
   private final String schema;
   private final String where;
 
-  private PostgresFollowSink(Connection connection, String schema, String where) {
+  private final FollowTables tables;
+
+  private PostgresFollowSink(Connection connection, String schema, String where)
+      throws SQLException {
     super(connection);
     this.schema = schema;
     this.where = where;
+    this.tables = new FollowTables(connection, t -> qualified(schema, t), schema, where);
   }
 
   /**
@@ -41,7 +45,6 @@ final class PostgresFollowSink extends PostgresTarget implements FollowSink {
         throw new WalstreamException("Cannot follow into " + where + ": it does not exist");
       }
       PostgresFollowSink sink = new PostgresFollowSink(c, schema, where);
-      FollowTables.create(c, sink::tableName);
       sink.adoptTables(schema);
       c.commit();
       return sink;
@@ -66,36 +69,17 @@ final class PostgresFollowSink extends PostgresTarget implements FollowSink {
 
   @Override
   public Optional<FollowPosition> position() {
-    try {
-      Optional<FollowPosition> position = FollowTables.read(connection, this::tableName);
-      // Ends the read's transaction: no snapshot is held open between rounds.
-      connection.commit();
-      return position;
-    } catch (SQLException e) {
-      throw new WalstreamException(
-          "Cannot read the follow position of " + where + ": " + e.getMessage(), e);
-    }
+    return tables.position();
   }
 
   @Override
   public boolean restored() {
-    try {
-      return FollowTables.exists(connection, schema, "_walstream_restore");
-    } catch (SQLException e) {
-      throw new WalstreamException("Cannot read " + describe() + ": " + e.getMessage(), e);
-    }
+    return tables.restored();
   }
 
   @Override
   public void checkpoint(FollowPosition position) {
-    try {
-      writePending();
-      FollowTables.write(connection, this::tableName, position);
-      connection.commit();
-    } catch (SQLException e) {
-      throw new WalstreamException(
-          "Cannot commit the follow position in " + where + ": " + e.getMessage(), e);
-    }
+    tables.checkpoint(position, this::writePending);
   }
 
   @Override

@@ -15,8 +15,11 @@ import java.util.Optional;
  * it while it follows; rows committed only with the position they reach ({@link FollowTables}).
  */
 final class SqliteFollowSink extends SqliteTarget implements FollowSink {
-  private SqliteFollowSink(Path output, Connection connection) {
+  private final FollowTables tables;
+
+  private SqliteFollowSink(Path output, Connection connection) throws SQLException {
     super(output, connection);
+    this.tables = new FollowTables(connection, this::tableName, null, output.toString());
   }
 
   /**
@@ -42,7 +45,6 @@ final class SqliteFollowSink extends SqliteTarget implements FollowSink {
       }
       c.setAutoCommit(false);
       SqliteFollowSink sink = new SqliteFollowSink(file, c);
-      FollowTables.create(c, sink::tableName);
       sink.adoptTables();
       c.commit();
       return sink;
@@ -53,33 +55,17 @@ final class SqliteFollowSink extends SqliteTarget implements FollowSink {
 
   @Override
   public Optional<FollowPosition> position() {
-    try {
-      return FollowTables.read(connection, this::tableName);
-    } catch (SQLException e) {
-      throw new WalstreamException(
-          "Cannot read the follow position of " + describe() + ": " + e.getMessage(), e);
-    }
+    return tables.position();
   }
 
   @Override
   public boolean restored() {
-    try {
-      return FollowTables.exists(connection, null, "_walstream_restore");
-    } catch (SQLException e) {
-      throw new WalstreamException("Cannot read " + describe() + ": " + e.getMessage(), e);
-    }
+    return tables.restored();
   }
 
   @Override
   public void checkpoint(FollowPosition position) {
-    try {
-      writePending();
-      FollowTables.write(connection, this::tableName, position);
-      connection.commit();
-    } catch (SQLException e) {
-      throw new WalstreamException(
-          "Cannot commit the follow position in " + describe() + ": " + e.getMessage(), e);
-    }
+    tables.checkpoint(position, this::writePending);
   }
 
   @Override

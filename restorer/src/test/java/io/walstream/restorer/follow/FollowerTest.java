@@ -93,6 +93,48 @@ class FollowerTest {
   }
 
   @Test
+  void shouldStopAtAGapUnlessAcceptingItAndThenApplyWhatFollows() throws Exception {
+    try (Follower f = follower(Follower.Reseed.REFUSE)) {
+      f.start();
+    }
+    // Offsets 18-20 could not be read (a gap marker), then lsn 109-110 at offsets 21-24.
+    var writer = new io.walstream.archive.writer.ArchiveWriter(store, "test");
+    var head = writer.loadHead(SHOP);
+    head =
+        ((io.walstream.archive.writer.CommitResult.Committed) writer.commitGap(head, 18, 20, 20))
+            .head();
+    writer.commit(
+        head,
+        io.walstream.archive.testing.Records.batch(
+            io.walstream.archive.testing.Records.transactions("shop", 109, 2, 2), 21));
+
+    try (Follower refusing = follower(Follower.Reseed.REFUSE)) {
+      assertThat(refusing.start()).isEqualTo(Follower.Start.CONTINUED);
+      assertThatThrownBy(refusing::round)
+          .isInstanceOf(io.walstream.restorer.plan.TargetNotRestorableException.class)
+          .hasMessageContaining("gap");
+    }
+    assertThat(actual()).as("nothing past the gap applied").isEqualTo(model(108));
+    try (Follower accepting =
+        new Follower(
+            store,
+            "shop",
+            new FollowTarget.SqliteFile(output),
+            GapPolicy.ACCEPT,
+            Follower.Reseed.REFUSE)) {
+      accepting.start();
+      Follower.Round round = accepting.round();
+
+      assertThat(round.transactions()).isEqualTo(2);
+      assertThat(accepting.position().lsn()).isEqualTo(110);
+    }
+    Map<String, TreeSet<Long>> expected = model(108);
+    expected.get("orders").addAll(List.of(10900L, 11000L));
+    expected.get("customers").addAll(List.of(10901L, 11001L));
+    assertThat(actual()).isEqualTo(expected);
+  }
+
+  @Test
   void shouldNeverReplaceAFileNoRestoreWrote() throws Exception {
     try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + output);
         var s = c.createStatement()) {
