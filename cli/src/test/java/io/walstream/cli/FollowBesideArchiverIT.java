@@ -80,7 +80,10 @@ class FollowBesideArchiverIT {
     AtomicInteger sqliteReads = new AtomicInteger();
     AtomicInteger postgresReads = new AtomicInteger();
     try (ArchiverApp app =
-            ArchiverApp.start(ArchiverConfig.parse(TestArchiver.settings(archive, prefix, topic)));
+            ArchiverApp.start(
+                ArchiverConfig.parse(
+                    TestArchiver.settings(
+                        KafkaBroker.bootstrapServers(), archive, prefix, topic)));
         KafkaProducer<byte[], byte[]> producer = producer()) {
       for (int k = 1; k <= BEFORE_FOLLOWING; k++) {
         publish(producer, topic, k);

@@ -97,7 +97,8 @@ class IncompleteTransactionsIT {
                 input.toString()))
         .as(publish.stderr())
         .isZero();
-    Map<String, Object> settings = TestArchiver.settings(archive, prefix, topic);
+    Map<String, Object> settings =
+        TestArchiver.settings(KafkaBroker.bootstrapServers(), archive, prefix, topic);
     int records = workload().size();
     try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings));
         ObjectStore store = ObjectStores.open(archive.toUri().toString())) {

@@ -1,7 +1,6 @@
 package io.walstream.cli;
 
 import io.walstream.archiver.config.ArchiverConfig;
-import io.walstream.schemas.testing.KafkaBroker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,11 +9,15 @@ import java.util.Map;
 final class TestArchiver {
   private TestArchiver() {}
 
-  /** An archiver of {@code topic} into {@code archive}, its names prefixed by {@code prefix}. */
-  static Map<String, Object> settings(Path archive, String prefix, String topic) {
+  /**
+   * An archiver of {@code topic} on {@code bootstrapServers} into {@code archive}, its names
+   * prefixed by {@code prefix}.
+   */
+  static Map<String, Object> settings(
+      String bootstrapServers, Path archive, String prefix, String topic) {
     Map<String, Object> settings = new HashMap<>();
     settings.put(ArchiverConfig.ARCHIVE_URI, archive.toUri().toString());
-    settings.put("bootstrap.servers", KafkaBroker.bootstrapServers());
+    settings.put("bootstrap.servers", bootstrapServers);
     settings.put("application.id", prefix + "-app");
     settings.put(ArchiverConfig.INPUT_TOPICS, topic);
     settings.put(ArchiverConfig.MANIFESTS_TOPIC, prefix + ".manifests");

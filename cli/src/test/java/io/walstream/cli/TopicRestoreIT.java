@@ -105,7 +105,8 @@ class TopicRestoreIT {
     assertThat(readCommitted(topic)).as("a rerun writes nothing twice").hasSize((int) records);
 
     Path second = dir.resolve("second");
-    Map<String, Object> settings = TestArchiver.settings(second, prefix, topic);
+    Map<String, Object> settings =
+        TestArchiver.settings(KafkaBroker.bootstrapServers(), second, prefix, topic);
     try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings))) {
       await()
           .atMost(Duration.ofSeconds(90))
