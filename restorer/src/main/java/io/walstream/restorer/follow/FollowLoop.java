@@ -49,6 +49,7 @@ public final class FollowLoop {
   private final AtomicLong behindSegments = new AtomicLong();
   private final AtomicLong behindRecords = new AtomicLong();
   private final AtomicLong behindBytes = new AtomicLong();
+  private final AtomicLong behindTransactions = new AtomicLong();
   private final Counter transactions;
   private final Counter records;
   private final Counter incomplete;
@@ -75,6 +76,7 @@ public final class FollowLoop {
     registry.gauge("walstream.follow.behind.segments", behindSegments);
     registry.gauge("walstream.follow.behind.records", behindRecords);
     registry.gauge("walstream.follow.behind.bytes", behindBytes);
+    registry.gauge("walstream.follow.behind.transactions", behindTransactions);
     this.transactions = registry.counter("walstream.follow.transactions.applied");
     this.records = registry.counter("walstream.follow.records.applied");
     this.incomplete = registry.counter("walstream.follow.incomplete.transactions");
@@ -126,7 +128,7 @@ public final class FollowLoop {
       lastPoll.set(started.toEpochMilli());
       if (round.caughtUp()) {
         lastCaughtUp.set(started.toEpochMilli());
-        behind(new Follower.Behind(0, 0, 0));
+        behind(Follower.Behind.NONE);
       }
       if (failures > 0) {
         LOG.info("Following again after {} failed rounds", failures);
@@ -168,11 +170,13 @@ public final class FollowLoop {
     behindSegments.set(b.segments());
     behindRecords.set(b.records());
     behindBytes.set(b.bytes());
+    behindTransactions.set(b.transactions());
   }
 
   /** What the follower has not applied yet, as last measured. */
   public Follower.Behind lastBehind() {
-    return new Follower.Behind(behindSegments.get(), behindRecords.get(), behindBytes.get());
+    return new Follower.Behind(
+        behindSegments.get(), behindRecords.get(), behindBytes.get(), behindTransactions.get());
   }
 
   private static Duration backoff(Duration last) {

@@ -57,9 +57,14 @@ public final class Follower implements AutoCloseable {
 
   /**
    * How far the archive's head is beyond the position: the segments after the manifests applied
-   * wholly, their records and stored bytes (the newest may hold a transaction not complete yet).
+   * wholly, their records and stored bytes (the newest may hold a transaction not complete yet),
+   * and the transactions that end in those of them that can be read (a missing or damaged segment
+   * counts in segments, records and bytes, from its manifest, but its transactions are unknown).
    */
-  public record Behind(long segments, long records, long bytes) {}
+  public record Behind(long segments, long records, long bytes, long transactions) {
+    /** Nothing behind. */
+    public static final Behind NONE = new Behind(0, 0, 0, 0);
+  }
 
   private final ObjectStore store;
   private final ArchiveReader reader;
@@ -262,20 +267,35 @@ public final class Follower implements AutoCloseable {
   }
 
   /**
-   * What the archive holds beyond the position, from its manifests alone (no segment is read): what
-   * a stalled follower has not applied.
+   * What the archive holds beyond the position: what a stalled follower has not applied (segments,
+   * records and bytes from its manifests; transactions from the segments that can be read).
    */
   public Behind behind() {
     Retention retention = reader.retention(database).orElse(null);
     RestorePlan plan =
         planAfterPosition(archive.chains(database, retention), retention, GapPolicy.ACCEPT);
     long records = 0;
+    long transactions = 0;
     for (RestorePlan.StreamPlan stream : plan.streams()) {
       for (io.walstream.archive.format.Manifest.Segment s : stream.segments()) {
         records += s.last().lsn() <= position.lsn() ? 0 : s.recordCount();
+        transactions += endingAfterPosition(s);
       }
     }
-    return new Behind(plan.segments(), records, plan.bytes());
+    return new Behind(plan.segments(), records, plan.bytes(), transactions);
+  }
+
+  /** Transactions that end in segment {@code s} after the position; 0 when it cannot be read. */
+  private long endingAfterPosition(io.walstream.archive.format.Manifest.Segment s) {
+    try {
+      return new io.walstream.restorer.verify.SegmentRecords(s, archive.segment(s))
+          .next(Integer.MAX_VALUE).stream()
+              .filter(r -> r.getTxLast() && r.getLsn() > position.lsn())
+              .count();
+    } catch (io.walstream.schemas.error.WalstreamException e) {
+      // Missing or damaged: the round's failure names it; here it only goes uncounted.
+      return 0;
+    }
   }
 
   /** The plan of everything archived after the position, under {@code policy} for gaps. */
