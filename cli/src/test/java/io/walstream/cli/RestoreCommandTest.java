@@ -57,17 +57,17 @@ class RestoreCommandTest {
   }
 
   @Test
-  void shouldRefuseATopicRestoreWithoutBrokerOrFollowingATopicAsUsageErrors() {
-    int noBroker = restoreShop("--latest", "--topic", "replay");
+  void shouldRefuseATopicRestoreWithoutBrokerOrAMirrorNotAtLatestAsUsageErrors() {
+    int noBroker = restoreShop("--latest", "--topic", "replay", "--follow");
     String noBrokerErr = stderr();
-    int follow =
+    int notLatest =
         restoreShop(
-            "--latest", "--topic", "replay", "--bootstrap-servers", "localhost:1", "--follow");
+            "--lsn", "105", "--topic", "replay", "--bootstrap-servers", "localhost:1", "--follow");
 
     assertThat(noBroker).isEqualTo(2);
     assertThat(noBrokerErr).contains("--topic needs --bootstrap-servers");
-    assertThat(follow).isEqualTo(2);
-    assertThat(stderr()).contains("--follow keeps a SQLite file or a PostgreSQL schema current");
+    assertThat(notLatest).isEqualTo(2);
+    assertThat(stderr()).contains("--follow takes --latest as its only target");
   }
 
   @Test

@@ -110,8 +110,10 @@ class SnapshotRestoreTest {
     for (int i = 0; i < 3; i++) {
       long lsn = at + random.nextLong(lastLsn - at + 1);
       targets.add(new RestoreTarget.AtLsn(lsn));
-      // Commit times follow lsns in this history: one second an lsn.
-      targets.add(new RestoreTarget.AtTime(RestorerTest.T0.plusSeconds(lsn).plusMillis(500)));
+      // Commit times follow lsns in this history: one second an lsn. A time after the last
+      // commit is outside the window (more may have committed since), so stay before it.
+      long before = Math.min(lsn, lastLsn - 1);
+      targets.add(new RestoreTarget.AtTime(RestorerTest.T0.plusSeconds(before).plusMillis(500)));
     }
     int n = 0;
     for (RestoreTarget target : targets) {

@@ -4,9 +4,11 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.archive.store.ObjectStore;
 import io.walstream.restorer.follow.FollowLoop;
+import io.walstream.restorer.follow.FollowRounds;
 import io.walstream.restorer.follow.FollowTarget;
 import io.walstream.restorer.follow.Follower;
 import io.walstream.restorer.follow.ManifestWatch;
+import io.walstream.restorer.follow.TopicMirror;
 import io.walstream.service.http.HttpEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,7 @@ final class FollowOptions {
   @Option(
       names = "--follow",
       description =
-          "After restoring (--latest only, into --output or --jdbc), keep applying new complete transactions as"
+          "After restoring (--latest only, into --output, --jdbc or --topic), keep applying new complete transactions as"
               + " they are archived, until stopped (SIGTERM or Ctrl-C: the round in hand is"
               + " committed, exit 0). Restarted on an existing file, it goes on from the position"
               + " the file holds. With --bootstrap-servers it wakes as soon as the archiver publishes"
@@ -59,67 +61,105 @@ final class FollowOptions {
     String problem =
         what.dryRun
             ? "--follow cannot be a --dry-run"
-            : !what.target.latest
-                ? "--follow takes --latest as its only target"
-                : what.topic != null
-                    ? "--follow keeps a SQLite file or a PostgreSQL schema current (--output or"
-                        + " --jdbc), not a topic"
-                    : null;
+            : !what.target.latest ? "--follow takes --latest as its only target" : null;
     if (problem != null) {
       throw new CommandLine.ParameterException(cli, problem);
     }
   }
 
-  /** Follows until stopped; returns the exit code (a refusal is thrown, exit 4). */
-  int run(CommandLine cli, ObjectStore store, RestoreOptions what, AnchorOptions anchors)
+  /**
+   * Follows until stopped; returns the exit code (a refusal is thrown, exit 4).
+   *
+   * @param watch the archiver's manifests topic to wake on and check against, or null
+   */
+  int run(
+      CommandLine cli,
+      ObjectStore store,
+      RestoreOptions what,
+      AnchorOptions anchors,
+      ManifestWatch watch)
       throws InterruptedException {
     Duration poll = Durations.parse(cli, "--poll-interval", pollInterval);
+    FollowRounds rounds;
+    AutoCloseable closer;
+    if (what.topic != null) {
+      TopicMirror mirror =
+          new TopicMirror(
+              store,
+              what.database,
+              what.gapPolicy(),
+              anchors.clientConfig(),
+              anchors.timeout(cli),
+              what.topic);
+      if (watch != null) {
+        mirror.checkAgainst(watch::anchors, anchors.manifestsTopic);
+      }
+      rounds = mirror;
+      closer = mirror;
+      System.out.printf("Mirroring %s into topic %s, every %s%n", what.database, what.topic, poll);
+    } else {
+      Follower follower = follower(store, what);
+      if (watch != null) {
+        // Every round checks the archive against what the archiver published.
+        follower.checkAgainst(watch::anchors);
+      }
+      Follower.Start start = follower.start();
+      System.out.printf(
+          "Following %s into %s (%s at lsn %d), every %s%n",
+          what.database, what.destination(), start, follower.position().lsn(), poll);
+      rounds = follower;
+      closer = follower;
+    }
+    return loop(rounds, closer, poll, watch);
+  }
+
+  private Follower follower(ObjectStore store, RestoreOptions what) {
     FollowTarget output =
         what.output != null
             ? new FollowTarget.SqliteFile(what.output)
             : new FollowTarget.PostgresSchema(what.jdbcUrl, what.schemaOrDatabase());
-    Follower follower =
-        new Follower(
-            store,
-            what.database,
-            output,
-            what.gapPolicy(),
-            reseed ? Follower.Reseed.ALLOW : Follower.Reseed.REFUSE);
-    ManifestWatch watch = anchors.given() ? anchors.watch(cli, what.database) : null;
-    if (watch != null) {
-      // Every round checks the archive against what the archiver published.
-      follower.checkAgainst(watch::anchors);
-    }
-    Follower.Start start = follower.start();
-    System.out.printf(
-        "Following %s into %s (%s at lsn %d), every %s%n",
-        what.database, output.describe(), start, follower.position().lsn(), poll);
+    return new Follower(
+        store,
+        what.database,
+        output,
+        what.gapPolicy(),
+        reseed ? Follower.Reseed.ALLOW : Follower.Reseed.REFUSE);
+  }
+
+  private int loop(FollowRounds rounds, AutoCloseable closer, Duration poll, ManifestWatch watch)
+      throws InterruptedException {
     FollowLoop loop =
         new FollowLoop(
-            follower,
-            poll,
-            Clock.systemUTC(),
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            rounds, poll, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     HttpEndpoint endpoint = endpoint(loop);
     if (watch != null) {
       watch.onManifest(loop::wake);
     }
-    Thread stopper = stopper(loop, follower, endpoint, watch);
+    Thread stopper = stopper(loop, closer, endpoint, watch);
     Runtime.getRuntime().addShutdownHook(stopper);
     try {
       loop.run();
     } catch (RuntimeException e) {
       Runtime.getRuntime().removeShutdownHook(stopper);
-      follower.close();
+      close(closer);
       close(endpoint, watch);
       throw e;
     }
     return ExitCode.SUCCESS.code();
   }
 
+  private static void close(AutoCloseable closer) {
+    try {
+      closer.close();
+    } catch (Exception e) {
+      org.slf4j.LoggerFactory.getLogger(FollowOptions.class)
+          .warn("Cannot close the follower: {}", e.toString());
+    }
+  }
+
   /** The shutdown hook: the round in hand is finished and committed, then exit 0. */
   private static Thread stopper(
-      FollowLoop loop, Follower follower, HttpEndpoint endpoint, ManifestWatch watch) {
+      FollowLoop loop, AutoCloseable follower, HttpEndpoint endpoint, ManifestWatch watch) {
     return new Thread(
         () -> {
           try {
@@ -127,7 +167,7 @@ final class FollowOptions {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
-          follower.close();
+          close(follower);
           close(endpoint, watch);
           // Stopped cleanly with the round in hand committed: that is success, not a kill.
           Runtime.getRuntime().halt(ExitCode.SUCCESS.code());

@@ -74,6 +74,47 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    RestoreTarget restoreTarget = checkUsage();
+    try (ObjectStore store = archive.open()) {
+      Restorer restorer =
+          new Restorer(store, parallelism)
+              .using(
+                  // A topic gets the change records themselves, never a snapshot's rows.
+                  noSnapshot || what.topic != null
+                      ? Restorer.SnapshotUse.IGNORE
+                      : Restorer.SnapshotUse.LATEST);
+      Anchoring anchoring =
+          noAnchorCheck
+              ? new Anchoring.Skipped("--no-anchor-check")
+              : anchors.anchoring(spec.commandLine(), "no --bootstrap-servers given");
+      if (follow.follow) {
+        return follow.run(
+            spec.commandLine(),
+            store,
+            what,
+            anchors,
+            anchors.given() && !noAnchorCheck
+                ? anchors.watch(spec.commandLine(), what.database)
+                : null);
+      }
+      if (what.dryRun) {
+        printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy(), anchoring));
+        return ExitCode.SUCCESS.code();
+      }
+      Sink sink = sink();
+      try (ReaderLease lease =
+          restorer.lease(what.database, io.walstream.archive.format.Lease.RESTORE)) {
+        Restorer.Result result =
+            restorer.restore(
+                what.database, restoreTarget, what.gapPolicy(), anchoring, sink, progress());
+        printResult(result);
+      }
+      return ExitCode.SUCCESS.code();
+    }
+  }
+
+  /** The options' target; every usage error is refused before anything is read. */
+  private RestoreTarget checkUsage() {
     RestoreTarget restoreTarget;
     try {
       restoreTarget = what.target.toTarget();
@@ -94,35 +135,7 @@ public final class RestoreCommand implements Callable<Integer> {
       what.requireWritableOutput(spec.commandLine());
     }
     anchors.timeout(spec.commandLine());
-    try (ObjectStore store = archive.open()) {
-      Restorer restorer =
-          new Restorer(store, parallelism)
-              .using(
-                  // A topic gets the change records themselves, never a snapshot's rows.
-                  noSnapshot || what.topic != null
-                      ? Restorer.SnapshotUse.IGNORE
-                      : Restorer.SnapshotUse.LATEST);
-      Anchoring anchoring =
-          noAnchorCheck
-              ? new Anchoring.Skipped("--no-anchor-check")
-              : anchors.anchoring(spec.commandLine(), "no --bootstrap-servers given");
-      if (follow.follow) {
-        return follow.run(spec.commandLine(), store, what, anchors);
-      }
-      if (what.dryRun) {
-        printPlan(restorer.plan(what.database, restoreTarget, what.gapPolicy(), anchoring));
-        return ExitCode.SUCCESS.code();
-      }
-      Sink sink = sink();
-      try (ReaderLease lease =
-          restorer.lease(what.database, io.walstream.archive.format.Lease.RESTORE)) {
-        Restorer.Result result =
-            restorer.restore(
-                what.database, restoreTarget, what.gapPolicy(), anchoring, sink, progress());
-        printResult(result);
-      }
-      return ExitCode.SUCCESS.code();
-    }
+    return restoreTarget;
   }
 
   private Sink sink() {

@@ -34,7 +34,7 @@ public final class FollowLoop {
 
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  private final Follower follower;
+  private final FollowRounds follower;
   private final Duration poll;
   private final Clock clock;
   private final PrometheusMeterRegistry registry;
@@ -58,7 +58,7 @@ public final class FollowLoop {
   private Runnable afterRound = () -> {};
 
   public FollowLoop(
-      Follower follower, Duration poll, Clock clock, PrometheusMeterRegistry registry) {
+      FollowRounds follower, Duration poll, Clock clock, PrometheusMeterRegistry registry) {
     this.follower = follower;
     this.poll = poll;
     this.clock = clock;

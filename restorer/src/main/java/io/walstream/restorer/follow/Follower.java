@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * one of four outcomes ({@link ResumeCheck}): continue, reseed (when retention removed what comes
  * next), diverged or ahead (refused unless reseeding is allowed).
  */
-public final class Follower implements AutoCloseable {
+public final class Follower implements FollowRounds, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Follower.class);
 
   /** Transactions applied between two commits at most, in records (as a restore's batches). */
@@ -209,6 +209,7 @@ public final class Follower implements AutoCloseable {
    * @throws io.walstream.archive.error.IntegrityException when the archive changed under the
    *     follower (diverged or rolled back) and reseeding is refused, or fails a check
    */
+  @Override
   public Round round() {
     renewLease();
     Retention retention = reader.retention(database).orElse(null);
@@ -270,6 +271,7 @@ public final class Follower implements AutoCloseable {
    * What the archive holds beyond the position: what a stalled follower has not applied (segments,
    * records and bytes from its manifests; transactions from the segments that can be read).
    */
+  @Override
   public Behind behind() {
     Retention retention = reader.retention(database).orElse(null);
     RestorePlan plan =

@@ -58,6 +58,9 @@ public final class KafkaTopicSink implements Sink {
   private List<ChangeRecord> held;
   private long inTransaction;
   private boolean open;
+  // The highest lsn committed or sent, once the tail was read: this producer is the only writer.
+  private Long lastLsn;
+  private boolean tailRead;
 
   private KafkaTopicSink(
       Map<String, Object> config,
@@ -169,7 +172,12 @@ public final class KafkaTopicSink implements Sink {
    */
   @Override
   public OptionalLong resume(String db, String target) {
-    return TopicTail.lastLsn(config, timeout, topic, partition, database);
+    if (!tailRead) {
+      OptionalLong tail = TopicTail.lastLsn(config, timeout, topic, partition, database);
+      lastLsn = tail.isPresent() ? tail.getAsLong() : null;
+      tailRead = true;
+    }
+    return lastLsn == null ? OptionalLong.empty() : OptionalLong.of(lastLsn);
   }
 
   @Override
@@ -206,6 +214,7 @@ public final class KafkaTopicSink implements Sink {
         throw failed("send records of lsn " + record.getLsn(), e);
       }
       recordsPerTable.merge(record.getTable(), 1L, Long::sum);
+      lastLsn = record.getLsn();
     }
     inTransaction += transaction.size();
   }
@@ -248,6 +257,17 @@ public final class KafkaTopicSink implements Sink {
   /** Sends the last transaction with the end header and commits. */
   @Override
   public void commit() {
+    commitRound();
+    open = false;
+    producer.close(timeout);
+  }
+
+  /**
+   * Sends the last transaction with the end header, commits, and goes on in a new Kafka
+   * transaction: a mirror's round, after which the topic holds every transaction up to {@link
+   * #lastLsn()}.
+   */
+  public void commitRound() {
     if (held != null) {
       send(held, true);
       held = null;
@@ -256,7 +276,6 @@ public final class KafkaTopicSink implements Sink {
       producer.flush();
       checkSends();
       producer.commitTransaction();
-      open = false;
     } catch (KafkaException e) {
       abort();
       throw failed("commit the last batch", e);
@@ -264,7 +283,12 @@ public final class KafkaTopicSink implements Sink {
       abort();
       throw e;
     }
-    producer.close(timeout);
+    begin();
+  }
+
+  /** The highest lsn of the database the topic holds or this sink sent, once read; else null. */
+  public Long lastLsn() {
+    return lastLsn;
   }
 
   /** Aborts the Kafka transaction in hand; batches committed before stay (a rerun goes on). */
