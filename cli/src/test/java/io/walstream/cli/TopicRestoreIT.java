@@ -133,8 +133,8 @@ class TopicRestoreIT {
   void shouldWriteEveryRecordExactlyOnceAcrossKillsAndReruns() throws Exception {
     String topic = "kill" + UUID.randomUUID().toString().substring(0, 6) + ".changes";
     KafkaBroker.createTopics(2, topic);
-    int transactions = 40 * 1_250;
-    Path archive = archive("big", 40, 1_250);
+    int transactions = 40 * 625;
+    Path archive = archive("big", 40, 625);
     Random random = new Random(7);
     int kills = 3 * Math.max(1, Integer.getInteger("walstream.soak", 1));
     int wholeAfterKill = 0;
@@ -149,7 +149,7 @@ class TopicRestoreIT {
             .until(() -> true);
       } else {
         // Somewhere later: just after a batch committed, or inside the next one.
-        long beyond = committedEnd(topic) + 1 + random.nextInt(60_000);
+        long beyond = committedEnd(topic) + 1 + random.nextInt(40_000);
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(20))

@@ -257,8 +257,8 @@ public final class KafkaTopicSink implements Sink {
   /** Sends the last transaction with the end header and commits. */
   @Override
   public void commit() {
-    commitRound();
-    open = false;
+    commitLast();
+    // No transaction is begun after the last: closing with one begun would wait out the timeout.
     producer.close(timeout);
   }
 
@@ -268,6 +268,12 @@ public final class KafkaTopicSink implements Sink {
    * #lastLsn()}.
    */
   public void commitRound() {
+    commitLast();
+    begin();
+  }
+
+  /** Sends the held transaction with the end header and commits the Kafka transaction. */
+  private void commitLast() {
     if (held != null) {
       send(held, true);
       held = null;
@@ -276,6 +282,7 @@ public final class KafkaTopicSink implements Sink {
       producer.flush();
       checkSends();
       producer.commitTransaction();
+      open = false;
     } catch (KafkaException e) {
       abort();
       throw failed("commit the last batch", e);
@@ -283,7 +290,6 @@ public final class KafkaTopicSink implements Sink {
       abort();
       throw e;
     }
-    begin();
   }
 
   /** The highest lsn of the database the topic holds or this sink sent, once read; else null. */
