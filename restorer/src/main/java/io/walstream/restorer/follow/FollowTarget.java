@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
 
@@ -75,14 +73,8 @@ public sealed interface FollowTarget {
         // open() refuses it with the message every PostgreSQL target gives.
         return true;
       }
-      try (Connection c = DriverManager.getConnection(jdbcUrl);
-          PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")) {
-        s.setString(1, schema);
-        try (ResultSet rs = s.executeQuery()) {
-          return rs.next();
-        }
+      try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+        return PostgresTarget.schemaExists(c, schema);
       } catch (SQLException e) {
         throw new WalstreamException("Cannot follow into " + describe() + ": " + e.getMessage(), e);
       }

@@ -64,7 +64,7 @@ public abstract class PostgresTarget extends JdbcSink {
   }
 
   /** Whether {@code schema} exists in the database {@code connection} is on. */
-  protected static boolean schemaExists(Connection connection, String schema) throws SQLException {
+  public static boolean schemaExists(Connection connection, String schema) throws SQLException {
     return PostgresResume.schemaExists(connection, schema);
   }
 

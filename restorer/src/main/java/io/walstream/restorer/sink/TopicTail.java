@@ -14,6 +14,7 @@ import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -36,7 +37,6 @@ final class TopicTail {
       int partition,
       String database) {
     Map<String, Object> config = KafkaTimeouts.consumer(clientConfig, timeout);
-    config.keySet().removeIf(k -> k.startsWith("transactional") || k.startsWith("enable.idem"));
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -45,11 +45,15 @@ final class TopicTail {
     TopicPartition tp = new TopicPartition(topic, partition);
     byte[] key = database.getBytes(StandardCharsets.UTF_8);
     SingleObjectCodec<ChangeRecord> codec = SingleObjectCodec.of(ChangeRecord.class);
+    // The sink's settings are a producer's: its own keys mean nothing to a consumer.
+    config
+        .keySet()
+        .removeIf(
+            k ->
+                ProducerConfig.configNames().contains(k)
+                    && !ConsumerConfig.configNames().contains(k));
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            producerKeysRemoved(config),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(List.of(tp));
       long begin = consumer.beginningOffsets(List.of(tp)).get(tp);
       // With read_committed: the last stable offset, below any transaction still open.
@@ -109,15 +113,5 @@ final class TopicTail {
       }
     }
     return best;
-  }
-
-  private static Map<String, Object> producerKeysRemoved(Map<String, Object> config) {
-    config
-        .keySet()
-        .removeIf(
-            k ->
-                org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(k)
-                    && !ConsumerConfig.configNames().contains(k));
-    return config;
   }
 }
