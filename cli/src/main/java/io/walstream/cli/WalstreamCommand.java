@@ -6,6 +6,7 @@ import io.walstream.cli.command.CancelRestoreCommand;
 import io.walstream.cli.command.DemoCommand;
 import io.walstream.cli.command.ExitCode;
 import io.walstream.cli.command.GcCommand;
+import io.walstream.cli.command.KeysCommand;
 import io.walstream.cli.command.PublishCommand;
 import io.walstream.cli.command.RequestRestoreCommand;
 import io.walstream.cli.command.RequestSnapshotCommand;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Spec;
       CancelRestoreCommand.class,
       RestoreStatusCommand.class,
       VerifyCommand.class,
+      KeysCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes (the same in every command):%n")

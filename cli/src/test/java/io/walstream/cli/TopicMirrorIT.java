@@ -125,13 +125,25 @@ class TopicMirrorIT {
     Map<String, Object> client = Map.of("bootstrap.servers", KafkaBroker.bootstrapServers());
     FileSystemObjectStore store = new FileSystemObjectStore(archive);
     try (TopicMirror mirror =
-        new TopicMirror(store, "shop", GapPolicy.REFUSE, client, Duration.ofSeconds(30), topic)) {
+        new TopicMirror(
+            new io.walstream.archive.read.ArchiveReader(store),
+            "shop",
+            GapPolicy.REFUSE,
+            client,
+            Duration.ofSeconds(30),
+            topic)) {
       assertThat(mirror.round().transactions()).isEqualTo(9);
     }
     store.delete(ArchiveLayout.manifestKey(GrowingArchive.SHOP, 2));
 
     try (TopicMirror again =
-        new TopicMirror(store, "shop", GapPolicy.REFUSE, client, Duration.ofSeconds(30), topic)) {
+        new TopicMirror(
+            new io.walstream.archive.read.ArchiveReader(store),
+            "shop",
+            GapPolicy.REFUSE,
+            client,
+            Duration.ofSeconds(30),
+            topic)) {
       assertThatThrownBy(again::round)
           .isInstanceOf(ResumeCheck.Refused.class)
           .hasMessageContaining("the topic holds lsn 108 but the archive's newest is lsn 105");

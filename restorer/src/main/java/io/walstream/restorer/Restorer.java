@@ -50,6 +50,14 @@ public final class Restorer {
     this(new ArchiveReader(store), parallelism, SnapshotUse.LATEST);
   }
 
+  /**
+   * A restorer reading through {@code reader}, whose keys decrypt encrypted segments, fetching and
+   * verifying up to {@code parallelism} segments ahead at once.
+   */
+  public Restorer(ArchiveReader reader, int parallelism) {
+    this(reader, parallelism, SnapshotUse.LATEST);
+  }
+
   private Restorer(ArchiveReader reader, int parallelism, SnapshotUse snapshotUse) {
     this.reader = reader;
     this.archive = new VerifiedArchive(reader);

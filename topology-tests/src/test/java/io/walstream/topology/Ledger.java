@@ -92,7 +92,7 @@ final class Ledger {
         if (!(stored.manifest() instanceof Manifest.Segment m)) {
           continue;
         }
-        SegmentRecords records = new SegmentRecords(m, archive.segment(m));
+        SegmentRecords records = new SegmentRecords(m, archive.segment(m), archive.reader().keys());
         for (List<ChangeRecord> chunk = records.next(1000);
             !chunk.isEmpty();
             chunk = records.next(1000)) {

@@ -116,11 +116,18 @@ public sealed interface Manifest permits Manifest.Segment, Manifest.Gap {
     }
   }
 
-  /** How a segment is encrypted: scheme, key-encryption key name, wrapped data key (base64). */
-  record Encryption(String scheme, String keyId, String wrappedKey) {
+  /**
+   * How a segment is encrypted: the scheme, and the id of the data key (in the archive's keyset)
+   * that encrypted it, an unsigned 32-bit number. See docs/FORMAT.md section 11.
+   */
+  record Encryption(String scheme, long keyId) {
     public Encryption {
-      if (scheme == null || keyId == null || wrappedKey == null) {
-        throw new IllegalArgumentException("Cannot describe encryption: a field is null");
+      if (scheme == null || scheme.isEmpty()) {
+        throw new IllegalArgumentException("Cannot describe encryption: no scheme");
+      }
+      if (keyId < 0 || keyId > 0xFFFF_FFFFL) {
+        throw new IllegalArgumentException(
+            "Cannot describe encryption: key id " + keyId + " is not an unsigned 32-bit number");
       }
     }
   }

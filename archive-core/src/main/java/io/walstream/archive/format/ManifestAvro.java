@@ -49,7 +49,7 @@ public final class ManifestAvro {
       case KIND -> ManifestKind.valueOf(((Manifest.Kind) value).name());
       case ENCRYPTION -> {
         Manifest.Encryption e = (Manifest.Encryption) value;
-        yield new EncryptionDescriptor(e.scheme(), e.keyId(), e.wrappedKey());
+        yield new EncryptionDescriptor(e.scheme(), e.keyId());
       }
       default -> value;
     };
@@ -64,7 +64,7 @@ public final class ManifestAvro {
       case KIND -> Manifest.Kind.valueOf(((ManifestKind) value).name());
       case ENCRYPTION -> {
         EncryptionDescriptor e = (EncryptionDescriptor) value;
-        yield new Manifest.Encryption(e.getScheme(), e.getKeyId(), e.getWrappedKey());
+        yield new Manifest.Encryption(e.getScheme(), e.getKeyId());
       }
       case TEXT_LIST -> List.copyOf((List<?>) value);
       case TEXT, OPTIONAL_TEXT -> value.toString();

@@ -64,8 +64,7 @@ public final class ManifestCodec {
   private static void writeEncryption(JsonGenerator g, Manifest.Encryption e) throws IOException {
     g.writeStartObject();
     g.writeStringField("scheme", e.scheme());
-    g.writeStringField("keyId", e.keyId());
-    g.writeStringField("wrappedKey", e.wrappedKey());
+    g.writeNumberField("keyId", e.keyId());
     g.writeEndObject();
   }
 
@@ -148,8 +147,12 @@ public final class ManifestCodec {
     if (f.isNull(name)) {
       return null;
     }
-    StrictJson e = f.object(name, List.of("scheme", "keyId", "wrappedKey"));
-    return new Manifest.Encryption(e.text("scheme"), e.text("keyId"), e.text("wrappedKey"));
+    StrictJson e = f.object(name, List.of("scheme", "keyId"));
+    try {
+      return new Manifest.Encryption(e.text("scheme"), e.longValue("keyId"));
+    } catch (IllegalArgumentException bad) {
+      throw e.bad(bad.getMessage(), bad);
+    }
   }
 
   private static IntegrityException bad(String key, String reason) {

@@ -2,6 +2,7 @@ package io.walstream.archive.format;
 
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.UnknownFormatException;
+import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.codec.AvroTrust;
 import java.io.ByteArrayInputStream;
@@ -10,14 +11,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * Streams the records of one segment, checking what the segment declares before reading any: format
- * version, codec, and that it is not encrypted (this build reads plaintext segments only; it never
- * guesses). Memory is bounded by the block size. Bytes that do not decode are an {@link
- * IntegrityException} naming the key.
+ * Streams the records of one segment, checking what the segment declares before reading any: its
+ * encryption against what its manifest declares (decrypting through the archive's keyring), then
+ * format version and codec; nothing is ever guessed from an absence. Memory is bounded by the block
+ * size. Bytes that do not decode are an {@link IntegrityException} naming the key.
  *
  * <p>Hashing is the caller's job, over the same stream (see the chain verifier), so that a segment
  * too corrupt to decode can still be hashed.
@@ -34,14 +36,83 @@ public final class SegmentReader implements Iterator<ChangeRecord>, Closeable {
     try {
       this.stream = new DataFileStream<>(source, new SpecificDatumReader<>(ChangeRecord.class));
     } catch (IOException | RuntimeException e) {
-      throw new IntegrityException(key, "Cannot read segment " + key + ": bad header: " + e, e);
+      throw integrityCause(e)
+          .orElseGet(
+              () ->
+                  new IntegrityException(
+                      key, "Cannot read segment " + key + ": bad header: " + e, e));
     }
     checkDeclarations();
   }
 
-  /** Opens a segment from a stream; the reader closes it. */
+  /** Opens a plaintext segment from a stream; the reader closes it. */
   public static SegmentReader open(InputStream in, String key) {
     return new SegmentReader(in, key);
+  }
+
+  /**
+   * Opens the segment {@code manifest} names from its stored bytes {@code stored}, decrypting
+   * through {@code keys} when it is encrypted; the reader closes the stream.
+   *
+   * @throws IntegrityException when the segment's encryption is not what the manifest declares
+   * @throws io.walstream.archive.error.KeyUnavailableException when it is encrypted and {@code
+   *     keys} cannot decrypt it
+   */
+  public static SegmentReader open(InputStream stored, Manifest.Segment manifest, Decryptor keys) {
+    return open(EnvelopeHeader.read(stored, manifest.segment().key()), manifest, keys);
+  }
+
+  /**
+   * As {@link #open(InputStream, Manifest.Segment, Decryptor)}, from a stream whose declaration was
+   * read already.
+   */
+  public static SegmentReader open(
+      EnvelopeHeader.Declared declared, Manifest.Segment manifest, Decryptor keys) {
+    String key = manifest.segment().key();
+    String mismatch = mismatch(manifest.segment().encryption(), declared.header());
+    if (mismatch != null) {
+      throw new IntegrityException(key, "Cannot read segment " + key + ": " + mismatch);
+    }
+    if (declared.header().isEmpty()) {
+      return new SegmentReader(declared.rest(), key);
+    }
+    String place = ArchiveLayout.manifestKey(manifest.stream(), manifest.seq());
+    return new SegmentReader(
+        keys.decrypt(declared.rest(), declared.header().get(), place, key), key);
+  }
+
+  /** {@link #open(InputStream, Manifest.Segment, Decryptor)} over bytes held in memory. */
+  public static SegmentReader open(byte[] stored, Manifest.Segment manifest, Decryptor keys) {
+    return open(new ByteArrayInputStream(stored), manifest, keys);
+  }
+
+  /**
+   * How an object's encryption disagrees with what its manifest declares ({@code declared}, null
+   * for plaintext), or null when they agree: a scheme this build knows, and the same key id.
+   */
+  public static String mismatch(Manifest.Encryption declared, Optional<EnvelopeHeader> header) {
+    if (declared == null) {
+      return header
+          .map(h -> "the manifest declares it plaintext, but it is encrypted with key " + h.keyId())
+          .orElse(null);
+    }
+    if (header.isEmpty()) {
+      return "the manifest declares it encrypted with key "
+          + declared.keyId()
+          + ", but it is plaintext";
+    }
+    if (!EnvelopeHeader.SCHEME.equals(declared.scheme())) {
+      return "the manifest declares encryption scheme '"
+          + declared.scheme()
+          + "', which this build does not know";
+    }
+    if (declared.keyId() != header.get().keyId()) {
+      return "the manifest declares key "
+          + declared.keyId()
+          + ", but its header names key "
+          + header.get().keyId();
+    }
+    return null;
   }
 
   /** Opens a segment held in memory. */
@@ -110,7 +181,23 @@ public final class SegmentReader implements Iterator<ChangeRecord>, Closeable {
     return read;
   }
 
+  /**
+   * An integrity error (e.g. failed authentication) inside a decoding failure, when there is one.
+   */
+  private static Optional<IntegrityException> integrityCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IntegrityException integrity) {
+        return Optional.of(integrity);
+      }
+    }
+    return Optional.empty();
+  }
+
   private IntegrityException corrupt(RuntimeException e) {
+    Optional<IntegrityException> cause = integrityCause(e);
+    if (cause.isPresent()) {
+      return cause.get();
+    }
     return new IntegrityException(
         key, "Cannot read segment " + key + ": corrupt after " + read + " records: " + e, e);
   }

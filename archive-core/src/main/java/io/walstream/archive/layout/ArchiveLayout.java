@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  * &lt;db&gt;/retention/&lt;lsn&gt;.retention.json                retention floor: all before snapshot lsn expired
  * &lt;db&gt;/leases/&lt;holder&gt;-&lt;expiry&gt;.lease.json          a reader's lease against retention
  * &lt;db&gt;/locks/&lt;generation&gt;.lock.json                  who runs snapshots and retention of db now
+ * _keys/keyset/&lt;version&gt;.json                      the data keyset, version, wrapped by a KEK
  * </pre>
  *
  * {@code <db>}, {@code <topic>} and {@code <holder>} are {@link Names#encode encoded}; {@code
@@ -34,6 +35,11 @@ public final class ArchiveLayout {
    * write; readers ignore them (one a crash left behind is harmless).
    */
   public static final String PROBE = "_probe/";
+
+  /** Top-level prefix of the archive's encryption keys: its data keyset, version by version. */
+  public static final String KEYS = "_keys/";
+
+  private static final String KEYSET_PREFIX = KEYS + "keyset/";
 
   private static final String MANIFEST_SUFFIX = ".manifest.json";
 
@@ -63,6 +69,7 @@ public final class ArchiveLayout {
       Pattern.compile("(" + NAME + ")/leases/(" + NAME + ")-(" + SEG + ")\\.lease\\.json");
   private static final Pattern LOCK =
       Pattern.compile("(" + NAME + ")/locks/(" + SEG + ")\\.lock\\.json");
+  private static final Pattern KEYSET = Pattern.compile("_keys/keyset/(" + SEG + ")\\.json");
   private static final Pattern PARTITION_INDEX_ENTRY =
       Pattern.compile("_partitions/(" + NAME + ")/(" + PART + ")/(" + NAME + ")");
 
@@ -200,6 +207,24 @@ public final class ArchiveLayout {
   /** The key of a startup write check of writer {@code writerId}, unique by {@code nonce}. */
   public static String probeKey(String writerId, String nonce) {
     return PROBE + Names.encode("writer", writerId) + "-" + Names.encode("nonce", nonce);
+  }
+
+  /** The prefix of every version of the archive's data keyset. */
+  public static String keysetPrefix() {
+    return KEYSET_PREFIX;
+  }
+
+  /** The key of version {@code version} of the archive's data keyset. */
+  public static String keysetKey(long version) {
+    return KEYSET_PREFIX + seq(version) + ".json";
+  }
+
+  /** The version of the keyset stored at {@code key}, or empty when it is no keyset's key. */
+  public static java.util.OptionalLong keysetVersion(String key) {
+    Matcher m = KEYSET.matcher(key);
+    return m.matches()
+        ? java.util.OptionalLong.of(hex(m.group(1)))
+        : java.util.OptionalLong.empty();
   }
 
   /** What a key is, when it is one the archive writes. */

@@ -1,5 +1,6 @@
 package io.walstream.archive.read;
 
+import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
@@ -20,16 +21,31 @@ import java.util.function.Consumer;
 
 /**
  * Reads what the archive holds: stream indexes, manifests, and the committed head of a stream.
- * Manifests are checked as they are read (format, and that they belong at their key).
+ * Manifests are checked as they are read (format, and that they belong at their key). It carries
+ * the archive's {@link Keyring}, so that whoever reads segments through it decrypts with the keys
+ * its caller was given, or refuses encrypted segments when none were.
  */
 public final class ArchiveReader {
   private static final int PAGE = 1000;
   private static final int MAX_HEAD_ATTEMPTS = 10;
 
   private final ObjectStore store;
+  private final Keyring keys;
 
+  /** A reader without keys: encrypted segments are refused by those who read them. */
   public ArchiveReader(ObjectStore store) {
+    this(store, Keyring.none());
+  }
+
+  /** A reader whose callers decrypt with {@code keys}. */
+  public ArchiveReader(ObjectStore store, Keyring keys) {
     this.store = store;
+    this.keys = keys;
+  }
+
+  /** The keys to read this archive's encrypted objects with ({@link Keyring#none()} if none). */
+  public Keyring keys() {
+    return keys;
   }
 
   public ObjectStore store() {

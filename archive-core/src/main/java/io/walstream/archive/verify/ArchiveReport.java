@@ -56,6 +56,18 @@ public record ArchiveReport(List<Finding> databaseFindings, List<StreamReport> s
     return streams.stream().mapToLong(StreamReport::records).sum();
   }
 
+  /** Encrypted segments whose records were not checked, because no key was given. */
+  public long undecodedSegments() {
+    return streams.stream().mapToLong(StreamReport::undecodedSegments).sum();
+  }
+
+  /** The data key ids the archive's encrypted segments name, with how many segments each. */
+  public java.util.SortedMap<Long, Long> keyIds() {
+    java.util.SortedMap<Long, Long> ids = new java.util.TreeMap<>();
+    streams.forEach(s -> s.keyIds().forEach((id, n) -> ids.merge(id, n, Long::sum)));
+    return ids;
+  }
+
   public long bytes() {
     return streams.stream().mapToLong(StreamReport::bytes).sum();
   }

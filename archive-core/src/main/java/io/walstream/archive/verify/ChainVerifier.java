@@ -1,5 +1,6 @@
 package io.walstream.archive.verify;
 
+import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Lease;
 import io.walstream.archive.format.Manifest;
@@ -37,12 +38,18 @@ public final class ChainVerifier {
   private final DatabaseStreams databases;
   private final TransactionScan transactions;
 
+  /** A verifier without keys: encrypted segments' records are left unchecked. */
   public ChainVerifier(ObjectStore store) {
+    this(store, Keyring.none());
+  }
+
+  /** A verifier that decrypts and checks encrypted segments' records with {@code keys}. */
+  public ChainVerifier(ObjectStore store, Keyring keys) {
     this.store = store;
-    this.reader = new ArchiveReader(store);
-    this.segments = new SegmentChecker(store);
+    this.reader = new ArchiveReader(store, keys);
+    this.segments = new SegmentChecker(store, keys);
     this.databases = new DatabaseStreams(reader);
-    this.transactions = new TransactionScan(store);
+    this.transactions = new TransactionScan(store, keys);
   }
 
   /** Verifies one stream, from its database's retention floor. */
@@ -261,7 +268,9 @@ public final class ChainVerifier {
           totals.lastLsn,
           totals.minCommit,
           totals.maxCommit,
-          findings);
+          findings,
+          totals.undecoded,
+          totals.keyIds);
     }
   }
 }

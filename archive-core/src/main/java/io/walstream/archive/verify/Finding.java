@@ -34,6 +34,11 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
     MALFORMED_SEGMENT(Severity.ERROR),
     SEGMENT_MANIFEST_MISMATCH(Severity.ERROR),
     LSN_REGRESSION(Severity.ERROR),
+    /**
+     * An encrypted object names a data key the archive's keyset does not hold (found only when
+     * verifying with a key-encryption key).
+     */
+    MISSING_KEY(Severity.ERROR),
     OFFSET_REGRESSION(Severity.ERROR),
     /** The stream catalog has no entry at a seq below its highest. */
     MISSING_CATALOG_ENTRY(Severity.ERROR),

@@ -1,6 +1,9 @@
 package io.walstream.archive.verify;
 
+import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.error.KeyUnavailableException;
+import io.walstream.archive.format.EnvelopeHeader;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.format.Sha256;
@@ -16,15 +19,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks one segment against its manifest in a single streaming pass: hashes every byte, and
- * (unless encrypted, which needs no key to verify) decodes the records to check their order and
- * that count, LSN range and commit-time range agree with the manifest.
+ * Checks one segment against its manifest in a single streaming pass: hashes every byte, checks
+ * that its header declares the encryption its manifest does, and decodes the records (decrypting
+ * them when the keyring holds keys; without keys an encrypted segment's records are left unchecked
+ * and its key id noted) to check their order and that count, LSN range and commit-time range agree
+ * with the manifest.
  */
 final class SegmentChecker {
   private final ObjectStore store;
+  private final Keyring keys;
 
-  SegmentChecker(ObjectStore store) {
+  SegmentChecker(ObjectStore store, Keyring keys) {
     this.store = store;
+    this.keys = keys;
   }
 
   /** Running totals over the segments of a stream. */
@@ -36,6 +43,8 @@ final class SegmentChecker {
     Long lastLsn;
     Long minCommit;
     Long maxCommit;
+    long undecoded;
+    final java.util.SortedMap<Long, Long> keyIds = new java.util.TreeMap<>();
   }
 
   List<Finding> check(String key, Manifest.Segment manifest, Totals totals) {
@@ -50,9 +59,7 @@ final class SegmentChecker {
     List<Finding> decodeFindings = new ArrayList<>();
     long records = 0;
     try (in) {
-      if (manifest.segment().encryption() == null) {
-        records = decode(key, manifest, in, decodeFindings);
-      }
+      records = read(key, manifest, in, decodeFindings, totals);
       in.transferTo(OutputStream.nullOutputStream());
     } catch (IOException e) {
       throw new io.walstream.archive.error.PermanentStorageException(
@@ -77,11 +84,43 @@ final class SegmentChecker {
     return findings;
   }
 
+  /** Checks the declarations and, when it can, the records; the records decoded. */
+  private long read(
+      String key, Manifest.Segment manifest, InputStream in, List<Finding> out, Totals totals) {
+    EnvelopeHeader.Declared declared;
+    try {
+      declared = EnvelopeHeader.read(new NonClosingStream(in), key);
+    } catch (IntegrityException e) {
+      out.add(Finding.of(Kind.MALFORMED_SEGMENT, key, e.getMessage()));
+      return 0;
+    }
+    String mismatch = SegmentReader.mismatch(manifest.segment().encryption(), declared.header());
+    if (mismatch != null) {
+      out.add(Finding.of(Kind.SEGMENT_MANIFEST_MISMATCH, key, mismatch));
+      return 0;
+    }
+    if (declared.header().isPresent()) {
+      totals.keyIds.merge(declared.header().get().keyId(), 1L, Long::sum);
+      if (!keys.hasKeys()) {
+        totals.undecoded++;
+        return 0;
+      }
+    }
+    try {
+      return decode(key, manifest, SegmentReader.open(declared, manifest, keys), out);
+    } catch (KeyUnavailableException e) {
+      out.add(Finding.of(Kind.MISSING_KEY, key, e.getMessage()));
+      return 0;
+    } catch (IntegrityException e) {
+      out.add(Finding.of(Kind.MALFORMED_SEGMENT, key, e.getMessage()));
+      return 0;
+    }
+  }
+
   private static long decode(
-      String key, Manifest.Segment manifest, InputStream in, List<Finding> out) {
+      String key, Manifest.Segment manifest, SegmentReader reader, List<Finding> out) {
     SegmentRecordCheck check = new SegmentRecordCheck(key, manifest);
     try {
-      SegmentReader reader = SegmentReader.open(new NonClosingStream(in), key);
       addIfPresent(out, check.meta(reader));
       while (reader.hasNext()) {
         addIfPresent(out, check.accept(reader.next()));

@@ -18,6 +18,8 @@ import java.util.List;
  * @param minCommitTimeMicros earliest commit time, null when none
  * @param maxCommitTimeMicros latest commit time, null when none
  * @param findings everything found, in chain order
+ * @param undecodedSegments encrypted segments whose records were not checked (no key was given)
+ * @param keyIds the data key ids the stream's encrypted segments name, with how many segments each
  */
 public record StreamReport(
     StreamId stream,
@@ -30,14 +32,18 @@ public record StreamReport(
     Long lastLsn,
     Long minCommitTimeMicros,
     Long maxCommitTimeMicros,
-    List<Finding> findings) {
+    List<Finding> findings,
+    long undecodedSegments,
+    java.util.SortedMap<Long, Long> keyIds) {
   public StreamReport {
     findings = List.copyOf(findings);
+    keyIds = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(keyIds));
   }
 
   /** An empty report of a stream the archive holds nothing of. */
   public static StreamReport empty(StreamId stream) {
-    return new StreamReport(stream, 0, 0, 0, 0, -1, null, null, null, null, List.of());
+    return new StreamReport(
+        stream, 0, 0, 0, 0, -1, null, null, null, null, List.of(), 0, new java.util.TreeMap<>());
   }
 
   /** This report with {@code more} findings after its own. */
@@ -55,7 +61,9 @@ public record StreamReport(
         lastLsn,
         minCommitTimeMicros,
         maxCommitTimeMicros,
-        all);
+        all,
+        undecodedSegments,
+        keyIds);
   }
 
   /** Whether no finding is an error. */

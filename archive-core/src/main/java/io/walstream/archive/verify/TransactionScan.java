@@ -1,5 +1,6 @@
 package io.walstream.archive.verify;
 
+import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.Position;
@@ -25,13 +26,31 @@ import java.util.PriorityQueue;
  * such).
  */
 public final class TransactionScan {
+  private static boolean anyEncrypted(List<List<StoredManifest>> chains) {
+    return chains.stream()
+        .flatMap(List::stream)
+        .anyMatch(
+            m -> m.manifest() instanceof Manifest.Segment s && s.segment().encryption() != null);
+  }
+
   /** Incomplete transactions reported one by one; beyond this, one finding counts the rest. */
   public static final int MAX_LISTED = 1000;
 
   private final ObjectStore store;
+  private final Keyring keys;
 
+  /** A scan of plaintext archives; see {@link #TransactionScan(ObjectStore, Keyring)}. */
   public TransactionScan(ObjectStore store) {
+    this(store, Keyring.none());
+  }
+
+  /**
+   * A scan that decrypts with {@code keys}; without keys, a database with any encrypted segment is
+   * not scanned (its records cannot be read), and no finding is made about it.
+   */
+  public TransactionScan(ObjectStore store, Keyring keys) {
     this.store = store;
+    this.keys = keys;
   }
 
   /**
@@ -47,6 +66,9 @@ public final class TransactionScan {
    * ones; their records after the floor are not judged again.
    */
   public List<Finding> scan(String database, List<List<StoredManifest>> chains, long throughLsn) {
+    if (!keys.hasKeys() && anyEncrypted(chains)) {
+      return List.of();
+    }
     List<Cursor> cursors = new ArrayList<>();
     PriorityQueue<Cursor> queue = open(chains, cursors);
     List<Finding> findings = new ArrayList<>();
@@ -154,7 +176,7 @@ public final class TransactionScan {
             store
                 .readAll(key)
                 .orElseThrow(() -> new IntegrityException(key, "Cannot scan " + key + ": gone"));
-        reader = SegmentReader.open(bytes, key);
+        reader = SegmentReader.open(bytes, next, keys);
       }
       current = reader.next();
       lastLsn = current.getLsn();

@@ -1,9 +1,11 @@
 package io.walstream.archive.writer;
 
+import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.OutcomeUnknownException;
 import io.walstream.archive.format.EncodedRecord;
 import io.walstream.archive.format.EncodedSegment;
+import io.walstream.archive.format.EnvelopeHeader;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
 import io.walstream.archive.format.Position;
@@ -39,6 +41,7 @@ public final class ArchiveWriter {
   private final String writerId;
   private final int zstdLevel;
   private final CatalogAppender catalog;
+  private final Keyring keys;
 
   /** A writer compressing segments at the default level, {@link SegmentFormat#ZSTD_LEVEL}. */
   public ArchiveWriter(ObjectStore store, String writerId) {
@@ -50,11 +53,20 @@ public final class ArchiveWriter {
    * SegmentFormat#MIN_ZSTD_LEVEL}..{@link SegmentFormat#MAX_ZSTD_LEVEL}); readers need not know it.
    */
   public ArchiveWriter(ObjectStore store, String writerId, int zstdLevel) {
+    this(store, writerId, zstdLevel, Keyring.none());
+  }
+
+  /**
+   * A writer that encrypts every segment under the primary data key of {@code keys} (docs/FORMAT.md
+   * §11) when it holds keys, picking up a rotation from the next commit; plaintext otherwise.
+   */
+  public ArchiveWriter(ObjectStore store, String writerId, int zstdLevel, Keyring keys) {
     if (writerId == null || writerId.isBlank()) {
       throw new IllegalArgumentException("Cannot create archive writer: empty writer id");
     }
     this.store = store;
-    this.reader = new ArchiveReader(store);
+    this.keys = keys;
+    this.reader = new ArchiveReader(store, keys);
     this.writerId = writerId;
     this.zstdLevel = SegmentWriter.requireLevel(zstdLevel);
     this.catalog = new CatalogAppender(store, reader, writerId);
@@ -80,9 +92,10 @@ public final class ArchiveWriter {
     requireHeadPresent(head);
     StreamId stream = head.stream();
     long seq = head.nextSeq();
-    EncodedSegment segment = SegmentWriter.encodeBodies(stream, seq, batch.records(), zstdLevel);
-    SegmentSummary s = segment.summary();
-    String segmentKey = ArchiveLayout.segmentKey(stream, seq, s.sha256());
+    EncodedSegment plain = SegmentWriter.encodeBodies(stream, seq, batch.records(), zstdLevel);
+    Stored segment = seal(plain, stream, seq);
+    SegmentSummary s = plain.summary();
+    String segmentKey = ArchiveLayout.segmentKey(stream, seq, segment.sha256());
     // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
     store.putIfAbsent(segmentKey, ObjectContent.ofBytes(segment.bytes()));
     // After the segment, the biggest write: a new stream is catalogued as close as can be to its
@@ -100,10 +113,10 @@ public final class ArchiveWriter {
             s.recordCount(),
             new Manifest.SegmentRef(
                 segmentKey,
-                s.sha256(),
-                s.byteSize(),
+                segment.sha256(),
+                segment.bytes().length,
                 SegmentFormat.CODEC,
-                null,
+                segment.encryption(),
                 s.schemaFingerprints()));
     CommitResult result = claim(head, manifest);
     if (result instanceof CommitResult.Committed && store.stat(segmentKey).isEmpty()) {
@@ -113,6 +126,22 @@ public final class ArchiveWriter {
       store.putIfAbsent(segmentKey, ObjectContent.ofBytes(segment.bytes()));
     }
     return result;
+  }
+
+  /** A segment's bytes as stored, their hash, and how they are encrypted (null: plaintext). */
+  private record Stored(byte[] bytes, String sha256, Manifest.Encryption encryption) {}
+
+  private Stored seal(EncodedSegment plain, StreamId stream, long seq) {
+    if (!keys.hasKeys()) {
+      return new Stored(plain.bytes(), plain.summary().sha256(), null);
+    }
+    keys.refreshIfChanged();
+    // Bound to the manifest key of its seq: a ciphertext moved to another place fails to decrypt.
+    Keyring.Sealed sealed = keys.encrypt(plain.bytes(), ArchiveLayout.manifestKey(stream, seq));
+    return new Stored(
+        sealed.bytes(),
+        Sha256.hex(sealed.bytes()),
+        new Manifest.Encryption(EnvelopeHeader.SCHEME, sealed.keyId()));
   }
 
   /**

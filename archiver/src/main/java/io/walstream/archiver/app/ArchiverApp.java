@@ -3,6 +3,10 @@ package io.walstream.archiver.app;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.walstream.archive.crypto.Keyring;
+import io.walstream.archive.crypto.LocalKek;
+import io.walstream.archive.error.InvalidConfigException;
+import io.walstream.archive.error.KeyUnavailableException;
 import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.retry.Retrier;
 import io.walstream.archive.retry.Sleeper;
@@ -22,8 +26,10 @@ import io.walstream.service.http.HttpEndpoint;
 import io.walstream.service.kafka.InstanceIds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -85,12 +91,13 @@ public final class ArchiverApp implements AutoCloseable {
     // On the undecorated store, so that fault tests count only the archive's own calls.
     ArchiveProbe.requireWritable(new RetryingObjectStore(raw, retrier), writer);
     this.store = new RetryingObjectStore(storeDecorator.apply(raw), retrier);
+    Keyring keys = keys(config, store);
     TopicBootstrap.ensureTopics(config);
     ArchiverRuntime runtime =
         new ArchiverRuntime(
             config,
-            new ArchiveWriter(store, writer, config.segmentCompressionLevel()),
-            new ArchiveReader(store),
+            new ArchiveWriter(store, writer, config.segmentCompressionLevel(), keys),
+            new ArchiveReader(store, keys),
             new CommitCoordinator(),
             new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),
             metrics,
@@ -121,6 +128,20 @@ public final class ArchiverApp implements AutoCloseable {
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     this.endpoint = startEndpoint();
+  }
+
+  /** The keys segments are encrypted with, refusing to start on a KEK that cannot open them. */
+  private static Keyring keys(ArchiverConfig config, ObjectStore store) {
+    Optional<LocalKek> kek =
+        config.encryptionKek().isEmpty()
+            ? Optional.empty()
+            : Optional.of(LocalKek.load(Path.of(config.encryptionKek())));
+    try {
+      return Keyring.forWriting(store, kek);
+    } catch (KeyUnavailableException e) {
+      throw new InvalidConfigException(
+          "Cannot start archiver: " + ArchiverConfig.ENCRYPTION_KEK + ": " + e.getMessage(), e);
+    }
   }
 
   /** Creates the archiver and starts it. */

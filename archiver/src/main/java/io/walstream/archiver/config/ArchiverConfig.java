@@ -41,6 +41,7 @@ public record ArchiverConfig(
     int metricsPort,
     String writerId,
     int duplicateLookbackSegments,
+    String encryptionKek,
     Map<String, Object> streamsProperties) {
 
   public static final String ARCHIVE_URI = "archive.uri";
@@ -62,6 +63,7 @@ public record ArchiverConfig(
   public static final String METRICS_PORT = ServiceKeys.METRICS_PORT;
   public static final String WRITER_ID = "writer.id";
   public static final String DUPLICATE_LOOKBACK_SEGMENTS = "duplicate.lookback-segments";
+  public static final String ENCRYPTION_KEK = "archive.encryption.kek";
 
   /** The default application id (consumer group) of the archiver. */
   public static final String DEFAULT_APPLICATION_ID = "walstream-archiver";
@@ -182,7 +184,13 @@ public record ArchiverConfig(
                   16,
                   ConfigDef.Range.atLeast(0),
                   Importance.LOW,
-                  "How many recent segments of a stream are read back to recognise a re-sent record as an exact duplicate."),
+                  "How many recent segments of a stream are read back to recognise a re-sent record as an exact duplicate.")
+              .define(
+                  ENCRYPTION_KEK,
+                  Type.STRING,
+                  "",
+                  Importance.HIGH,
+                  "Key-encryption key file (walstream keys create-kek) that opens the archive's keyset: every segment is then encrypted under the keyset's primary data key. Empty: plaintext, and the archiver refuses to start on an archive that has a keyset."),
           "input, manifests and dead-letter topics",
           3,
           9464);
@@ -233,6 +241,7 @@ public record ArchiverConfig(
         c.getInt(METRICS_PORT),
         c.getString(WRITER_ID),
         c.getInt(DUPLICATE_LOOKBACK_SEGMENTS),
+        c.getString(ENCRYPTION_KEK),
         Map.copyOf(streams));
   }
 

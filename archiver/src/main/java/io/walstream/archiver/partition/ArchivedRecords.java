@@ -139,7 +139,7 @@ final class ArchivedRecords {
                     new IntegrityException(
                         key, "Cannot read segment " + key + " of " + stream + ": missing"));
     Map<Long, Map<Integer, ChangeRecord>> records = new HashMap<>();
-    try (SegmentReader segment = SegmentReader.open(bytes, key)) {
+    try (SegmentReader segment = SegmentReader.open(bytes, manifest, reader.keys())) {
       segment.forEachRemaining(
           r -> records.computeIfAbsent(r.getLsn(), k -> new HashMap<>()).put(r.getTxIndex(), r));
     } catch (IOException e) {

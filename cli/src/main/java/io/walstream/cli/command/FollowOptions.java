@@ -2,7 +2,7 @@ package io.walstream.cli.command;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.walstream.archive.store.ObjectStore;
+import io.walstream.archive.read.ArchiveReader;
 import io.walstream.restorer.follow.FollowLoop;
 import io.walstream.restorer.follow.FollowRounds;
 import io.walstream.restorer.follow.FollowTarget;
@@ -74,7 +74,7 @@ final class FollowOptions {
    */
   int run(
       CommandLine cli,
-      ObjectStore store,
+      ArchiveReader store,
       RestoreOptions what,
       AnchorOptions anchors,
       ManifestWatch watch)
@@ -113,7 +113,7 @@ final class FollowOptions {
     return loop(rounds, closer, poll, watch);
   }
 
-  private Follower follower(ObjectStore store, RestoreOptions what) {
+  private Follower follower(ArchiveReader store, RestoreOptions what) {
     FollowTarget output =
         what.output != null
             ? new FollowTarget.SqliteFile(what.output)

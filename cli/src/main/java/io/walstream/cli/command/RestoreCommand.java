@@ -41,6 +41,8 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Mixin ArchiveOption archive;
 
+  @Mixin KekOption kek;
+
   @Mixin RestoreOptions what;
 
   @Mixin AnchorOptions anchors;
@@ -76,8 +78,9 @@ public final class RestoreCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     RestoreTarget restoreTarget = checkUsage();
     try (ObjectStore store = archive.open()) {
+      io.walstream.archive.read.ArchiveReader reader = kek.reader(store);
       Restorer restorer =
-          new Restorer(store, parallelism)
+          new Restorer(reader, parallelism)
               .using(
                   // A topic gets the change records themselves, never a snapshot's rows.
                   noSnapshot || what.topic != null
@@ -90,7 +93,7 @@ public final class RestoreCommand implements Callable<Integer> {
       if (follow.follow) {
         return follow.run(
             spec.commandLine(),
-            store,
+            reader,
             what,
             anchors,
             anchors.given() && !noAnchorCheck

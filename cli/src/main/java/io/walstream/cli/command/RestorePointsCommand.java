@@ -46,18 +46,20 @@ public final class RestorePointsCommand implements Callable<Integer> {
   @Option(names = "--database", description = "Only this database.")
   String database;
 
+  @picocli.CommandLine.Mixin KekOption kek;
+
   @Option(names = "--json", description = "Print as JSON.")
   boolean json;
 
   @Override
   public Integer call() {
     try (ObjectStore store = archive.open()) {
-      ArchiveReader reader = new ArchiveReader(store);
+      ArchiveReader reader = kek.reader(store);
       VerifiedArchive verified = new VerifiedArchive(reader);
       List<String> databases = database == null ? reader.databases() : List.of(database);
       List<Map<String, Object>> out = new ArrayList<>();
       for (String db : databases) {
-        out.add(describe(db, verified, new TransactionScan(store)));
+        out.add(describe(db, verified, new TransactionScan(store, reader.keys())));
       }
       if (json) {
         System.out.println(JsonOutput.write(out));

@@ -58,6 +58,8 @@ public final class SnapshotCommand implements Callable<Integer> {
       description = "Directory for the temporary state file (default: the system's temp dir).")
   Path workDir;
 
+  @picocli.CommandLine.Mixin KekOption kek;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -78,7 +80,11 @@ public final class SnapshotCommand implements Callable<Integer> {
     }
     try (ObjectStore store = archive.open()) {
       SnapshotBuilder.Result result =
-          new SnapshotBuilder(store, "snapshot-" + InstanceIds.generate())
+          new SnapshotBuilder(
+                  store,
+                  kek.writingKeyring(store),
+                  "snapshot-" + InstanceIds.generate(),
+                  io.walstream.archive.format.SnapshotChunks.MAX_ROWS)
               .build(
                   database, restoreTarget, acceptGaps ? GapPolicy.ACCEPT : GapPolicy.REFUSE, work);
       print(result);

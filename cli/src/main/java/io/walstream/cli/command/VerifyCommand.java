@@ -43,6 +43,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Mixin ArchiveOption archive;
 
+  @Mixin KekOption kek;
+
   @Option(names = "--database", description = "Only this database's streams.")
   String database;
 
@@ -58,7 +60,7 @@ public final class VerifyCommand implements Callable<Integer> {
     // Parsed before the archive is read, so that a typo does not cost a whole verification.
     Duration timeout = anchors.timeout(spec.commandLine());
     try (ObjectStore store = archive.open()) {
-      ChainVerifier verifier = new ChainVerifier(store);
+      ChainVerifier verifier = new ChainVerifier(store, kek.keyring(store));
       ArchiveReport report =
           database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
       int anchoredStreams = -1;
@@ -97,6 +99,16 @@ public final class VerifyCommand implements Callable<Integer> {
         report.segments(),
         report.records(),
         report.bytes());
+    if (!report.keyIds().isEmpty()) {
+      System.out.printf(
+          "encrypted: segments by data key id %s%s%n",
+          report.keyIds(),
+          report.undecodedSegments() == 0
+              ? ", every record decrypted and checked"
+              : "; the records of "
+                  + report.undecodedSegments()
+                  + " segments were not checked (no --kek given)");
+    }
   }
 
   private static Map<String, Object> findingJson(Finding f) {
@@ -123,6 +135,8 @@ public final class VerifyCommand implements Callable<Integer> {
       s.put("segments", r.segments());
       s.put("records", r.records());
       s.put("bytes", r.bytes());
+      s.put("undecodedSegments", r.undecodedSegments());
+      s.put("keyIds", keyIds(r.keyIds()));
       s.put("findings", r.findings().stream().map(VerifyCommand::findingJson).toList());
       streams.add(s);
     }
@@ -132,6 +146,15 @@ public final class VerifyCommand implements Callable<Integer> {
         "databaseFindings",
         report.databaseFindings().stream().map(VerifyCommand::findingJson).toList());
     out.put("streams", streams);
+    out.put("keyIds", keyIds(report.keyIds()));
+    out.put("undecodedSegments", report.undecodedSegments());
+    return out;
+  }
+
+  /** Data key ids and the segments using each, keyed by the id in decimal. */
+  private static Map<String, Long> keyIds(java.util.SortedMap<Long, Long> ids) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    ids.forEach((id, n) -> out.put(Long.toString(id), n));
     return out;
   }
 }

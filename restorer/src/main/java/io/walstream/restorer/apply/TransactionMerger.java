@@ -324,7 +324,8 @@ public final class TransactionMerger {
               ? null
               : CompletableFuture.supplyAsync(
                   () -> {
-                    SegmentRecords opened = new SegmentRecords(m, archive.segment(m));
+                    SegmentRecords opened =
+                        new SegmentRecords(m, archive.segment(m), archive.reader().keys());
                     return new Opened(m, opened, opened.next(CHUNK));
                   },
                   fetchers);

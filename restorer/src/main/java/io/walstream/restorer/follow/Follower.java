@@ -83,8 +83,14 @@ public final class Follower implements FollowRounds, AutoCloseable {
 
   public Follower(
       ObjectStore store, String database, FollowTarget target, GapPolicy gaps, Reseed reseed) {
-    this.store = store;
-    this.reader = new ArchiveReader(store);
+    this(new ArchiveReader(store), database, target, gaps, reseed);
+  }
+
+  /** A follower reading through {@code reader}, whose keys decrypt encrypted segments. */
+  public Follower(
+      ArchiveReader reader, String database, FollowTarget target, GapPolicy gaps, Reseed reseed) {
+    this.store = reader.store();
+    this.reader = reader;
     this.archive = new VerifiedArchive(reader);
     this.database = database;
     this.target = target;
@@ -185,7 +191,7 @@ public final class Follower implements FollowRounds, AutoCloseable {
       sink = null;
     }
     Restorer.Result result =
-        new Restorer(store)
+        new Restorer(reader, Restorer.DEFAULT_PARALLELISM)
             .restore(
                 database, new RestoreTarget.Latest(), gaps, target.restoreSink(), Progress.NONE);
     RestorePlan plan = result.plan();
@@ -290,7 +296,7 @@ public final class Follower implements FollowRounds, AutoCloseable {
   /** Transactions that end in segment {@code s} after the position; 0 when it cannot be read. */
   private long endingAfterPosition(io.walstream.archive.format.Manifest.Segment s) {
     try {
-      return new io.walstream.restorer.verify.SegmentRecords(s, archive.segment(s))
+      return new io.walstream.restorer.verify.SegmentRecords(s, archive.segment(s), reader.keys())
           .next(Integer.MAX_VALUE).stream()
               .filter(r -> r.getTxLast() && r.getLsn() > position.lsn())
               .count();
@@ -352,7 +358,8 @@ public final class Follower implements FollowRounds, AutoCloseable {
       return;
     }
     ReaderLease next =
-        new Restorer(store).lease(database, io.walstream.archive.format.Lease.FOLLOW);
+        new Restorer(reader, Restorer.DEFAULT_PARALLELISM)
+            .lease(database, io.walstream.archive.format.Lease.FOLLOW);
     if (lease != null) {
       lease.close();
     }

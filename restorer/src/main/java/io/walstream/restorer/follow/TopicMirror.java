@@ -1,8 +1,8 @@
 package io.walstream.restorer.follow;
 
 import io.walstream.archive.format.Manifest;
+import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StoredManifest;
-import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.verify.Anchor;
 import io.walstream.restorer.Restorer;
 import io.walstream.restorer.apply.Progress;
@@ -45,13 +45,14 @@ public final class TopicMirror implements FollowRounds, AutoCloseable {
   private long lsn = -1;
 
   public TopicMirror(
-      ObjectStore store,
+      ArchiveReader reader,
       String database,
       GapPolicy gaps,
       Map<String, Object> clientConfig,
       Duration timeout,
       String topic) {
-    this.restorer = new Restorer(store).using(Restorer.SnapshotUse.IGNORE);
+    this.restorer =
+        new Restorer(reader, Restorer.DEFAULT_PARALLELISM).using(Restorer.SnapshotUse.IGNORE);
     this.database = database;
     this.gaps = gaps;
     this.clientConfig = Map.copyOf(clientConfig);

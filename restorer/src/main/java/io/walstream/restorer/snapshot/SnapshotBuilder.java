@@ -1,5 +1,6 @@
 package io.walstream.restorer.snapshot;
 
+import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.OutcomeUnknownException;
 import io.walstream.archive.format.Sha256;
@@ -54,6 +55,14 @@ public final class SnapshotBuilder {
 
   /** A builder writing chunks of up to {@code maxChunkRows} rows, as {@code writerId}. */
   public SnapshotBuilder(ObjectStore store, String writerId, int maxChunkRows) {
+    this(store, Keyring.none(), writerId, maxChunkRows);
+  }
+
+  /**
+   * A builder reading with {@code keys}, which also encrypt the chunks it writes when they hold
+   * keys, writing chunks of up to {@code maxChunkRows} rows as {@code writerId}.
+   */
+  public SnapshotBuilder(ObjectStore store, Keyring keys, String writerId, int maxChunkRows) {
     if (maxChunkRows < 1 || maxChunkRows > SnapshotChunks.MAX_ROWS) {
       throw new IllegalArgumentException(
           "Cannot build snapshots with chunks of "
@@ -62,8 +71,8 @@ public final class SnapshotBuilder {
               + SnapshotChunks.MAX_ROWS);
     }
     this.store = store;
-    this.reader = new ArchiveReader(store);
-    this.restorer = new Restorer(store);
+    this.reader = new ArchiveReader(store, keys);
+    this.restorer = new Restorer(reader, Restorer.DEFAULT_PARALLELISM);
     this.writerId = writerId;
     this.maxChunkRows = maxChunkRows;
   }

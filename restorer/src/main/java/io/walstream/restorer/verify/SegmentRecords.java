@@ -1,5 +1,6 @@
 package io.walstream.restorer.verify;
 
+import io.walstream.archive.format.Decryptor;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.SegmentReader;
 import io.walstream.archive.verify.Finding;
@@ -24,11 +25,12 @@ public final class SegmentRecords {
   private boolean done;
 
   /**
-   * Reads {@code bytes}, which {@link VerifiedArchive#segment} checked against {@code manifest}.
+   * Reads {@code bytes}, which {@link VerifiedArchive#segment} checked against {@code manifest},
+   * decrypting with {@code keys} when the segment is encrypted.
    */
-  public SegmentRecords(Manifest.Segment manifest, byte[] bytes) {
+  public SegmentRecords(Manifest.Segment manifest, byte[] bytes, Decryptor keys) {
     this.manifest = manifest;
-    this.reader = SegmentReader.open(bytes, manifest.segment().key());
+    this.reader = SegmentReader.open(bytes, manifest, keys);
     this.check = new SegmentRecordCheck(manifest.segment().key(), manifest);
     fail(check.meta(reader));
   }

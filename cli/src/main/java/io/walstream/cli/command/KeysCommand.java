@@ -1,0 +1,178 @@
+package io.walstream.cli.command;
+
+import io.walstream.archive.crypto.ArchiveKeysets;
+import io.walstream.archive.crypto.LocalKek;
+import io.walstream.archive.format.StoredKeyset;
+import io.walstream.archive.layout.ArchiveLayout;
+import io.walstream.archive.store.ObjectStore;
+import io.walstream.schemas.value.Values;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code walstream keys}: the key-encryption key and the archive's data keyset (docs/FORMAT.md
+ * §11).
+ */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    header = "Create and manage encryption keys.",
+    description =
+        "Create a key-encryption key (KEK), create the archive's data keyset under it, rotate the"
+            + " data key, rewrap the keyset under a new KEK, list the keys. No segment is ever"
+            + " rewritten: old segments keep the key they were written with.",
+    subcommands = {
+      KeysCommand.CreateKek.class,
+      KeysCommand.Init.class,
+      KeysCommand.Rotate.class,
+      KeysCommand.Rewrap.class,
+      KeysListCommand.class
+    })
+public final class KeysCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "name a subcommand: create-kek, init, rotate, rewrap or list");
+  }
+
+  /** {@code keys create-kek}. */
+  @Command(
+      name = "create-kek",
+      mixinStandardHelpOptions = true,
+      header = "Write a new key-encryption key file (mode 0600).",
+      description =
+          "Write a new Tink AES-256-GCM key-encryption key to --output, readable by its owner"
+              + " only. An existing file is never replaced. Keep a copy somewhere safe: without it"
+              + " every encrypted segment it protects is lost.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:written", "1:other failure", "2:usage error (e.g. the file exists)"})
+  static final class CreateKek implements Callable<Integer> {
+    @Mixin VerboseOption verbose;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "KEK file.")
+    Path output;
+
+    @Override
+    public Integer call() {
+      LocalKek kek = LocalKek.create(output);
+      System.out.printf("Key-encryption key %s written to %s (mode 0600)%n", kek.id(), output);
+      return ExitCode.SUCCESS.code();
+    }
+  }
+
+  /** {@code keys init}. */
+  @Command(
+      name = "init",
+      mixinStandardHelpOptions = true,
+      header = "Create the archive's data keyset, wrapped under a KEK.",
+      description =
+          "Create the archive's data keyset (one AES-256-GCM-HKDF streaming key) wrapped under"
+              + " --kek and store it in the archive, so that a restore anywhere needs only the KEK."
+              + " Archivers given archive.encryption.kek then encrypt every new segment.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:created", "1:other failure (e.g. it has a keyset)", "2:usage error"})
+  static final class Init implements Callable<Integer> {
+    @Mixin VerboseOption verbose;
+
+    @Mixin ArchiveOption archive;
+
+    @Option(names = "--kek", required = true, paramLabel = "FILE", description = "KEK file.")
+    Path kek;
+
+    @Override
+    public Integer call() {
+      try (ObjectStore store = archive.open()) {
+        StoredKeyset created = new ArchiveKeysets(store).init(LocalKek.load(kek));
+        System.out.printf(
+            "Keyset created: %s, data key %d, wrapped under %s%n",
+            ArchiveLayout.keysetKey(created.version()), created.primaryKeyId(), created.kek());
+        return ExitCode.SUCCESS.code();
+      }
+    }
+  }
+
+  /** {@code keys rotate}. */
+  @Command(
+      name = "rotate",
+      mixinStandardHelpOptions = true,
+      header = "Add a new primary data key.",
+      description =
+          "Add a new data key and make it primary: archivers use it from their next cut, without a"
+              + " restart. Old keys stay in the keyset, so every old segment still restores.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "0:rotated",
+        "1:other failure (e.g. a concurrent change: run it again)",
+        "2:usage error",
+        "4:the KEK does not open the keyset"
+      })
+  static final class Rotate implements Callable<Integer> {
+    @Mixin VerboseOption verbose;
+
+    @Mixin ArchiveOption archive;
+
+    @Option(names = "--kek", required = true, paramLabel = "FILE", description = "KEK file.")
+    Path kek;
+
+    @Override
+    public Integer call() {
+      try (ObjectStore store = archive.open()) {
+        StoredKeyset rotated = new ArchiveKeysets(store).rotate(LocalKek.load(kek));
+        System.out.printf(
+            "Rotated: %s, primary data key now %d (%d keys)%n",
+            ArchiveLayout.keysetKey(rotated.version()),
+            rotated.primaryKeyId(),
+            rotated.keys().size());
+        return ExitCode.SUCCESS.code();
+      }
+    }
+  }
+
+  /** {@code keys rewrap}. */
+  @Command(
+      name = "rewrap",
+      mixinStandardHelpOptions = true,
+      header = "Re-encrypt the keyset under a new KEK.",
+      description =
+          "Write the keyset wrapped under --new-kek (data keys unchanged; no segment or manifest"
+              + " touched), then delete the older versions the old KEK opens. Run again after an"
+              + " interruption, it completes the deletion. Running archivers keep their keys and"
+              + " warn; give them the new KEK before their next start.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {
+        "0:rewrapped",
+        "1:other failure (e.g. a concurrent change: run it again)",
+        "2:usage error",
+        "4:the old KEK does not open the keyset"
+      })
+  static final class Rewrap implements Callable<Integer> {
+    @Mixin VerboseOption verbose;
+
+    @Mixin ArchiveOption archive;
+
+    @Option(names = "--kek", required = true, paramLabel = "FILE", description = "Current KEK.")
+    Path kek;
+
+    @Option(names = "--new-kek", required = true, paramLabel = "FILE", description = "New KEK.")
+    Path newKek;
+
+    @Override
+    public Integer call() {
+      try (ObjectStore store = archive.open()) {
+        StoredKeyset rewrapped =
+            new ArchiveKeysets(store).rewrap(LocalKek.load(kek), LocalKek.load(newKek));
+        System.out.printf(
+            "Rewrapped: %s, wrapped under %s since %s%n",
+            ArchiveLayout.keysetKey(rewrapped.version()),
+            rewrapped.kek(),
+            Values.formatTimestamp(Values.fromMicros(rewrapped.createdMicros())));
+        return ExitCode.SUCCESS.code();
+      }
+    }
+  }
+}
