@@ -318,7 +318,8 @@ final class FollowBench implements Bench.Scenario {
             archive.reader().readManifest(stream, m.getSeq()).orElseThrow().manifest();
     long last = -1;
     for (ChangeRecord r :
-        new SegmentRecords(segment, archive.segment(segment), archive.reader().keys()).next(Integer.MAX_VALUE)) {
+        new SegmentRecords(segment, archive.segment(segment), archive.reader().keys())
+            .next(Integer.MAX_VALUE)) {
       if (r.getTxLast()) {
         last = r.getLsn();
       }

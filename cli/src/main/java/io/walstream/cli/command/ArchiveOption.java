@@ -16,4 +16,9 @@ final class ArchiveOption {
   ObjectStore open() {
     return ObjectStores.openExisting(uri);
   }
+
+  /** The archive, which may be new (empty): for commands that prepare one, as {@code keys init}. */
+  ObjectStore openNew() {
+    return ObjectStores.open(uri);
+  }
 }

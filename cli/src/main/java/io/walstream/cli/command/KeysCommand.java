@@ -86,7 +86,7 @@ public final class KeysCommand implements Runnable {
 
     @Override
     public Integer call() {
-      try (ObjectStore store = archive.open()) {
+      try (ObjectStore store = archive.openNew()) {
         StoredKeyset created = new ArchiveKeysets(store).init(LocalKek.load(kek));
         System.out.printf(
             "Keyset created: %s, data key %d, wrapped under %s%n",

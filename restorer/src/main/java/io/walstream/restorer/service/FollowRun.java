@@ -23,6 +23,7 @@ import java.util.function.Function;
 final class FollowRun {
   private final JobSpec spec;
   private final ObjectStore store;
+  private final io.walstream.archive.crypto.Keyring keys;
   private final Clock clock;
   private final long pollMs;
   private final long progressIntervalMs;
@@ -40,6 +41,7 @@ final class FollowRun {
       Consumer<RestoreStatus.Builder> publish) {
     this.spec = spec;
     this.store = context.store();
+    this.keys = context.keys();
     this.clock = context.clock();
     this.pollMs = context.followPollMs();
     this.progressIntervalMs = context.progressIntervalMs();
@@ -51,7 +53,7 @@ final class FollowRun {
   void run() throws InterruptedException {
     try (Follower f =
         new Follower(
-            store,
+            new io.walstream.archive.read.ArchiveReader(store, keys),
             spec.command().getDatabase(),
             target(),
             spec.command().getAcceptGaps() ? GapPolicy.ACCEPT : GapPolicy.REFUSE,

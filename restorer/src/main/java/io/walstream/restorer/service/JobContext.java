@@ -20,9 +20,10 @@ record JobContext(
     Supplier<Anchoring> anchoring,
     Maintenance maintenance,
     java.util.Map<String, Object> kafkaClients,
-    long followPollMs) {
+    long followPollMs,
+    io.walstream.archive.crypto.Keyring keys) {
   JobContext {
-    if (store == null || publisher == null || metrics == null || clock == null) {
+    if (store == null || publisher == null || metrics == null || clock == null || keys == null) {
       throw new IllegalArgumentException("a job context needs a store, publisher, metrics, clock");
     }
     if (progressIntervalMs <= 0 || anchoring == null || maintenance == null || followPollMs <= 0) {

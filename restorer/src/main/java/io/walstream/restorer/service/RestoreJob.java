@@ -172,7 +172,9 @@ final class RestoreJob implements Runnable {
 
   private void restore(Instant started) {
     Restorer restorer =
-        new Restorer(store, spec.parallelism())
+        new Restorer(
+                new io.walstream.archive.read.ArchiveReader(store, context.keys()),
+                spec.parallelism())
             .using(
                 // A topic gets the change records themselves, never a snapshot's rows.
                 spec.output() instanceof JobSpec.Output.Topic
@@ -248,6 +250,7 @@ final class RestoreJob implements Runnable {
     publish(
         VerifyRun.report(
                 store,
+                context.keys(),
                 spec.command().getDatabase(),
                 anchoring.get(),
                 state -> status(state, started))

@@ -82,6 +82,26 @@ public final class RestoreService implements AutoCloseable {
   private volatile State state = State.STARTING;
   private volatile Throwable failure;
 
+  /** The archive's keys, opened once with the configured KEK (none when no KEK is set). */
+  private static io.walstream.archive.crypto.Keyring keys(
+      RestoreServiceConfig config, ObjectStore store) {
+    if (config.encryptionKek().isEmpty()) {
+      return io.walstream.archive.crypto.Keyring.none();
+    }
+    try {
+      return io.walstream.archive.crypto.Keyring.open(
+          store,
+          io.walstream.archive.crypto.LocalKek.load(java.nio.file.Path.of(config.encryptionKek())));
+    } catch (io.walstream.archive.error.KeyUnavailableException e) {
+      throw new io.walstream.archive.error.InvalidConfigException(
+          "Cannot start restore service: "
+              + RestoreServiceConfig.ENCRYPTION_KEK
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
   private RestoreService(RestoreServiceConfig config) {
     this.config = config;
     this.instanceId = config.instanceId().isEmpty() ? InstanceIds.generate() : config.instanceId();
@@ -110,7 +130,8 @@ public final class RestoreService implements AutoCloseable {
             anchors,
             maintenance,
             config.clientProperties(),
-            config.followPollIntervalMs());
+            config.followPollIntervalMs(),
+            keys(config, store));
     this.dispatch =
         new CommandDispatch(check, table, active, jobs, context, id -> intake.partitionOf(id));
     this.intake =

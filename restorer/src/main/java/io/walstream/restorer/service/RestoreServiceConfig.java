@@ -43,6 +43,7 @@ public record RestoreServiceConfig(
     short topicReplicationFactor,
     int metricsPort,
     MaintenanceSettings maintenance,
+    String encryptionKek,
     Map<String, Object> clientProperties) {
 
   public static final String ARCHIVE_URI = "archive.uri";
@@ -54,6 +55,7 @@ public record RestoreServiceConfig(
   public static final String PARALLELISM = "restorer.parallelism";
   public static final String PROGRESS_INTERVAL_MS = "restorer.progress.interval.ms";
   public static final String FOLLOW_POLL_INTERVAL_MS = "restorer.follow.poll.interval.ms";
+  public static final String ENCRYPTION_KEK = "restorer.encryption.kek";
   public static final String SQLITE_ALLOWED_DIRS = "restorer.sink.sqlite.allowed-dirs";
   public static final String JDBC_ALLOWED_URL_PREFIXES = "restorer.sink.jdbc.allowed-url-prefixes";
   public static final String KAFKA_ALLOWED_TOPICS = "restorer.sink.kafka.allowed-topics";
@@ -141,6 +143,12 @@ public record RestoreServiceConfig(
                   ConfigDef.Range.atLeast(50),
                   Importance.MEDIUM,
                   "How often a follow job reads the archive for new transactions.")
+              .define(
+                  ENCRYPTION_KEK,
+                  Type.STRING,
+                  "",
+                  Importance.HIGH,
+                  "Key-encryption key file that opens an encrypted archive's keyset; jobs then decrypt its segments. Empty: jobs on an encrypted archive fail naming the key they need.")
               .define(
                   SQLITE_ALLOWED_DIRS,
                   Type.LIST,
@@ -284,6 +292,7 @@ public record RestoreServiceConfig(
         c.getShort(TOPICS_REPLICATION_FACTOR),
         c.getInt(METRICS_PORT),
         maintenance(c),
+        c.getString(ENCRYPTION_KEK),
         Map.copyOf(clients));
   }
 

@@ -91,6 +91,14 @@ public final class SnapshotBuilder {
    * @throws IntegrityException when the archive fails a check a restore makes
    */
   public Result build(String database, RestoreTarget target, GapPolicy gaps, Path workDir) {
+    if (new io.walstream.archive.crypto.ArchiveKeysets(store).head().isPresent()) {
+      // Chunks would hold the rows in plaintext: refused until chunks are encrypted like segments.
+      throw new IllegalStateException(
+          "Cannot build a snapshot of "
+              + database
+              + ": the archive is encrypted and this version writes snapshot chunks in plaintext"
+              + " only; restores of an encrypted archive replay its segments instead");
+    }
     // Held from before the plan to the claim: retention deletes nothing the build may read.
     try (ReaderLease lease = restorer.lease(database, io.walstream.archive.format.Lease.SNAPSHOT)) {
       return buildLeased(database, target, gaps, workDir);
