@@ -56,7 +56,8 @@ class EncryptedArchiveIT {
         .hasMessageContaining("refusing to write plaintext");
     settings.put(ArchiverConfig.ENCRYPTION_KEK, kek.toString());
     try (ArchiverApp app = ArchiverApp.start(ArchiverConfig.parse(settings));
-        KafkaProducer<byte[], byte[]> producer = ShopWorkload.producer()) {
+        KafkaProducer<byte[], byte[]> producer =
+            ShopWorkload.producer(KafkaBroker.clientProperties())) {
       publishAndAwait(app, producer, topic, 1, FIRST);
       assertThat(cli.run("keys", "rotate", "--archive", uri, "--kek", kek.toString())).isZero();
       publishAndAwait(app, producer, topic, FIRST + 1, TOTAL);

@@ -66,7 +66,8 @@ class FollowBesideArchiverIT {
                 ArchiverConfig.parse(
                     TestArchiver.settings(
                         KafkaBroker.bootstrapServers(), archive, prefix, topic)));
-        KafkaProducer<byte[], byte[]> producer = ShopWorkload.producer()) {
+        KafkaProducer<byte[], byte[]> producer =
+            ShopWorkload.producer(KafkaBroker.clientProperties())) {
       for (int k = 1; k <= BEFORE_FOLLOWING; k++) {
         ShopWorkload.publish(producer, topic, k);
       }

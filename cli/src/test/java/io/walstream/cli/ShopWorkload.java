@@ -3,7 +3,6 @@ package io.walstream.cli;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
 import io.walstream.schemas.codec.SingleObjectCodec;
-import io.walstream.schemas.testing.KafkaBroker;
 import io.walstream.schemas.testing.Postgres;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -163,9 +162,10 @@ final class ShopWorkload {
     return state;
   }
 
-  static KafkaProducer<byte[], byte[]> producer() {
+  /** An idempotent producer with {@code client} settings (the broker's bootstrap servers). */
+  static KafkaProducer<byte[], byte[]> producer(Map<?, ?> client) {
     Map<String, Object> config = new HashMap<>();
-    KafkaBroker.clientProperties().forEach((k, v) -> config.put(String.valueOf(k), v));
+    client.forEach((k, v) -> config.put(String.valueOf(k), v));
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());

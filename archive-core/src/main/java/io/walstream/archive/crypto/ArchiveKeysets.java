@@ -24,7 +24,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The archive's data keyset, version by version (docs/FORMAT.md §11). Each change (init, rotate,
+ * The archive's data keyset, version by version (docs/FORMAT.md §12). Each change (init, rotate,
  * rewrap) writes one new version with put-if-absent at the next version's key, so that a keyset
  * object is whole or absent and two operators changing it at once cannot both win: the loser is
  * told to re-read and run again. The newest version is the keyset; older ones are never read for

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The plaintext header of an encrypted object (a segment or a snapshot chunk, docs/FORMAT.md §11):
+ * The plaintext header of an encrypted object (a segment or a snapshot chunk, docs/FORMAT.md §12):
  * eight magic bytes ({@code WALSENC} and the envelope version 1) and the id of the data key that
  * encrypted the rest, big-endian. A reader learns from it, without any key, whether an object is
  * encrypted and with which key, and checks that against what the manifest declares: neither side is

@@ -13,7 +13,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Canonical JSON of a {@link StoredKeyset} (docs/FORMAT.md §11), under the rules of manifests:
+ * Canonical JSON of a {@link StoredKeyset} (docs/FORMAT.md §12), under the rules of manifests:
  * every field in a fixed order, no insignificant whitespace; decoding re-encodes and compares.
  */
 public final class KeysetCodec {

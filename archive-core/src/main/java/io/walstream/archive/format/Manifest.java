@@ -118,7 +118,7 @@ public sealed interface Manifest permits Manifest.Segment, Manifest.Gap {
 
   /**
    * How a segment is encrypted: the scheme, and the id of the data key (in the archive's keyset)
-   * that encrypted it, an unsigned 32-bit number. See docs/FORMAT.md section 11.
+   * that encrypted it, an unsigned 32-bit number. See docs/FORMAT.md section 12.
    */
   record Encryption(String scheme, long keyId) {
     public Encryption {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One version of the archive's data keyset as stored (docs/FORMAT.md §11): which key-encryption key
+ * One version of the archive's data keyset as stored (docs/FORMAT.md §12): which key-encryption key
  * wrapped it, which data keys it holds and which is primary, and the Tink keyset itself, encrypted.
  * Everything but {@code encryptedKeyset} is readable without a key (for {@code keys list} and
  * {@code verify}) and is bound to the ciphertext as its associated data, so it cannot be edited

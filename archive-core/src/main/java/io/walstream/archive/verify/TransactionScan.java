@@ -66,9 +66,13 @@ public final class TransactionScan {
    * ones; their records after the floor are not judged again.
    */
   public List<Finding> scan(String database, List<List<StoredManifest>> chains, long throughLsn) {
-    if (!keys.hasKeys() && anyEncrypted(chains)) {
-      return List.of();
-    }
+    return !keys.hasKeys() && anyEncrypted(chains)
+        ? List.of()
+        : scanRecords(database, chains, throughLsn);
+  }
+
+  private List<Finding> scanRecords(
+      String database, List<List<StoredManifest>> chains, long throughLsn) {
     List<Cursor> cursors = new ArrayList<>();
     PriorityQueue<Cursor> queue = open(chains, cursors);
     List<Finding> findings = new ArrayList<>();

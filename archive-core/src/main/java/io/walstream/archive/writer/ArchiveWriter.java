@@ -58,7 +58,7 @@ public final class ArchiveWriter {
 
   /**
    * A writer that encrypts every segment under the primary data key of {@code keys} (docs/FORMAT.md
-   * §11) when it holds keys, picking up a rotation from the next commit; plaintext otherwise.
+   * §12) when it holds keys, picking up a rotation from the next commit; plaintext otherwise.
    */
   public ArchiveWriter(ObjectStore store, String writerId, int zstdLevel, Keyring keys) {
     if (writerId == null || writerId.isBlank()) {

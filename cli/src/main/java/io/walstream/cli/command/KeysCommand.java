@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code walstream keys}: the key-encryption key and the archive's data keyset (docs/FORMAT.md
- * §11).
+ * §12).
  */
 @Command(
     name = "keys",

@@ -252,13 +252,7 @@ public record RestoreServiceConfig(
       throw new InvalidConfigException("Cannot configure restore service: " + e.getMessage(), e);
     }
     ArchiveUri.parse(c.getString(ARCHIVE_URI));
-    Map<String, Object> clients = new HashMap<>();
-    properties.forEach(
-        (key, value) -> {
-          if (!DEFINITION.names().contains(key)) {
-            clients.put(key, value);
-          }
-        });
+    Map<String, Object> clients = clientProperties(properties);
     if (!clients.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
       throw new InvalidConfigException(
           "Cannot configure restore service: bootstrap.servers is required");
@@ -294,6 +288,18 @@ public record RestoreServiceConfig(
         maintenance(c),
         c.getString(ENCRYPTION_KEK),
         Map.copyOf(clients));
+  }
+
+  /** Every key that is not walstream's: the Kafka clients' settings. */
+  private static Map<String, Object> clientProperties(Map<String, ?> properties) {
+    Map<String, Object> clients = new HashMap<>();
+    properties.forEach(
+        (key, value) -> {
+          if (!DEFINITION.names().contains(key)) {
+            clients.put(key, value);
+          }
+        });
+    return clients;
   }
 
   /** The entries of a list setting, stripped, the blank ones left out. */
