@@ -91,6 +91,24 @@ class EncryptedArchiveIT {
       ShopWorkload.dropSchema(schema);
     }
 
+    cli.clear();
+    assertThat(cli.run("snapshot", "--archive", uri, "--database", "shop", "--latest"))
+        .isEqualTo(4);
+    assertThat(cli.stderr()).contains("refusing to write plaintext");
+    assertThat(
+            cli.run(
+                "snapshot",
+                "--archive",
+                uri,
+                "--database",
+                "shop",
+                "--latest",
+                "--kek",
+                kek.toString()))
+        .isZero();
+    cli.clear();
+    assertThat(cli.run("verify", "--archive", uri)).as(cli::stdout).isZero();
+
     assertThat(
             cli.run(
                 "keys",
@@ -106,8 +124,11 @@ class EncryptedArchiveIT {
     assertThat(restore(cli, uri, kek, "--output", dir.resolve("old-kek.db").toString()))
         .isEqualTo(4);
     assertThat(cli.stderr()).contains("rewrap");
+    // From the snapshot (its chunks under the same data keys), opened with the new KEK.
     Path rewrapped = dir.resolve("rewrapped.db");
-    assertThat(restore(cli, uri, newKek, "--output", rewrapped.toString())).isZero();
+    cli.clear();
+    assertThat(restore(cli, uri, newKek, "--output", rewrapped.toString(), "--json")).isZero();
+    assertThat(cli.stdout()).contains("snapshots/");
     assertThat(ShopWorkload.sqliteState(rewrapped)).isEqualTo(ShopWorkload.model(TOTAL));
   }
 

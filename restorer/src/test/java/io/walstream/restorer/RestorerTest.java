@@ -48,10 +48,13 @@ class RestorerTest {
   final InMemoryObjectStore store = new InMemoryObjectStore();
   final List<List<ChangeRecord>> transactions = new ArrayList<>();
 
+  /** The keys {@link #archive} encrypts with; none (plaintext) unless a test sets them. */
+  io.walstream.archive.crypto.Keyring keys = io.walstream.archive.crypto.Keyring.none();
+
   /** Writes {@code count} random transactions over two streams (topics) of database "shop". */
   void archive(int count, long seed) {
     Random random = new Random(seed);
-    ArchiveWriter writer = new ArchiveWriter(store, "test");
+    ArchiveWriter writer = new ArchiveWriter(store, "test", 3, keys);
     Map<StreamId, List<ChangeRecord>> pending = new HashMap<>();
     Map<StreamId, StreamHead> heads = new HashMap<>();
     Map<StreamId, Long> offsets = new HashMap<>();

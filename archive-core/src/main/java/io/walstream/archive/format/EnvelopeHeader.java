@@ -51,6 +51,72 @@ public record EnvelopeHeader(long keyId) {
     return ByteBuffer.allocate(LENGTH + name.length).put(bytes()).put(name).array();
   }
 
+  /**
+   * How an object's encryption disagrees with what {@code declaredBy} (the manifest, the snapshot)
+   * declares ({@code declared}, null for plaintext), or null when they agree: a scheme this build
+   * knows, and the same key id.
+   */
+  public static String mismatch(
+      String declaredBy, Manifest.Encryption declared, Optional<EnvelopeHeader> header) {
+    if (declared == null) {
+      return header
+          .map(
+              h -> declaredBy + " declares it plaintext, but it is encrypted with key " + h.keyId())
+          .orElse(null);
+    }
+    if (header.isEmpty()) {
+      return declaredBy
+          + " declares it encrypted with key "
+          + declared.keyId()
+          + ", but it is plaintext";
+    }
+    if (!SCHEME.equals(declared.scheme())) {
+      return declaredBy
+          + " declares encryption scheme '"
+          + declared.scheme()
+          + "', which this build does not know";
+    }
+    if (declared.keyId() != header.get().keyId()) {
+      return declaredBy
+          + " declares key "
+          + declared.keyId()
+          + ", but its header names key "
+          + header.get().keyId();
+    }
+    return null;
+  }
+
+  /**
+   * The plaintext of the object at {@code key} held in {@code stored}, after checking that its
+   * first bytes declare what {@code declaredBy} does ({@code declared}); decrypted through {@code
+   * keys} for {@code place} when encrypted.
+   *
+   * @throws IntegrityException when the declarations disagree, or the ciphertext fails
+   *     authentication
+   * @throws io.walstream.archive.error.KeyUnavailableException when {@code keys} cannot decrypt it
+   */
+  public static byte[] plaintext(
+      byte[] stored,
+      String declaredBy,
+      Manifest.Encryption declared,
+      String place,
+      String key,
+      Decryptor keys) {
+    Declared d = read(new java.io.ByteArrayInputStream(stored), key);
+    String mismatch = mismatch(declaredBy, declared, d.header());
+    if (mismatch != null) {
+      throw new IntegrityException(key, "Cannot read " + key + ": " + mismatch);
+    }
+    if (d.header().isEmpty()) {
+      return stored;
+    }
+    try (InputStream in = keys.decrypt(d.rest(), d.header().get(), place, key)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + key, e);
+    }
+  }
+
   /** What an object's first bytes declare, and the stream to go on reading it from. */
   public record Declared(Optional<EnvelopeHeader> header, InputStream rest) {}
 

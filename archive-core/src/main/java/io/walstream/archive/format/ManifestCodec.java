@@ -61,6 +61,17 @@ public final class ManifestCodec {
     }
   }
 
+  /** Writes field {@code name} holding {@code e}, or null. */
+  static void writeEncryption(JsonGenerator g, String name, Manifest.Encryption e)
+      throws IOException {
+    g.writeFieldName(name);
+    if (e == null) {
+      g.writeNull();
+    } else {
+      writeEncryption(g, e);
+    }
+  }
+
   private static void writeEncryption(JsonGenerator g, Manifest.Encryption e) throws IOException {
     g.writeStartObject();
     g.writeStringField("scheme", e.scheme());
@@ -143,7 +154,8 @@ public final class ManifestCodec {
     }
   }
 
-  private static Manifest.Encryption encryption(StrictJson f, String name) {
+  /** The encryption object in field {@code name} of {@code f}, or null. */
+  static Manifest.Encryption encryption(StrictJson f, String name) {
     if (f.isNull(name)) {
       return null;
     }

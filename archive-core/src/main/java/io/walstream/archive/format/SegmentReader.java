@@ -69,7 +69,8 @@ public final class SegmentReader implements Iterator<ChangeRecord>, Closeable {
   public static SegmentReader open(
       EnvelopeHeader.Declared declared, Manifest.Segment manifest, Decryptor keys) {
     String key = manifest.segment().key();
-    String mismatch = mismatch(manifest.segment().encryption(), declared.header());
+    String mismatch =
+        EnvelopeHeader.mismatch("the manifest", manifest.segment().encryption(), declared.header());
     if (mismatch != null) {
       throw new IntegrityException(key, "Cannot read segment " + key + ": " + mismatch);
     }
@@ -84,35 +85,6 @@ public final class SegmentReader implements Iterator<ChangeRecord>, Closeable {
   /** {@link #open(InputStream, Manifest.Segment, Decryptor)} over bytes held in memory. */
   public static SegmentReader open(byte[] stored, Manifest.Segment manifest, Decryptor keys) {
     return open(new ByteArrayInputStream(stored), manifest, keys);
-  }
-
-  /**
-   * How an object's encryption disagrees with what its manifest declares ({@code declared}, null
-   * for plaintext), or null when they agree: a scheme this build knows, and the same key id.
-   */
-  public static String mismatch(Manifest.Encryption declared, Optional<EnvelopeHeader> header) {
-    if (declared == null) {
-      return header
-          .map(h -> "the manifest declares it plaintext, but it is encrypted with key " + h.keyId())
-          .orElse(null);
-    }
-    if (header.isEmpty()) {
-      return "the manifest declares it encrypted with key "
-          + declared.keyId()
-          + ", but it is plaintext";
-    }
-    if (!EnvelopeHeader.SCHEME.equals(declared.scheme())) {
-      return "the manifest declares encryption scheme '"
-          + declared.scheme()
-          + "', which this build does not know";
-    }
-    if (declared.keyId() != header.get().keyId()) {
-      return "the manifest declares key "
-          + declared.keyId()
-          + ", but its header names key "
-          + header.get().keyId();
-    }
-    return null;
   }
 
   /** Opens a segment held in memory. */

@@ -39,8 +39,21 @@ public record Snapshot(
     String writerVersion,
     String writerId) {
 
-  /** The only snapshot format version this build writes and reads. */
+  /** The format version of a snapshot whose chunks are all plaintext. */
   public static final int FORMAT_VERSION = 1;
+
+  /**
+   * The format version of a snapshot with an encrypted chunk: each chunk entry then declares its
+   * encryption (docs/FORMAT.md §8, §12). A plaintext snapshot is written as version 1, unchanged.
+   */
+  public static final int ENCRYPTED_FORMAT_VERSION = 2;
+
+  /** The format version this snapshot is written with: 2 when a chunk is encrypted, else 1. */
+  public int formatVersion() {
+    return chunks.stream().anyMatch(c -> c.encryption() != null)
+        ? ENCRYPTED_FORMAT_VERSION
+        : FORMAT_VERSION;
+  }
 
   public Snapshot {
     Objects.requireNonNull(database, "database");
@@ -158,8 +171,27 @@ public record Snapshot(
     }
   }
 
-  /** A chunk of one table's rows: its key, the SHA-256 and size of its stored bytes, its rows. */
-  public record Chunk(String table, String key, String sha256, long byteSize, long rows) {
+  /**
+   * A chunk of one table's rows: its key, the SHA-256 and size of its stored bytes, its rows, and
+   * how it is encrypted (null when plaintext).
+   */
+  public record Chunk(
+      String table,
+      String key,
+      String sha256,
+      long byteSize,
+      long rows,
+      Manifest.Encryption encryption) {
+    /** A plaintext chunk. */
+    public Chunk(String table, String key, String sha256, long byteSize, long rows) {
+      this(table, key, sha256, byteSize, rows, null);
+    }
+
+    /** What a chunk's ciphertext is bound to: its snapshot's manifest key and its index there. */
+    public static String place(String snapshotKey, int index) {
+      return snapshotKey + "#" + index;
+    }
+
     public Chunk {
       Objects.requireNonNull(table, "table");
       Objects.requireNonNull(key, "key");

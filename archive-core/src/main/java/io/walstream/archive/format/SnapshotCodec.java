@@ -48,6 +48,8 @@ public final class SnapshotCodec {
   private static final List<String> TABLE = List.of("name", "keys", "columns", "rows", "bytes");
   private static final List<String> COLUMN = List.of("name", "type");
   private static final List<String> CHUNK = List.of("table", "key", "sha256", "byteSize", "rows");
+  private static final List<String> ENCRYPTED_CHUNK =
+      List.of("table", "key", "sha256", "byteSize", "rows", "encryption");
   private static final List<String> INCOMPLETE = List.of("transactions", "records", "lsns");
   private static final List<String> GAP =
       List.of("topic", "partition", "seq", "firstOffset", "lastOffset");
@@ -59,7 +61,7 @@ public final class SnapshotCodec {
     ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     try (JsonGenerator g = CanonicalJson.MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
-      g.writeNumberField("formatVersion", Snapshot.FORMAT_VERSION);
+      g.writeNumberField("formatVersion", s.formatVersion());
       g.writeStringField("database", s.database());
       g.writeNumberField("lsn", s.lsn());
       g.writeStringField("commitTime", time(s.commitTime()));
@@ -70,7 +72,7 @@ public final class SnapshotCodec {
       g.writeStringField("sha256", s.catalog().sha256());
       g.writeEndObject();
       writeTables(g, s.tables());
-      writeChunks(g, s.chunks());
+      writeChunks(g, s.chunks(), s.formatVersion() == Snapshot.ENCRYPTED_FORMAT_VERSION);
       writeIncomplete(g, s.incomplete());
       writeGaps(g, s.gaps());
       if (s.prevSnapshotSha256() == null) {
@@ -133,7 +135,8 @@ public final class SnapshotCodec {
     g.writeEndArray();
   }
 
-  private static void writeChunks(JsonGenerator g, List<Chunk> chunks) throws IOException {
+  private static void writeChunks(JsonGenerator g, List<Chunk> chunks, boolean declared)
+      throws IOException {
     g.writeArrayFieldStart("chunks");
     for (Chunk c : chunks) {
       g.writeStartObject();
@@ -142,6 +145,9 @@ public final class SnapshotCodec {
       g.writeStringField("sha256", c.sha256());
       g.writeNumberField("byteSize", c.byteSize());
       g.writeNumberField("rows", c.rows());
+      if (declared) {
+        ManifestCodec.writeEncryption(g, "encryption", c.encryption());
+      }
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -182,7 +188,10 @@ public final class SnapshotCodec {
   public static Snapshot decode(byte[] bytes, String key) {
     JsonNode node = CanonicalJson.readObject(bytes, key, "snapshot");
     JsonNode version = node.get("formatVersion");
-    if (version == null || !version.isInt() || version.intValue() != Snapshot.FORMAT_VERSION) {
+    if (version == null
+        || !version.isInt()
+        || (version.intValue() != Snapshot.FORMAT_VERSION
+            && version.intValue() != Snapshot.ENCRYPTED_FORMAT_VERSION)) {
       throw new UnknownFormatException(
           key,
           "Cannot read snapshot "
@@ -193,7 +202,7 @@ public final class SnapshotCodec {
     StrictJson f = StrictJson.root(node, key, "snapshot", FIELDS);
     Snapshot snapshot;
     try {
-      snapshot = build(f);
+      snapshot = build(f, version.intValue() == Snapshot.ENCRYPTED_FORMAT_VERSION);
     } catch (IllegalArgumentException | InvalidNameException e) {
       // A name the layout refuses (a control character, say) is a malformed document too.
       throw f.bad(e.getMessage());
@@ -204,7 +213,7 @@ public final class SnapshotCodec {
     return snapshot;
   }
 
-  private static Snapshot build(StrictJson f) {
+  private static Snapshot build(StrictJson f, boolean declared) {
     StrictJson c = f.object("catalog", CATALOG);
     CatalogPosition catalog = new CatalogPosition(c.longValue("seq"), c.text("sha256"));
     StrictJson inc = f.object("incomplete", INCOMPLETE);
@@ -216,7 +225,9 @@ public final class SnapshotCodec {
         f.objects("streams", STREAM, SnapshotCodec::stream),
         catalog,
         f.objects("tables", TABLE, SnapshotCodec::table),
-        f.objects("chunks", CHUNK, SnapshotCodec::chunk),
+        declared
+            ? f.objects("chunks", ENCRYPTED_CHUNK, SnapshotCodec::encryptedChunk)
+            : f.objects("chunks", CHUNK, SnapshotCodec::chunk),
         new Incomplete(inc.longValue("transactions"), inc.longValue("records"), inc.longs("lsns")),
         f.objects("gaps", GAP, SnapshotCodec::gap),
         f.optionalText("prevSnapshotSha256"),
@@ -254,6 +265,17 @@ public final class SnapshotCodec {
         c.text("sha256"),
         c.longValue("byteSize"),
         c.longValue("rows"));
+  }
+
+  private static Chunk encryptedChunk(StrictJson c) {
+    Chunk plain = chunk(c);
+    return new Chunk(
+        plain.table(),
+        plain.key(),
+        plain.sha256(),
+        plain.byteSize(),
+        plain.rows(),
+        ManifestCodec.encryption(c, "encryption"));
   }
 
   private static GapCrossed gap(StrictJson g) {

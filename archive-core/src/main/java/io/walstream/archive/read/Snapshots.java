@@ -1,6 +1,7 @@
 package io.walstream.archive.read;
 
 import io.walstream.archive.error.IntegrityException;
+import io.walstream.archive.format.EnvelopeHeader;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.format.SnapshotChunks;
@@ -92,11 +93,56 @@ public final class Snapshots {
   }
 
   /**
-   * The rows of {@code chunk} of {@code snapshot}, after checking the stored bytes' size and hash.
+   * The rows of {@code chunk} of {@code snapshot}, after checking the stored bytes' size, hash and
+   * declared encryption, decrypted with the reader's keys when the chunk is encrypted.
    *
    * @throws IntegrityException naming the chunk key when it is missing, differs or does not decode
+   * @throws io.walstream.archive.error.KeyUnavailableException when it is encrypted and the
+   *     reader's keys cannot decrypt it
    */
   public List<SnapshotRow> rows(Snapshot snapshot, Snapshot.Chunk chunk) {
+    String key = chunk.key();
+    byte[] plain =
+        EnvelopeHeader.plaintext(
+            stored(snapshot, chunk),
+            "the snapshot",
+            chunk.encryption(),
+            Snapshot.Chunk.place(snapshot.key(), snapshot.chunks().indexOf(chunk)),
+            key,
+            reader.keys());
+    List<SnapshotRow> rows =
+        SnapshotChunks.read(plain, key, snapshot.database(), chunk.table(), snapshot.lsn());
+    if (rows.size() != chunk.rows()) {
+      throw new IntegrityException(
+          key,
+          "Cannot read snapshot chunk "
+              + key
+              + ": "
+              + rows.size()
+              + " rows, the snapshot says "
+              + chunk.rows());
+    }
+    return rows;
+  }
+
+  /**
+   * Checks what needs no key: the chunk is stored with the size and hash its snapshot records, and
+   * its first bytes declare the encryption the snapshot does.
+   *
+   * @throws IntegrityException naming the chunk key when it does not
+   */
+  public void checkStored(Snapshot snapshot, Snapshot.Chunk chunk) {
+    String key = chunk.key();
+    EnvelopeHeader.Declared declared =
+        EnvelopeHeader.read(new java.io.ByteArrayInputStream(stored(snapshot, chunk)), key);
+    String mismatch =
+        EnvelopeHeader.mismatch("the snapshot", chunk.encryption(), declared.header());
+    if (mismatch != null) {
+      throw new IntegrityException(key, "Cannot read snapshot chunk " + key + ": " + mismatch);
+    }
+  }
+
+  private byte[] stored(Snapshot snapshot, Snapshot.Chunk chunk) {
     String key = chunk.key();
     byte[] bytes =
         reader
@@ -127,18 +173,6 @@ public final class Snapshots {
               + chunk.sha256()
               + " (SNAPSHOT_CHUNK_MISMATCH)");
     }
-    List<SnapshotRow> rows =
-        SnapshotChunks.read(bytes, key, snapshot.database(), chunk.table(), snapshot.lsn());
-    if (rows.size() != chunk.rows()) {
-      throw new IntegrityException(
-          key,
-          "Cannot read snapshot chunk "
-              + key
-              + ": "
-              + rows.size()
-              + " rows, the snapshot says "
-              + chunk.rows());
-    }
-    return rows;
+    return bytes;
   }
 }

@@ -94,7 +94,8 @@ final class SegmentChecker {
       out.add(Finding.of(Kind.MALFORMED_SEGMENT, key, e.getMessage()));
       return 0;
     }
-    String mismatch = SegmentReader.mismatch(manifest.segment().encryption(), declared.header());
+    String mismatch =
+        EnvelopeHeader.mismatch("the manifest", manifest.segment().encryption(), declared.header());
     if (mismatch != null) {
       out.add(Finding.of(Kind.SEGMENT_MANIFEST_MISMATCH, key, mismatch));
       return 0;

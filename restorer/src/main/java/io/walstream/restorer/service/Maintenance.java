@@ -35,10 +35,16 @@ final class Maintenance {
   private final MaintenanceSettings settings;
   private final MeterRegistry registry;
   private final MaintenanceLocks locks;
+  private final io.walstream.archive.crypto.Keyring keys;
 
   Maintenance(
-      ObjectStore store, String instanceId, MaintenanceSettings settings, MeterRegistry registry) {
+      ObjectStore store,
+      io.walstream.archive.crypto.Keyring keys,
+      String instanceId,
+      MaintenanceSettings settings,
+      MeterRegistry registry) {
     this.store = store;
+    this.keys = keys;
     this.instanceId = instanceId;
     this.settings = settings;
     this.registry = registry;
@@ -73,7 +79,11 @@ final class Maintenance {
       throw new UncheckedIOException(
           "Cannot create the snapshot work directory " + settings.workDir(), e);
     }
-    return new SnapshotBuilder(store, "snapshot-" + instanceId)
+    return new SnapshotBuilder(
+            store,
+            keys,
+            "snapshot-" + instanceId,
+            io.walstream.archive.format.SnapshotChunks.MAX_ROWS)
         .build(database, target, gaps, settings.workDir());
   }
 
@@ -102,7 +112,10 @@ final class Maintenance {
 
   private void scheduled(String database) {
     RestorePlan plan =
-        new Restorer(store).plan(database, new RestoreTarget.Latest(), GapPolicy.REFUSE);
+        new Restorer(
+                new io.walstream.archive.read.ArchiveReader(store, keys),
+                Restorer.DEFAULT_PARALLELISM)
+            .plan(database, new RestoreTarget.Latest(), GapPolicy.REFUSE);
     if (plan.snapshot() != null && plan.segments() == 0) {
       count("walstream.restorer.snapshots", "UNCHANGED");
     } else {

@@ -119,7 +119,8 @@ public final class RestoreService implements AutoCloseable {
               return t;
             });
     this.consumer = CommandIntake.consumer(config);
-    this.maintenance = new Maintenance(store, instanceId, config.maintenance(), registry);
+    io.walstream.archive.crypto.Keyring keys = keys(config, store);
+    this.maintenance = new Maintenance(store, keys, instanceId, config.maintenance(), registry);
     JobContext context =
         new JobContext(
             store,
@@ -131,7 +132,7 @@ public final class RestoreService implements AutoCloseable {
             maintenance,
             config.clientProperties(),
             config.followPollIntervalMs(),
-            keys(config, store));
+            keys);
     this.dispatch =
         new CommandDispatch(check, table, active, jobs, context, id -> intake.partitionOf(id));
     this.intake =

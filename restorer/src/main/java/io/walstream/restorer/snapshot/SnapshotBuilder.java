@@ -3,6 +3,8 @@ package io.walstream.restorer.snapshot;
 import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.OutcomeUnknownException;
+import io.walstream.archive.format.EnvelopeHeader;
+import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.format.Snapshot;
 import io.walstream.archive.format.SnapshotChunks;
@@ -48,6 +50,7 @@ public final class SnapshotBuilder {
       Made made, StoredSnapshot snapshot, StoredSnapshot base, long segments, Duration duration) {}
 
   private final ObjectStore store;
+  private final Keyring keys;
   private final ArchiveReader reader;
   private final Restorer restorer;
   private final String writerId;
@@ -71,6 +74,7 @@ public final class SnapshotBuilder {
               + SnapshotChunks.MAX_ROWS);
     }
     this.store = store;
+    this.keys = keys;
     this.reader = new ArchiveReader(store, keys);
     this.restorer = new Restorer(reader, Restorer.DEFAULT_PARALLELISM);
     this.writerId = writerId;
@@ -91,13 +95,9 @@ public final class SnapshotBuilder {
    * @throws IntegrityException when the archive fails a check a restore makes
    */
   public Result build(String database, RestoreTarget target, GapPolicy gaps, Path workDir) {
-    if (new io.walstream.archive.crypto.ArchiveKeysets(store).head().isPresent()) {
-      // Chunks would hold the rows in plaintext: refused until chunks are encrypted like segments.
-      throw new IllegalStateException(
-          "Cannot build a snapshot of "
-              + database
-              + ": the archive is encrypted and this version writes snapshot chunks in plaintext"
-              + " only; restores of an encrypted archive replay its segments instead");
+    if (keys.hasKeys()) {
+      // A rotation since this builder opened the keyset applies to its chunks too.
+      keys.refreshIfChanged();
     }
     // Held from before the plan to the claim: retention deletes nothing the build may read.
     try (ReaderLease lease = restorer.lease(database, io.walstream.archive.format.Lease.SNAPSHOT)) {
@@ -191,11 +191,20 @@ public final class SnapshotBuilder {
         maxChunkRows,
         (table, rows) -> {
           byte[] bytes = SnapshotChunks.write(database, table, lsn, rows);
+          Manifest.Encryption encryption = null;
+          if (keys.hasKeys()) {
+            // Bound to its snapshot and index: a chunk moved elsewhere fails to decrypt.
+            String place =
+                Snapshot.Chunk.place(ArchiveLayout.snapshotKey(database, lsn), chunks.size());
+            Keyring.Sealed sealed = keys.encrypt(bytes, place);
+            bytes = sealed.bytes();
+            encryption = new Manifest.Encryption(EnvelopeHeader.SCHEME, sealed.keyId());
+          }
           String sha = Sha256.hex(bytes);
           String key = ArchiveLayout.snapshotChunkKey(database, sha);
           // ALREADY_EXISTS is fine: the key is the content hash, so those are the same bytes.
           store.putIfAbsent(key, ObjectContent.ofBytes(bytes));
-          chunks.add(new Snapshot.Chunk(table, key, sha, bytes.length, rows.size()));
+          chunks.add(new Snapshot.Chunk(table, key, sha, bytes.length, rows.size(), encryption));
         });
     return chunks;
   }
