@@ -159,7 +159,7 @@ class FuzzTest {
   }
 
   /** Random bytes, and the valid encoding with bytes flipped, cut, or inserted. */
-  private static Arbitrary<byte[]> around(byte[] valid) {
+  static Arbitrary<byte[]> around(byte[] valid) {
     Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(2 * valid.length);
     Arbitrary<byte[]> flipped =
         Combinators.combine(

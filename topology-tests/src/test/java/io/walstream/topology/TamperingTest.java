@@ -2,17 +2,23 @@ package io.walstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.walstream.archive.crypto.ArchiveKeysets;
+import io.walstream.archive.crypto.Keyring;
+import io.walstream.archive.crypto.LocalKek;
+import io.walstream.archive.crypto.ManifestSigner;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.format.Manifest;
 import io.walstream.archive.format.ManifestCodec;
 import io.walstream.archive.format.Sha256;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
+import io.walstream.archive.read.ArchiveReader;
 import io.walstream.archive.read.StreamHead;
 import io.walstream.archive.store.FileSystemObjectStore;
 import io.walstream.archive.testing.ManifestEdits;
 import io.walstream.archive.testing.Records;
 import io.walstream.archive.verify.ChainVerifier;
+import io.walstream.archive.verify.SignatureCheck;
 import io.walstream.archive.writer.ArchiveWriter;
 import io.walstream.archive.writer.CommitResult;
 import io.walstream.restorer.Restorer;
@@ -26,9 +32,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every single-object corruption of a sampled set of an archive's objects must be detected by
@@ -36,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * truncations, deletions, swapped segments, a replayed old manifest, a manifest edited to match a
  * re-hashed segment; and attacks on which streams the database has: catalog entries flipped,
  * truncated or deleted, index entries deleted, whole streams deleted with or without their index
- * entries.
+ * entries. It runs over a plaintext archive and over an encrypted one (verified without the key and
+ * with it, restored with it); and over a signed one, the attack a hash chain alone cannot see (a
+ * manifest rewritten together with every later one) is refused once the public key is given.
  */
 class TamperingTest {
   private static final String DB = "bank";
@@ -50,10 +59,27 @@ class TamperingTest {
   private int detected;
   private final List<String> missed = new ArrayList<>();
 
-  @BeforeEach
-  void archive() {
+  /** How the archive under attack is written. */
+  enum Mode {
+    PLAINTEXT,
+    ENCRYPTED
+  }
+
+  private Mode mode = Mode.PLAINTEXT;
+  private LocalKek kek;
+  private Path publicKey;
+
+  private void archive(Mode mode, ManifestSigner signer) {
+    this.mode = mode;
     pristine = dir.resolve("pristine");
-    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(pristine), "tamper-test");
+    FileSystemObjectStore store = new FileSystemObjectStore(pristine);
+    Keyring keys = Keyring.none();
+    if (mode == Mode.ENCRYPTED) {
+      kek = LocalKek.create(dir.resolve("kek.json"));
+      new ArchiveKeysets(store).init(kek);
+      keys = Keyring.open(store, kek);
+    }
+    ArchiveWriter writer = new ArchiveWriter(store, "tamper-test", 3, keys, signer);
     long lsn = 100;
     for (StreamId stream : STREAMS) {
       StreamHead head = writer.loadHead(stream);
@@ -128,12 +154,18 @@ class TamperingTest {
     attempted++;
     boolean verifyFound;
     try (FileSystemObjectStore store = new FileSystemObjectStore(copy)) {
-      verifyFound = !new ChainVerifier(store).verifyAll().clean();
+      // Without a key everything but records verifies: these attacks must show either way.
+      verifyFound =
+          !new ChainVerifier(reader(store)).verifyAll().clean()
+              && !new ChainVerifier(new ArchiveReader(store, Keyring.none(), signatures()))
+                  .verifyAll()
+                  .clean();
     }
     Path out = dir.resolve("restore-" + attempted + ".db");
     boolean restoreRefused;
     try (FileSystemObjectStore store = new FileSystemObjectStore(copy)) {
-      new Restorer(store).restore(DB, new RestoreTarget.Latest(), SqliteSink.open(out, false));
+      new Restorer(reader(store), 2)
+          .restore(DB, new RestoreTarget.Latest(), SqliteSink.open(out, false));
       restoreRefused = false;
     } catch (IntegrityException e) {
       // Refused for the right reason, naming an object of the archive.
@@ -156,6 +188,16 @@ class TamperingTest {
     }
   }
 
+  /** What verify and restore read the copy with: the key when encrypted, the public key if any. */
+  private ArchiveReader reader(FileSystemObjectStore store) {
+    return new ArchiveReader(
+        store, mode == Mode.ENCRYPTED ? Keyring.open(store, kek) : Keyring.none(), signatures());
+  }
+
+  private SignatureCheck signatures() {
+    return publicKey == null ? SignatureCheck.NONE : SignatureCheck.load(publicKey);
+  }
+
   private static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> walk = Files.walk(from)) {
       for (Path p : walk.sorted(Comparator.naturalOrder()).toList()) {
@@ -169,8 +211,10 @@ class TamperingTest {
     }
   }
 
-  @Test
-  void shouldDetectEverySingleObjectCorruptionOfTheSampledObjects() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void shouldDetectEverySingleObjectCorruptionOfTheSampledObjects(Mode mode) throws Exception {
+    archive(mode, ManifestSigner.NONE);
     Random random = new Random(Integer.getInteger("walstream.tamper.seed", 17));
     int samples = Report.soak(6);
     List<Object[]> cases = new ArrayList<>();
@@ -197,7 +241,7 @@ class TamperingTest {
       attackStreamSet(stream);
     }
     Report.row(
-        "tampering: single-object corruptions",
+        "tampering: single-object corruptions, " + mode.name().toLowerCase(java.util.Locale.ROOT),
         cases.size(),
         KINDS + " kinds × " + cases.size() + " samples",
         attempted,
@@ -210,6 +254,55 @@ class TamperingTest {
   }
 
   private static final int KINDS = 17;
+
+  @Test
+  void shouldRefuseAManifestRewrittenWithEveryLaterOneOnlyWithThePublicKey() throws Exception {
+    Path signingKey = dir.resolve("signing.json");
+    Path signingPublic = ManifestSigner.create(signingKey);
+    archive(Mode.ENCRYPTED, ManifestSigner.load(signingKey));
+    StreamId stream = STREAMS.get(1);
+
+    // Without the public key the rewritten chain is self-consistent: nothing can tell.
+    attack("rewrite a manifest and every later one", TamperingTest::rewriteChain, stream, 2);
+    assertThat(missed).hasSize(1);
+    missed.clear();
+    publicKey = signingPublic;
+    attack("rewrite a manifest and every later one", TamperingTest::rewriteChain, stream, 2);
+    attack("edit a manifest, re-hash its segment", TamperingTest::rehash, stream, 2);
+    attack(
+        "edit the newest manifest, re-hash its segment",
+        TamperingTest::rehash,
+        stream,
+        SEGMENTS - 1);
+
+    assertThat(missed).isEmpty();
+    assertThat(detected).isEqualTo(3);
+  }
+
+  /**
+   * The attack a hash chain alone cannot catch: a segment changed under a new hash, its manifest
+   * edited to match, and every later manifest re-linked to the edited one's new hash.
+   */
+  private static void rewriteChain(Path archive, StreamId stream, long seq) throws IOException {
+    rehash(archive, stream, seq);
+    for (long next = seq + 1; next < SEGMENTS; next++) {
+      String prev = Sha256.hex(Files.readAllBytes(manifest(archive, stream, next - 1)));
+      Manifest.Segment m = read(archive, stream, next);
+      Manifest.ChainLink link = m.link();
+      Manifest.Segment relinked =
+          new Manifest.Segment(
+              new Manifest.ChainLink(
+                  link.stream(), link.seq(), prev, link.writerVersion(), link.writerId()),
+              m.topicId(),
+              m.offsets(),
+              m.first(),
+              m.last(),
+              m.commitTimes(),
+              m.recordCount(),
+              m.segment());
+      Files.write(manifest(archive, stream, next), ManifestCodec.encode(relinked));
+    }
+  }
 
   /**
    * Attacks on which streams the database has: its catalog, its index entries, whole streams.

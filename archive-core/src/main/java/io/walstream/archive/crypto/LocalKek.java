@@ -7,21 +7,9 @@ import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import io.walstream.archive.error.InvalidConfigException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * A key-encryption key in a local file: a Tink AES-256-GCM keyset in Tink's JSON format. Created
@@ -29,9 +17,6 @@ import java.util.UUID;
  * absent and an existing key file is never replaced.
  */
 public final class LocalKek implements KeyEncryptionKey {
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
-
   private final Path file;
   private final String id;
   private final Aead aead;
@@ -54,7 +39,7 @@ public final class LocalKek implements KeyEncryptionKey {
       KeysetHandle handle = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
       String json =
           TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
-      writeNew(file, json.getBytes(StandardCharsets.UTF_8));
+      KeyFiles.writeNew(file, json.getBytes(StandardCharsets.UTF_8), "key-encryption key");
       return new LocalKek(file, handle);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Cannot generate a key-encryption key", e);
@@ -68,15 +53,7 @@ public final class LocalKek implements KeyEncryptionKey {
    */
   public static LocalKek load(Path file) {
     Tink.register();
-    String json;
-    try {
-      json = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new InvalidConfigException("Cannot read key-encryption key " + file + ": no such file");
-    } catch (IOException e) {
-      throw new InvalidConfigException(
-          "Cannot read key-encryption key " + file + ": " + e.getClass().getSimpleName());
-    }
+    String json = KeyFiles.read(file, "key-encryption key");
     try {
       return new LocalKek(
           file, TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
@@ -86,42 +63,6 @@ public final class LocalKek implements KeyEncryptionKey {
           "Cannot read key-encryption key "
               + file
               + ": not a Tink AEAD keyset in JSON (create one with walstream keys create-kek)");
-    }
-  }
-
-  private static void writeNew(Path file, byte[] content) {
-    Path dir = file.toAbsolutePath().getParent();
-    if (Files.exists(file)) {
-      throw new InvalidConfigException(
-          "Cannot create key-encryption key " + file + ": the file exists; it is never replaced");
-    }
-    Path temp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    try {
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.write(ByteBuffer.wrap(content));
-        channel.force(true);
-      }
-      Files.createLink(file, temp);
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      }
-    } catch (FileAlreadyExistsException e) {
-      throw new InvalidConfigException(
-          "Cannot create key-encryption key " + file + ": the file exists; it is never replaced");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create key-encryption key " + file, e);
-    } finally {
-      removeTemporary(temp);
-    }
-  }
-
-  private static void removeTemporary(Path temp) {
-    try {
-      Files.deleteIfExists(temp);
-    } catch (IOException e) {
-      // Only a temporary name of a key already linked into place, or never written.
-      throw new UncheckedIOException("Cannot remove temporary file " + temp, e);
     }
   }
 

@@ -19,6 +19,12 @@ public sealed interface ArchiveKey {
   /** The entry listing a stream under its source partition. */
   record PartitionIndex(StreamId stream) implements OfStream {}
 
+  /** The signature of manifest {@code seq} of its stream whose bytes hash to {@code sha256}. */
+  record ManifestSignature(StreamId stream, long seq, String sha256) implements OfStream {}
+
+  /** The signature of catalog entry {@code seq} whose bytes hash to {@code sha256}. */
+  record CatalogSignature(String database, long seq, String sha256) implements ArchiveKey {}
+
   /** Entry {@code seq} of a database's stream catalog. */
   record Catalog(String database, long seq) implements ArchiveKey {}
 

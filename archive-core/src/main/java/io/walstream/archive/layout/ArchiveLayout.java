@@ -19,6 +19,8 @@ import java.util.regex.Pattern;
  * &lt;db&gt;/leases/&lt;holder&gt;-&lt;expiry&gt;.lease.json          a reader's lease against retention
  * &lt;db&gt;/locks/&lt;generation&gt;.lock.json                  who runs snapshots and retention of db now
  * _keys/keyset/&lt;version&gt;.json                      the data keyset, version, wrapped by a KEK
+ * &lt;db&gt;/wal/&lt;topic&gt;/&lt;partition&gt;/&lt;seq&gt;.&lt;sha256&gt;.sig           signature of the manifest with that hash
+ * &lt;db&gt;/catalog/&lt;seq&gt;.&lt;sha256&gt;.sig                      signature of the catalog entry with that hash
  * </pre>
  *
  * {@code <db>}, {@code <topic>} and {@code <holder>} are {@link Names#encode encoded}; {@code
@@ -69,6 +71,11 @@ public final class ArchiveLayout {
       Pattern.compile("(" + NAME + ")/leases/(" + NAME + ")-(" + SEG + ")\\.lease\\.json");
   private static final Pattern LOCK =
       Pattern.compile("(" + NAME + ")/locks/(" + SEG + ")\\.lock\\.json");
+  private static final Pattern MANIFEST_SIGNATURE =
+      Pattern.compile(
+          "(" + NAME + ")/wal/(" + NAME + ")/(" + PART + ")/(" + SEG + ")\\.([0-9a-f]{64})\\.sig");
+  private static final Pattern CATALOG_SIGNATURE =
+      Pattern.compile("(" + NAME + ")/catalog/(" + SEG + ")\\.([0-9a-f]{64})\\.sig");
   private static final Pattern KEYSET = Pattern.compile("_keys/keyset/(" + SEG + ")\\.json");
   private static final Pattern PARTITION_INDEX_ENTRY =
       Pattern.compile("_partitions/(" + NAME + ")/(" + PART + ")/(" + NAME + ")");
@@ -209,6 +216,29 @@ public final class ArchiveLayout {
     return PROBE + Names.encode("writer", writerId) + "-" + Names.encode("nonce", nonce);
   }
 
+  /**
+   * The key of the signature of the manifest or catalog entry stored at {@code signedKey} whose
+   * bytes hash to {@code sha256}: beside it, named by its content, so that a manifest's canonical
+   * bytes stay as they are and a losing writer's signature never takes the winner's place.
+   *
+   * @throws IllegalArgumentException when {@code signedKey} is neither a manifest's nor a catalog
+   *     entry's key
+   */
+  public static String signatureKey(String signedKey, String sha256) {
+    String base;
+    if (signedKey.endsWith(MANIFEST_SUFFIX) && MANIFEST.matcher(signedKey).matches()) {
+      base = signedKey.substring(0, signedKey.length() - MANIFEST_SUFFIX.length());
+    } else if (CATALOG_ENTRY.matcher(signedKey).matches()) {
+      base = signedKey.substring(0, signedKey.length() - ".json".length());
+    } else {
+      throw new IllegalArgumentException("Cannot sign " + signedKey + ": not a manifest or entry");
+    }
+    if (!sha256.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("Cannot build signature key: bad sha256 " + sha256);
+    }
+    return base + "." + sha256 + ".sig";
+  }
+
   /** The prefix of every version of the archive's data keyset. */
   public static String keysetPrefix() {
     return KEYSET_PREFIX;
@@ -267,6 +297,16 @@ public final class ArchiveLayout {
       m = LOCK.matcher(key);
       if (m.matches()) {
         return Optional.of(new ArchiveKey.Lock(Names.decode(m.group(1)), hex(m.group(2))));
+      }
+      m = MANIFEST_SIGNATURE.matcher(key);
+      if (m.matches()) {
+        return Optional.of(
+            new ArchiveKey.ManifestSignature(stream(m, 1, 2, 3), hex(m.group(4)), m.group(5)));
+      }
+      m = CATALOG_SIGNATURE.matcher(key);
+      if (m.matches()) {
+        return Optional.of(
+            new ArchiveKey.CatalogSignature(Names.decode(m.group(1)), hex(m.group(2)), m.group(3)));
       }
       m = PARTITION_INDEX_ENTRY.matcher(key);
       if (m.matches()) {

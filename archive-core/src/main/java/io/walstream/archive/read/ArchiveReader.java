@@ -31,6 +31,7 @@ public final class ArchiveReader {
 
   private final ObjectStore store;
   private final Keyring keys;
+  private final io.walstream.archive.verify.SignatureCheck signatures;
 
   /** A reader without keys: encrypted segments are refused by those who read them. */
   public ArchiveReader(ObjectStore store) {
@@ -39,8 +40,23 @@ public final class ArchiveReader {
 
   /** A reader whose callers decrypt with {@code keys}. */
   public ArchiveReader(ObjectStore store, Keyring keys) {
+    this(store, keys, io.walstream.archive.verify.SignatureCheck.NONE);
+  }
+
+  /**
+   * A reader whose callers decrypt with {@code keys} and, reading chains and catalogs, require
+   * every manifest and catalog entry to be signed under {@code signatures}' public key.
+   */
+  public ArchiveReader(
+      ObjectStore store, Keyring keys, io.walstream.archive.verify.SignatureCheck signatures) {
     this.store = store;
     this.keys = keys;
+    this.signatures = signatures;
+  }
+
+  /** The signatures chains and catalogs read through this reader must carry (or none). */
+  public io.walstream.archive.verify.SignatureCheck signatures() {
+    return signatures;
   }
 
   /** The keys to read this archive's encrypted objects with ({@link Keyring#none()} if none). */

@@ -45,8 +45,17 @@ public final class ChainVerifier {
 
   /** A verifier that decrypts and checks encrypted segments' records with {@code keys}. */
   public ChainVerifier(ObjectStore store, Keyring keys) {
-    this.store = store;
-    this.reader = new ArchiveReader(store, keys);
+    this(new ArchiveReader(store, keys));
+  }
+
+  /**
+   * A verifier reading through {@code reader}: decrypting with its keys, and requiring its
+   * signatures (when it has a public key) on every manifest and catalog entry.
+   */
+  public ChainVerifier(ArchiveReader reader) {
+    Keyring keys = reader.keys();
+    this.store = reader.store();
+    this.reader = reader;
     this.segments = new SegmentChecker(store, keys);
     this.databases = new DatabaseStreams(reader);
     this.transactions = new TransactionScan(store, keys);
@@ -168,6 +177,11 @@ public final class ChainVerifier {
           && parsed.get() instanceof ArchiveKey.Manifest manifest
           && manifest.stream().equals(stream)) {
         visitManifest(object, manifest.seq());
+      } else if (parsed.isPresent()
+          && parsed.get() instanceof ArchiveKey.ManifestSignature signature
+          && signature.stream().equals(stream)) {
+        // Checked from the manifest it signs; one for other bytes is a losing claim's.
+        return;
       } else {
         findings.add(
             Finding.of(Kind.UNKNOWN_OBJECT, object.key(), "not an archive key of " + stream));
@@ -185,6 +199,9 @@ public final class ChainVerifier {
               ? chain.vanished(object.key(), seq)
               : chain.accept(object.key(), seq, bytes);
       findings.addAll(step.findings());
+      if (bytes != null) {
+        reader.signatures().check(store, object.key(), bytes).ifPresent(findings::add);
+      }
       List<String> others = segmentsOfSeq == null ? List.of() : segmentsOfSeq;
       Manifest manifest = step.manifest() == null ? null : step.manifest().manifest();
       if (!(manifest instanceof Manifest.Segment segment)

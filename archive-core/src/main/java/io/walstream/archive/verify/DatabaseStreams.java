@@ -227,6 +227,10 @@ public final class DatabaseStreams {
     long expected = 0;
     String previousSha = null;
     for (StreamCatalog.Stored stored : StreamCatalog.read(reader, database)) {
+      reader
+          .signatures()
+          .check(reader.store(), stored.key(), stored.bytes())
+          .ifPresent(findings::add);
       if (stored.seq() > expected) {
         findings.add(
             Finding.of(

@@ -39,6 +39,10 @@ public record Finding(Severity severity, Kind kind, String key, String detail) {
      * verifying with a key-encryption key).
      */
     MISSING_KEY(Severity.ERROR),
+    /** A manifest or catalog entry without a signature, when a public key was given. */
+    MISSING_SIGNATURE(Severity.ERROR),
+    /** A signature that does not verify, or signs other bytes or another object. */
+    SIGNATURE_MISMATCH(Severity.ERROR),
     OFFSET_REGRESSION(Severity.ERROR),
     /** The stream catalog has no entry at a seq below its highest. */
     MISSING_CATALOG_ENTRY(Severity.ERROR),

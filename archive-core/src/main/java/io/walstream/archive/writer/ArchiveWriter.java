@@ -1,6 +1,7 @@
 package io.walstream.archive.writer;
 
 import io.walstream.archive.crypto.Keyring;
+import io.walstream.archive.crypto.ManifestSigner;
 import io.walstream.archive.error.IntegrityException;
 import io.walstream.archive.error.OutcomeUnknownException;
 import io.walstream.archive.format.EncodedRecord;
@@ -42,6 +43,7 @@ public final class ArchiveWriter {
   private final int zstdLevel;
   private final CatalogAppender catalog;
   private final Keyring keys;
+  private final ManifestSigner signer;
 
   /** A writer compressing segments at the default level, {@link SegmentFormat#ZSTD_LEVEL}. */
   public ArchiveWriter(ObjectStore store, String writerId) {
@@ -61,15 +63,25 @@ public final class ArchiveWriter {
    * §12) when it holds keys, picking up a rotation from the next commit; plaintext otherwise.
    */
   public ArchiveWriter(ObjectStore store, String writerId, int zstdLevel, Keyring keys) {
+    this(store, writerId, zstdLevel, keys, ManifestSigner.NONE);
+  }
+
+  /**
+   * As {@link #ArchiveWriter(ObjectStore, String, int, Keyring)}, signing every manifest and
+   * catalog entry it commits with {@code signer} (docs/FORMAT.md §13).
+   */
+  public ArchiveWriter(
+      ObjectStore store, String writerId, int zstdLevel, Keyring keys, ManifestSigner signer) {
     if (writerId == null || writerId.isBlank()) {
       throw new IllegalArgumentException("Cannot create archive writer: empty writer id");
     }
     this.store = store;
     this.keys = keys;
+    this.signer = signer;
     this.reader = new ArchiveReader(store, keys);
     this.writerId = writerId;
     this.zstdLevel = SegmentWriter.requireLevel(zstdLevel);
-    this.catalog = new CatalogAppender(store, reader, writerId);
+    this.catalog = new CatalogAppender(store, reader, writerId, signer);
   }
 
   public String writerId() {
@@ -168,6 +180,8 @@ public final class ArchiveWriter {
     String key = ArchiveLayout.manifestKey(head.stream(), manifest.seq());
     byte[] bytes = ManifestCodec.encode(manifest);
     byte[] existing = null;
+    // Before the claim: a committed manifest of a signing writer always has its signature.
+    signer.signBeforeClaim(store, key, bytes);
     try {
       if (store.putIfAbsent(key, ObjectContent.ofBytes(bytes)) == PutOutcome.CREATED) {
         return committed(manifest, bytes, head);

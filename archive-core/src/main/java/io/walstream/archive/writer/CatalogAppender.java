@@ -28,11 +28,17 @@ final class CatalogAppender {
   private final ObjectStore store;
   private final ArchiveReader reader;
   private final String writerId;
+  private final io.walstream.archive.crypto.ManifestSigner signer;
 
-  CatalogAppender(ObjectStore store, ArchiveReader reader, String writerId) {
+  CatalogAppender(
+      ObjectStore store,
+      ArchiveReader reader,
+      String writerId,
+      io.walstream.archive.crypto.ManifestSigner signer) {
     this.store = store;
     this.reader = reader;
     this.writerId = writerId;
+    this.signer = signer;
   }
 
   /** Makes sure {@code stream} has a catalog entry; claims one when it has none. */
@@ -69,6 +75,7 @@ final class CatalogAppender {
   private boolean claim(CatalogEntry entry) {
     String key = ArchiveLayout.catalogKey(entry.database(), entry.seq());
     byte[] bytes = CatalogCodec.encode(entry);
+    signer.signBeforeClaim(store, key, bytes);
     try {
       if (store.putIfAbsent(key, ObjectContent.ofBytes(bytes)) == PutOutcome.CREATED) {
         return true;

@@ -96,7 +96,15 @@ public final class ArchiverApp implements AutoCloseable {
     ArchiverRuntime runtime =
         new ArchiverRuntime(
             config,
-            new ArchiveWriter(store, writer, config.segmentCompressionLevel(), keys),
+            new ArchiveWriter(
+                store,
+                writer,
+                config.segmentCompressionLevel(),
+                keys,
+                config.signingKey().isEmpty()
+                    ? io.walstream.archive.crypto.ManifestSigner.NONE
+                    : io.walstream.archive.crypto.ManifestSigner.load(
+                        Path.of(config.signingKey()))),
             new ArchiveReader(store, keys),
             new CommitCoordinator(),
             new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),

@@ -42,6 +42,7 @@ public record ArchiverConfig(
     String writerId,
     int duplicateLookbackSegments,
     String encryptionKek,
+    String signingKey,
     Map<String, Object> streamsProperties) {
 
   public static final String ARCHIVE_URI = "archive.uri";
@@ -64,6 +65,7 @@ public record ArchiverConfig(
   public static final String WRITER_ID = "writer.id";
   public static final String DUPLICATE_LOOKBACK_SEGMENTS = "duplicate.lookback-segments";
   public static final String ENCRYPTION_KEK = "archive.encryption.kek";
+  public static final String SIGNING_KEY = "archive.signing.key";
 
   /** The default application id (consumer group) of the archiver. */
   public static final String DEFAULT_APPLICATION_ID = "walstream-archiver";
@@ -190,7 +192,13 @@ public record ArchiverConfig(
                   Type.STRING,
                   "",
                   Importance.HIGH,
-                  "Key-encryption key file (walstream keys create-kek) that opens the archive's keyset: every segment is then encrypted under the keyset's primary data key. Empty: plaintext, and the archiver refuses to start on an archive that has a keyset."),
+                  "Key-encryption key file (walstream keys create-kek) that opens the archive's keyset: every segment is then encrypted under the keyset's primary data key. Empty: plaintext, and the archiver refuses to start on an archive that has a keyset.")
+              .define(
+                  SIGNING_KEY,
+                  Type.STRING,
+                  "",
+                  Importance.MEDIUM,
+                  "Private signing key file (walstream keys create-signing-key): every manifest and catalog entry is signed (Ed25519), so verify --public-key refuses any a bucket writer without the key rewrote. Empty: not signed."),
           "input, manifests and dead-letter topics",
           3,
           9464);
@@ -242,6 +250,7 @@ public record ArchiverConfig(
         c.getString(WRITER_ID),
         c.getInt(DUPLICATE_LOOKBACK_SEGMENTS),
         c.getString(ENCRYPTION_KEK),
+        c.getString(SIGNING_KEY),
         Map.copyOf(streams));
   }
 

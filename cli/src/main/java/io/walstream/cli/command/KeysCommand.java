@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
       KeysCommand.Init.class,
       KeysCommand.Rotate.class,
       KeysCommand.Rewrap.class,
-      KeysListCommand.class
+      KeysListCommand.class,
+      KeysCommand.CreateSigningKey.class
     })
 public final class KeysCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -37,7 +38,39 @@ public final class KeysCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "name a subcommand: create-kek, init, rotate, rewrap or list");
+        spec.commandLine(),
+        "name a subcommand: create-kek, init, rotate, rewrap, list or create-signing-key");
+  }
+
+  /** {@code keys create-signing-key}. */
+  @Command(
+      name = "create-signing-key",
+      mixinStandardHelpOptions = true,
+      header = "Write a new manifest signing key pair (Ed25519).",
+      description =
+          "Write a new Tink Ed25519 private key to --output (mode 0600) and its public key to"
+              + " --output.pub. Give the private key to archivers (archive.signing.key) and the"
+              + " public key to verify and restore (--public-key): a manifest someone rewrote"
+              + " without the private key is then refused. Existing files are never replaced.",
+      exitCodeListHeading = "%nExit codes:%n",
+      exitCodeList = {"0:written", "1:other failure", "2:usage error (e.g. a file exists)"})
+  static final class CreateSigningKey implements Callable<Integer> {
+    @Mixin VerboseOption verbose;
+
+    @Option(
+        names = "--output",
+        required = true,
+        paramLabel = "FILE",
+        description = "Private key file; the public key goes to FILE.pub.")
+    Path output;
+
+    @Override
+    public Integer call() {
+      Path publicKey = io.walstream.archive.crypto.ManifestSigner.create(output);
+      System.out.printf(
+          "Signing key written to %s (mode 0600), public key to %s%n", output, publicKey);
+      return ExitCode.SUCCESS.code();
+    }
   }
 
   /** {@code keys create-kek}. */

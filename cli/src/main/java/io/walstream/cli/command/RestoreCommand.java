@@ -41,7 +41,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
   @Mixin ArchiveOption archive;
 
-  @Mixin KekOption kek;
+  @Mixin KeyOptions kek;
 
   @Mixin RestoreOptions what;
 

@@ -46,7 +46,7 @@ public final class RestorePointsCommand implements Callable<Integer> {
   @Option(names = "--database", description = "Only this database.")
   String database;
 
-  @picocli.CommandLine.Mixin KekOption kek;
+  @picocli.CommandLine.Mixin KeyOptions kek;
 
   @Option(names = "--json", description = "Print as JSON.")
   boolean json;

@@ -58,7 +58,7 @@ public final class SnapshotCommand implements Callable<Integer> {
       description = "Directory for the temporary state file (default: the system's temp dir).")
   Path workDir;
 
-  @picocli.CommandLine.Mixin KekOption kek;
+  @picocli.CommandLine.Mixin KeyOptions kek;
 
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;

@@ -43,7 +43,7 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Mixin ArchiveOption archive;
 
-  @Mixin KekOption kek;
+  @Mixin KeyOptions kek;
 
   @Option(names = "--database", description = "Only this database's streams.")
   String database;
@@ -60,7 +60,7 @@ public final class VerifyCommand implements Callable<Integer> {
     // Parsed before the archive is read, so that a typo does not cost a whole verification.
     Duration timeout = anchors.timeout(spec.commandLine());
     try (ObjectStore store = archive.open()) {
-      ChainVerifier verifier = new ChainVerifier(store, kek.keyring(store));
+      ChainVerifier verifier = new ChainVerifier(kek.reader(store));
       ArchiveReport report =
           database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
       int anchoredStreams = -1;

@@ -23,7 +23,7 @@ import java.util.function.Function;
 final class FollowRun {
   private final JobSpec spec;
   private final ObjectStore store;
-  private final io.walstream.archive.crypto.Keyring keys;
+  private final io.walstream.archive.read.ArchiveReader reader;
   private final Clock clock;
   private final long pollMs;
   private final long progressIntervalMs;
@@ -41,7 +41,7 @@ final class FollowRun {
       Consumer<RestoreStatus.Builder> publish) {
     this.spec = spec;
     this.store = context.store();
-    this.keys = context.keys();
+    this.reader = context.reader();
     this.clock = context.clock();
     this.pollMs = context.followPollMs();
     this.progressIntervalMs = context.progressIntervalMs();
@@ -53,7 +53,7 @@ final class FollowRun {
   void run() throws InterruptedException {
     try (Follower f =
         new Follower(
-            new io.walstream.archive.read.ArchiveReader(store, keys),
+            reader,
             spec.command().getDatabase(),
             target(),
             spec.command().getAcceptGaps() ? GapPolicy.ACCEPT : GapPolicy.REFUSE,

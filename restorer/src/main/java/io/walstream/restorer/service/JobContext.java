@@ -21,9 +21,9 @@ record JobContext(
     Maintenance maintenance,
     java.util.Map<String, Object> kafkaClients,
     long followPollMs,
-    io.walstream.archive.crypto.Keyring keys) {
+    io.walstream.archive.read.ArchiveReader reader) {
   JobContext {
-    if (store == null || publisher == null || metrics == null || clock == null || keys == null) {
+    if (store == null || publisher == null || metrics == null || clock == null || reader == null) {
       throw new IllegalArgumentException("a job context needs a store, publisher, metrics, clock");
     }
     if (progressIntervalMs <= 0 || anchoring == null || maintenance == null || followPollMs <= 0) {

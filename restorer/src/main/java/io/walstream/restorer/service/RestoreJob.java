@@ -172,9 +172,7 @@ final class RestoreJob implements Runnable {
 
   private void restore(Instant started) {
     Restorer restorer =
-        new Restorer(
-                new io.walstream.archive.read.ArchiveReader(store, context.keys()),
-                spec.parallelism())
+        new Restorer(context.reader(), spec.parallelism())
             .using(
                 // A topic gets the change records themselves, never a snapshot's rows.
                 spec.output() instanceof JobSpec.Output.Topic
@@ -250,7 +248,7 @@ final class RestoreJob implements Runnable {
     publish(
         VerifyRun.report(
                 store,
-                context.keys(),
+                context.reader(),
                 spec.command().getDatabase(),
                 anchoring.get(),
                 state -> status(state, started))

@@ -132,7 +132,13 @@ public final class RestoreService implements AutoCloseable {
             maintenance,
             config.clientProperties(),
             config.followPollIntervalMs(),
-            keys);
+            new io.walstream.archive.read.ArchiveReader(
+                store,
+                keys,
+                config.signingPublicKey().isEmpty()
+                    ? io.walstream.archive.verify.SignatureCheck.NONE
+                    : io.walstream.archive.verify.SignatureCheck.load(
+                        java.nio.file.Path.of(config.signingPublicKey()))));
     this.dispatch =
         new CommandDispatch(check, table, active, jobs, context, id -> intake.partitionOf(id));
     this.intake =

@@ -44,6 +44,7 @@ public record RestoreServiceConfig(
     int metricsPort,
     MaintenanceSettings maintenance,
     String encryptionKek,
+    String signingPublicKey,
     Map<String, Object> clientProperties) {
 
   public static final String ARCHIVE_URI = "archive.uri";
@@ -56,6 +57,7 @@ public record RestoreServiceConfig(
   public static final String PROGRESS_INTERVAL_MS = "restorer.progress.interval.ms";
   public static final String FOLLOW_POLL_INTERVAL_MS = "restorer.follow.poll.interval.ms";
   public static final String ENCRYPTION_KEK = "restorer.encryption.kek";
+  public static final String SIGNING_PUBLIC_KEY = "restorer.signing.public-key";
   public static final String SQLITE_ALLOWED_DIRS = "restorer.sink.sqlite.allowed-dirs";
   public static final String JDBC_ALLOWED_URL_PREFIXES = "restorer.sink.jdbc.allowed-url-prefixes";
   public static final String KAFKA_ALLOWED_TOPICS = "restorer.sink.kafka.allowed-topics";
@@ -149,6 +151,12 @@ public record RestoreServiceConfig(
                   "",
                   Importance.HIGH,
                   "Key-encryption key file that opens an encrypted archive's keyset; jobs then decrypt its segments. Empty: jobs on an encrypted archive fail naming the key they need.")
+              .define(
+                  SIGNING_PUBLIC_KEY,
+                  Type.STRING,
+                  "",
+                  Importance.MEDIUM,
+                  "Public signing key file (keys create-signing-key writes it as FILE.pub): every job refuses a manifest or catalog entry without a valid signature under it. Empty: signatures are not checked.")
               .define(
                   SQLITE_ALLOWED_DIRS,
                   Type.LIST,
@@ -287,6 +295,7 @@ public record RestoreServiceConfig(
         c.getInt(METRICS_PORT),
         maintenance(c),
         c.getString(ENCRYPTION_KEK),
+        c.getString(SIGNING_PUBLIC_KEY),
         Map.copyOf(clients));
   }
 

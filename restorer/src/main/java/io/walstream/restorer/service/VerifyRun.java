@@ -24,11 +24,11 @@ final class VerifyRun {
   /** The terminal status of verifying {@code database} (null: the whole archive). */
   static RestoreStatus.Builder report(
       ObjectStore store,
-      io.walstream.archive.crypto.Keyring keys,
+      io.walstream.archive.read.ArchiveReader reader,
       String database,
       Anchoring anchors,
       Function<JobState, RestoreStatus.Builder> status) {
-    ChainVerifier verifier = new ChainVerifier(store, keys);
+    ChainVerifier verifier = new ChainVerifier(reader);
     ArchiveReport report =
         database == null ? verifier.verifyAll() : verifier.verifyDatabase(database);
     String anchorCheck;

@@ -83,6 +83,7 @@ public final class VerifiedArchive {
         throw new IntegrityException(
             key, "Cannot restore " + stream + ": manifest " + seq + " (" + key + ") is missing");
       }
+      reader.signatures().require(reader.store(), key, bytes.get(), "Cannot restore " + stream);
       ChainWalk.Step step = walk.accept(key, seq, bytes.get());
       Finding error = step.firstError();
       if (error != null) {
