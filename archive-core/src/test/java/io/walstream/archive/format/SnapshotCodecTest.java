@@ -103,12 +103,66 @@ class SnapshotCodecTest {
   void shouldRaiseUnknownFormatWhenTheVersionIsNewer() {
     byte[] newer =
         json()
-            .replace("\"formatVersion\":1", "\"formatVersion\":2")
+            .replace("\"formatVersion\":1", "\"formatVersion\":3")
             .getBytes(StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> SnapshotCodec.decode(newer, "s.json"))
         .isInstanceOf(UnknownFormatException.class)
-        .hasMessageContaining("unknown formatVersion 2");
+        .hasMessageContaining("unknown formatVersion 3");
+  }
+
+  @Test
+  void shouldWriteVersionTwoWithChunkEncryptionExactlyWhenAChunkIsEncrypted() {
+    Snapshot plain = snapshot();
+    Snapshot.Chunk c = plain.chunks().get(0);
+    Snapshot encrypted =
+        withChunks(
+            plain,
+            List.of(
+                new Snapshot.Chunk(
+                    c.table(),
+                    c.key(),
+                    c.sha256(),
+                    c.byteSize(),
+                    c.rows(),
+                    new Manifest.Encryption(EnvelopeHeader.SCHEME, 4_000_000_000L))));
+    String json = new String(SnapshotCodec.encode(encrypted), StandardCharsets.UTF_8);
+
+    assertThat(json)
+        .startsWith("{\"formatVersion\":2,")
+        .contains(
+            "\"rows\":3,\"encryption\":{\"scheme\":\"tink-aes256-gcm-hkdf-1mb\",\"keyId\":4000000000}}");
+    assertThat(SnapshotCodec.decode(json.getBytes(StandardCharsets.UTF_8), "s.json"))
+        .isEqualTo(encrypted);
+    assertThat(json()).startsWith("{\"formatVersion\":1,").doesNotContain("encryption");
+    // Version 2 with no chunk encrypted is not how this snapshot is written: not canonical.
+    String allNull = json.replaceFirst("\"encryption\":\\{[^}]*\\}", "\"encryption\":null");
+    assertThatThrownBy(
+            () -> SnapshotCodec.decode(allNull.getBytes(StandardCharsets.UTF_8), "s.json"))
+        .isInstanceOf(io.walstream.archive.error.IntegrityException.class)
+        .hasMessageContaining("canonical");
+    // Version 1 has no such field.
+    String v1 = json.replace("\"formatVersion\":2", "\"formatVersion\":1");
+    assertThatThrownBy(() -> SnapshotCodec.decode(v1.getBytes(StandardCharsets.UTF_8), "s.json"))
+        .isInstanceOf(io.walstream.archive.error.IntegrityException.class)
+        .hasMessageContaining("encryption");
+  }
+
+  private static Snapshot withChunks(Snapshot s, List<Snapshot.Chunk> chunks) {
+    return new Snapshot(
+        s.database(),
+        s.lsn(),
+        s.commitTime(),
+        s.maxCommitTime(),
+        s.streams(),
+        s.catalog(),
+        s.tables(),
+        chunks,
+        s.incomplete(),
+        s.gaps(),
+        s.prevSnapshotSha256(),
+        s.writerVersion(),
+        s.writerId());
   }
 
   @ParameterizedTest(name = "{0}")
