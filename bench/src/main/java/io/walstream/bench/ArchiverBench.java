@@ -91,7 +91,7 @@ final class ArchiverBench implements Bench.Scenario {
   }
 
   /** Preloads the topic; with several partitions, records go round-robin (one stream each). */
-  private static long preload(String bootstrap, String topic, int partitions, int records) {
+  static long preload(String bootstrap, String topic, int partitions, int records) {
     long bytes = 0;
     Workload workload = new Workload(7);
     byte[] key = "shop".getBytes(StandardCharsets.UTF_8);

@@ -23,7 +23,7 @@ final class ArchiverThroughput {
    * rate (the last two thirds of the input), process CPU seconds meanwhile, and (seconds since
    * start, records taken in) each time another tenth of the input was in.
    */
-  private record Run(double seconds, double steadyRate, double cpuSeconds, List<double[]> tenths) {}
+  record Run(double seconds, double steadyRate, double cpuSeconds, List<double[]> tenths) {}
 
   static void measure(EmbeddedKafka kafka, Path jar, Path work, String topic, Baseline base)
       throws Exception {
@@ -46,7 +46,7 @@ final class ArchiverThroughput {
     }
   }
 
-  private static Run sample(ArchiverProcessHandle archiver, int records) throws Exception {
+  static Run sample(ArchiverProcessHandle archiver, int records) throws Exception {
     long start = 0;
     Duration cpuAtStart = Duration.ZERO;
     // The steady state starts once a third of the input was taken in: by then the fresh JVM's

@@ -19,6 +19,7 @@ public final class Bench {
     SCENARIOS.put("snapshot", new SnapshotBench());
     SCENARIOS.put("retention", new RetentionBench());
     SCENARIOS.put("follow", new FollowBench());
+    SCENARIOS.put("encryption", new EncryptionBench());
   }
 
   /** One benchmark scenario. */

@@ -163,7 +163,17 @@ final class RestoreBench implements Bench.Scenario {
 
   /** The same change sequence as the limit's, archived in segments, never all held at once. */
   static void writeArchive(Path dir, int records) {
-    ArchiveWriter writer = new ArchiveWriter(new FileSystemObjectStore(dir), "bench");
+    writeArchive(dir, records, io.walstream.archive.crypto.Keyring.none());
+  }
+
+  /** As {@link #writeArchive(Path, int)}, encrypting the segments with {@code keys}. */
+  static void writeArchive(Path dir, int records, io.walstream.archive.crypto.Keyring keys) {
+    ArchiveWriter writer =
+        new ArchiveWriter(
+            new FileSystemObjectStore(dir),
+            "bench",
+            io.walstream.archive.format.SegmentFormat.ZSTD_LEVEL,
+            keys);
     StreamId stream = new StreamId("shop", "walstream.changes", 0);
     StreamHead head = writer.loadHead(stream);
     Workload workload = new Workload(5);

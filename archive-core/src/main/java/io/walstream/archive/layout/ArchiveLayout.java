@@ -298,6 +298,20 @@ public final class ArchiveLayout {
       if (m.matches()) {
         return Optional.of(new ArchiveKey.Lock(Names.decode(m.group(1)), hex(m.group(2))));
       }
+      m = PARTITION_INDEX_ENTRY.matcher(key);
+      if (m.matches()) {
+        return Optional.of(new ArchiveKey.PartitionIndex(stream(m, 3, 1, 2)));
+      }
+    } catch (IllegalArgumentException | InvalidNameException e) {
+      // Looks like an archive key but does not decode: not one the archive writes.
+      return Optional.empty();
+    }
+    return parseSignature(key);
+  }
+
+  private static Optional<ArchiveKey> parseSignature(String key) {
+    try {
+      Matcher m;
       m = MANIFEST_SIGNATURE.matcher(key);
       if (m.matches()) {
         return Optional.of(
@@ -308,12 +322,7 @@ public final class ArchiveLayout {
         return Optional.of(
             new ArchiveKey.CatalogSignature(Names.decode(m.group(1)), hex(m.group(2)), m.group(3)));
       }
-      m = PARTITION_INDEX_ENTRY.matcher(key);
-      if (m.matches()) {
-        return Optional.of(new ArchiveKey.PartitionIndex(stream(m, 3, 1, 2)));
-      }
     } catch (IllegalArgumentException | InvalidNameException e) {
-      // Looks like an archive key but does not decode: not one the archive writes.
       return Optional.empty();
     }
     return Optional.empty();

@@ -227,10 +227,7 @@ public final class DatabaseStreams {
     long expected = 0;
     String previousSha = null;
     for (StreamCatalog.Stored stored : StreamCatalog.read(reader, database)) {
-      reader
-          .signatures()
-          .check(reader.store(), stored.key(), stored.bytes())
-          .ifPresent(findings::add);
+      signature(stored, findings);
       if (stored.seq() > expected) {
         findings.add(
             Finding.of(
@@ -272,6 +269,16 @@ public final class DatabaseStreams {
       }
     }
     return streams;
+  }
+
+  /**
+   * Adds the finding about {@code stored}'s signature, when signatures are checked and it fails.
+   */
+  private void signature(StreamCatalog.Stored stored, List<Finding> findings) {
+    reader
+        .signatures()
+        .check(reader.store(), stored.key(), stored.bytes())
+        .ifPresent(findings::add);
   }
 
   /** The entry {@code stored} holds, or null after adding the finding that says why not. */

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.archive.crypto.Keyring;
 import io.walstream.archive.crypto.LocalKek;
+import io.walstream.archive.crypto.ManifestSigner;
 import io.walstream.archive.error.InvalidConfigException;
 import io.walstream.archive.error.KeyUnavailableException;
 import io.walstream.archive.read.ArchiveReader;
@@ -96,15 +97,7 @@ public final class ArchiverApp implements AutoCloseable {
     ArchiverRuntime runtime =
         new ArchiverRuntime(
             config,
-            new ArchiveWriter(
-                store,
-                writer,
-                config.segmentCompressionLevel(),
-                keys,
-                config.signingKey().isEmpty()
-                    ? io.walstream.archive.crypto.ManifestSigner.NONE
-                    : io.walstream.archive.crypto.ManifestSigner.load(
-                        Path.of(config.signingKey()))),
+            writer(config, store, writer, keys),
             new ArchiveReader(store, keys),
             new CommitCoordinator(),
             new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),
@@ -136,6 +129,18 @@ public final class ArchiverApp implements AutoCloseable {
     this.streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
     this.endpoint = startEndpoint();
+  }
+
+  private static ArchiveWriter writer(
+      ArchiverConfig config, ObjectStore store, String writerId, Keyring keys) {
+    return new ArchiveWriter(
+        store,
+        writerId,
+        config.segmentCompressionLevel(),
+        keys,
+        config.signingKey().isEmpty()
+            ? ManifestSigner.NONE
+            : ManifestSigner.load(Path.of(config.signingKey())));
   }
 
   /** The keys segments are encrypted with, refusing to start on a KEK that cannot open them. */
