@@ -57,6 +57,7 @@ public final class Keyring implements Decryptor {
    * @throws KeyUnavailableException when the archive has no keyset or {@code kek} cannot open it
    */
   public static Keyring open(ObjectStore store, KeyEncryptionKey kek) {
+    JitWarmup.start();
     ArchiveKeysets keysets = new ArchiveKeysets(store);
     return new Keyring(keysets, kek, keysets.open(kek));
   }
