@@ -20,15 +20,22 @@ class DemoIT {
 
   private record Run(int code, String output) {}
 
-  private Run demo() throws Exception {
-    Process p =
-        new ProcessBuilder(
-                ChildJvm.jar(JAR, List.of("demo", "--data-dir", dir.resolve("demo").toString())))
-            .redirectErrorStream(true)
-            .start();
+  private Run demo(String... more) throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(List.of("demo", "--data-dir", dir.resolve("demo").toString()));
+    args.addAll(List.of(more));
+    Process p = new ProcessBuilder(ChildJvm.jar(JAR, args)).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), output);
+  }
+
+  private static boolean startsWith(Path file, String magic) {
+    try (var in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(magic.length()), StandardCharsets.ISO_8859_1).equals(magic);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static long processesUsing(Path dir) {
@@ -40,7 +47,8 @@ class DemoIT {
   @Test
   void shouldVerifyEverythingAndLeaveNoProcessBehindWhenRunTwice() throws Exception {
     Run first = demo();
-    Run second = demo();
+    // The second run encrypted and signed: the same checks, with the keys.
+    Run second = demo("--encrypted");
 
     assertThat(first.code()).as(first.output()).isZero();
     assertThat(first.output())
@@ -55,7 +63,18 @@ class DemoIT {
         .contains("Verify        clean");
     assertThat(first.output()).doesNotContain(" INFO ").doesNotContain(" WARN ");
     assertThat(second.code()).as(second.output()).isZero();
-    assertThat(second.output()).contains("(reset: it held an earlier demo)");
+    assertThat(second.output())
+        .contains("(reset: it held an earlier demo)")
+        .contains("Creating a key-encryption key, the archive's keyset and a signing key")
+        .contains("walstream demo: everything verified.")
+        .contains("matches the expected state")
+        .contains("Verify        clean");
+    assertThat(dir.resolve("demo/keys/kek.json")).exists();
+    try (var segments = Files.walk(dir.resolve("demo/archive"))) {
+      assertThat(segments.filter(p -> p.toString().endsWith(".seg")).toList())
+          .isNotEmpty()
+          .allMatch(p -> startsWith(p, "WALSENC"));
+    }
     assertThat(processesUsing(dir)).isZero();
     try (var restores = Files.list(dir.resolve("demo/restores"))) {
       assertThat(restores.map(p -> p.getFileName().toString()))

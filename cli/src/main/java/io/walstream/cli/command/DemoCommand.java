@@ -36,6 +36,13 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show the components' logs on the terminal.")
   boolean verbose;
 
+  @Option(
+      names = "--encrypted",
+      description =
+          "Encrypt the archive and sign its manifests, with keys made for the demo in"
+              + " DATA-DIR/keys; restores and verify then use them.")
+  boolean encrypted;
+
   @Override
   public Integer call() throws Exception {
     DemoDirectory dir = DemoDirectory.prepare(dataDir);
@@ -46,7 +53,11 @@ public final class DemoCommand implements Callable<Integer> {
     if (!verbose) {
       logToFile(dir.logs().resolve("demo.log"));
     }
-    try (Demo demo = new Demo(dir, System.out)) {
+    try (Demo demo =
+        new Demo(
+            dir,
+            System.out,
+            encrypted ? Demo.Security.ENCRYPTED_AND_SIGNED : Demo.Security.PLAINTEXT)) {
       Thread stopper = new Thread(demo::close, "walstream-demo-shutdown");
       Runtime.getRuntime().addShutdownHook(stopper);
       return (demo.run() ? ExitCode.SUCCESS : ExitCode.FAILURE).code();

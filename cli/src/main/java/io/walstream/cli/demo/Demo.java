@@ -43,13 +43,28 @@ public final class Demo implements AutoCloseable {
   private final PrintStream out;
   private final long started = System.nanoTime();
   private final List<String> failures = new ArrayList<>();
+  private final Security security;
+  private DemoKeys keys;
   private LocalBroker broker;
   private ArchiverApp archiver;
   private RestoreService service;
 
+  /** Whether the archive is encrypted and its manifests signed. */
+  public enum Security {
+    /** Plaintext segments, unsigned manifests. */
+    PLAINTEXT,
+    /** Segments encrypted under a KEK made for the demo, manifests and catalog signed. */
+    ENCRYPTED_AND_SIGNED
+  }
+
   public Demo(DemoDirectory dir, PrintStream out) {
+    this(dir, out, Security.PLAINTEXT);
+  }
+
+  public Demo(DemoDirectory dir, PrintStream out, Security security) {
     this.dir = dir;
     this.out = out;
+    this.security = security;
   }
 
   /** Runs the demo; true when every check passed. */
@@ -58,6 +73,13 @@ public final class Demo implements AutoCloseable {
     broker =
         LocalBroker.start(dir.kafka(), freePort(), freePort(), dir.logs().resolve("broker.log"));
     done("at " + broker.bootstrapServers());
+    if (security == Security.ENCRYPTED_AND_SIGNED) {
+      step("Creating a key-encryption key, the archive's keyset and a signing key");
+      try (ObjectStore store = ObjectStores.open(dir.archive().toUri().toString())) {
+        keys = DemoKeys.create(dir.root().resolve("keys"), store);
+      }
+      done("data key " + keys.primaryKeyId() + ", in " + keys.kek().getParent());
+    }
     step("Starting the archiver and the restore service");
     archiver = ArchiverApp.start(ArchiverConfig.parse(archiverSettings()));
     service = RestoreService.start(RestoreServiceConfig.parse(serviceSettings()));
@@ -77,11 +99,7 @@ public final class Demo implements AutoCloseable {
     Map<String, Long> deadLetters = DemoPublisher.deadLetters(broker.bootstrapServers(), DLQ, 3);
 
     List<DemoRestore.Outcome> restores = restore(workload.shop());
-    ArchiveReport verified;
-    try (ObjectStore store = ObjectStores.open(dir.archive().toUri().toString())) {
-      verified = new ChainVerifier(store).verifyAll();
-      checkAgainstManifestsTopic(new ArchiveReader(store));
-    }
+    ArchiveReport verified = verify();
     if (!verified.clean()) {
       failures.add("verify found problems: " + verified.errors());
     }
@@ -97,6 +115,24 @@ public final class Demo implements AutoCloseable {
             failures,
             (System.nanoTime() - started) / 1e9);
     return failures.isEmpty();
+  }
+
+  /** Verifies the archive (with the demo's keys when encrypted) and checks the manifests topic. */
+  private ArchiveReport verify() {
+    ArchiveReport verified;
+    try (ObjectStore store = ObjectStores.open(dir.archive().toUri().toString())) {
+      verified =
+          new ChainVerifier(keys == null ? new ArchiveReader(store) : keys.reader(store))
+              .verifyAll();
+      if (keys != null && verified.undecodedSegments() > 0) {
+        failures.add(verified.undecodedSegments() + " encrypted segments were not decrypted");
+      }
+      if (keys != null && !verified.keyIds().containsKey(keys.primaryKeyId())) {
+        failures.add("no segment is encrypted under data key " + keys.primaryKeyId());
+      }
+      checkAgainstManifestsTopic(new ArchiveReader(store));
+    }
+    return verified;
   }
 
   /**
@@ -195,6 +231,10 @@ public final class Demo implements AutoCloseable {
     m.put(ArchiverConfig.MANIFESTS_TOPIC, MANIFESTS);
     m.put("application.id", "walstream-demo-archiver");
     m.put("state.dir", dir.root().resolve("state").toString());
+    if (keys != null) {
+      m.put(ArchiverConfig.ENCRYPTION_KEK, keys.kek().toString());
+      m.put(ArchiverConfig.SIGNING_KEY, keys.signingKey().toString());
+    }
     return m;
   }
 
@@ -205,6 +245,10 @@ public final class Demo implements AutoCloseable {
     m.put(RestoreServiceConfig.SQLITE_ALLOWED_DIRS, dir.restores().toString());
     m.put(RestoreServiceConfig.PROGRESS_INTERVAL_MS, "200");
     m.put(RestoreServiceConfig.METRICS_PORT, "-1");
+    if (keys != null) {
+      m.put(RestoreServiceConfig.ENCRYPTION_KEK, keys.kek().toString());
+      m.put(RestoreServiceConfig.SIGNING_PUBLIC_KEY, keys.publicKey().toString());
+    }
     return m;
   }
 
