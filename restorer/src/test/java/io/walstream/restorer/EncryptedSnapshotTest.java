@@ -81,6 +81,8 @@ class EncryptedSnapshotTest {
     assertThat(a.plan().snapshot().key()).isEqualTo(stored.key());
     assertThat(RestorerTest.actual(fromSnapshot)).isEqualTo(RestorerTest.actual(replayed));
     assertThat(SnapshotCodec.decode(SnapshotCodec.encode(s), stored.key())).isEqualTo(s);
+    assertThat(io.walstream.archive.crypto.KeyUsage.of(new ArchiveReader(history.store)).chunks())
+        .containsExactly(java.util.Map.entry(keys.primaryKeyId(), (long) s.chunks().size()));
   }
 
   @Test

@@ -10,11 +10,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * How many committed segments (and plaintext ones) use each data key, from the manifests alone (no
- * key needed): what {@code keys list} shows, so an operator sees which keys old data still needs.
+ * How many committed segments and snapshot chunks (and plaintext ones) use each data key, from the
+ * manifests and snapshot manifests alone (no key needed): what {@code keys list} shows, so an
+ * operator sees which keys old data still needs.
  */
 public final class KeyUsage {
   private final SortedMap<Long, Long> segments = new TreeMap<>();
+  private final SortedMap<Long, Long> chunks = new TreeMap<>();
   private long plaintextSegments;
 
   private KeyUsage() {}
@@ -31,6 +33,16 @@ public final class KeyUsage {
               reader.readManifest(stream, m.seq()).ifPresent(usage::count);
             }
           });
+    }
+    io.walstream.archive.read.Snapshots snapshots = new io.walstream.archive.read.Snapshots(reader);
+    for (String database : reader.databases()) {
+      for (var stored : snapshots.listAll(database)) {
+        for (var chunk : stored.snapshot().chunks()) {
+          if (chunk.encryption() != null) {
+            usage.chunks.merge(chunk.encryption().keyId(), 1L, Long::sum);
+          }
+        }
+      }
     }
     return usage;
   }
@@ -49,6 +61,11 @@ public final class KeyUsage {
   /** Segments per data key id. */
   public Map<Long, Long> segments() {
     return java.util.Collections.unmodifiableSortedMap(segments);
+  }
+
+  /** Snapshot chunks per data key id. */
+  public Map<Long, Long> chunks() {
+    return java.util.Collections.unmodifiableSortedMap(chunks);
   }
 
   /** Segments written before the archive was encrypted. */

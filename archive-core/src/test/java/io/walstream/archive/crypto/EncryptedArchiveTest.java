@@ -253,6 +253,42 @@ class EncryptedArchiveTest {
   }
 
   @Test
+  void shouldFindWithoutKekWhatAPlaintextTwinShowsWhenBothAreCorruptedAlike() throws IOException {
+    Path twinRoot = dir.resolve("twin");
+    FileSystemObjectStore twin = new FileSystemObjectStore(twinRoot);
+    write(twin, Keyring.none(), SEGMENTS);
+    List<List<String>> findings = new ArrayList<>();
+    for (Path archive : List.of(root, twinRoot)) {
+      FileSystemObjectStore store = new FileSystemObjectStore(archive);
+      // One of each: a missing manifest, a truncated segment, an edited manifest, a leftover.
+      Files.delete(archive.resolve(ArchiveLayout.manifestKey(STREAM, 1)));
+      String seg2 =
+          ((Manifest.Segment)
+                  new ArchiveReader(store).readManifest(STREAM, 2).orElseThrow().manifest())
+              .segment()
+              .key();
+      byte[] bytes = Files.readAllBytes(archive.resolve(seg2));
+      Files.delete(archive.resolve(seg2));
+      Files.write(archive.resolve(seg2), java.util.Arrays.copyOf(bytes, bytes.length - 7));
+      Path m3 = archive.resolve(ArchiveLayout.manifestKey(STREAM, 3));
+      String edited =
+          Files.readString(m3).replace("\"writerId\":\"test\"", "\"writerId\":\"tEst\"");
+      Files.delete(m3);
+      Files.writeString(m3, edited);
+      findings.add(
+          new ChainVerifier(store)
+              .verifyAll().findings().stream()
+                  .map(
+                      f ->
+                          f.kind()
+                              + " "
+                              + f.key().replaceAll("-[0-9a-f]{64}\\.seg$", "-<sha256>.seg"))
+                  .toList());
+    }
+    assertThat(findings.get(0)).isEqualTo(findings.get(1)).hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  @Test
   void shouldRefuseToWritePlaintextIntoAnEncryptedArchive() {
     assertThatThrownBy(() -> Keyring.forWriting(store, java.util.Optional.empty()))
         .isInstanceOf(KeyUnavailableException.class)

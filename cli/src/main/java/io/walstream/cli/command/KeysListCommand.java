@@ -83,12 +83,15 @@ final class KeysListCommand implements Callable<Integer> {
                       key.put("primary", k.id() == h.primaryKeyId());
                       key.put("createdAt", time(k.createdMicros()));
                       key.put("segments", usage.segments().getOrDefault(k.id(), 0L));
+                      key.put("snapshotChunks", usage.chunks().getOrDefault(k.id(), 0L));
                       keys.add(key);
                     }));
     out.put("keys", keys);
     out.put("plaintextSegments", usage.plaintextSegments());
     List<Long> unknown =
-        usage.segments().keySet().stream()
+        java.util.stream.Stream.concat(
+                usage.segments().keySet().stream(), usage.chunks().keySet().stream())
+            .distinct()
             .filter(id -> head.isEmpty() || !head.get().has(id))
             .toList();
     out.put("keysMissingFromKeyset", unknown);
@@ -110,11 +113,12 @@ final class KeysListCommand implements Callable<Integer> {
         kek != null ? " (the given KEK opens it)" : "");
     for (StoredKeyset.DataKey k : h.keys()) {
       System.out.printf(
-          "  key %-10d %-7s added %s  %d segments%n",
+          "  key %-10d %-7s added %s  %d segments, %d snapshot chunks%n",
           k.id(),
           k.id() == h.primaryKeyId() ? "primary" : "",
           time(k.createdMicros()),
-          usage.segments().getOrDefault(k.id(), 0L));
+          usage.segments().getOrDefault(k.id(), 0L),
+          usage.chunks().getOrDefault(k.id(), 0L));
     }
     usage.segments().keySet().stream()
         .filter(id -> !h.has(id))
