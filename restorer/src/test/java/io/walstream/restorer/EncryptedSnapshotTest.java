@@ -116,21 +116,7 @@ class EncryptedSnapshotTest {
     Snapshot.Chunk first = chunks.get(i);
     chunks.set(i, chunks.get(i + 1));
     chunks.set(i + 1, first);
-    Snapshot forged =
-        new Snapshot(
-            s.database(),
-            s.lsn(),
-            s.commitTime(),
-            s.maxCommitTime(),
-            s.streams(),
-            s.catalog(),
-            s.tables(),
-            chunks,
-            s.incomplete(),
-            s.gaps(),
-            s.prevSnapshotSha256(),
-            s.writerVersion(),
-            s.writerId());
+    Snapshot forged = io.walstream.archive.testing.ManifestEdits.withChunks(s, chunks);
     history.store.delete(stored.key());
     history.store.putIfAbsent(stored.key(), ObjectContent.ofBytes(SnapshotCodec.encode(forged)));
 

@@ -287,19 +287,7 @@ class TamperingTest {
     rehash(archive, stream, seq);
     for (long next = seq + 1; next < SEGMENTS; next++) {
       String prev = Sha256.hex(Files.readAllBytes(manifest(archive, stream, next - 1)));
-      Manifest.Segment m = read(archive, stream, next);
-      Manifest.ChainLink link = m.link();
-      Manifest.Segment relinked =
-          new Manifest.Segment(
-              new Manifest.ChainLink(
-                  link.stream(), link.seq(), prev, link.writerVersion(), link.writerId()),
-              m.topicId(),
-              m.offsets(),
-              m.first(),
-              m.last(),
-              m.commitTimes(),
-              m.recordCount(),
-              m.segment());
+      Manifest.Segment relinked = ManifestEdits.withPrevious(read(archive, stream, next), prev);
       Files.write(manifest(archive, stream, next), ManifestCodec.encode(relinked));
     }
   }

@@ -116,7 +116,7 @@ class SnapshotCodecTest {
     Snapshot plain = snapshot();
     Snapshot.Chunk c = plain.chunks().get(0);
     Snapshot encrypted =
-        withChunks(
+        io.walstream.archive.testing.ManifestEdits.withChunks(
             plain,
             List.of(
                 new Snapshot.Chunk(
@@ -146,23 +146,6 @@ class SnapshotCodecTest {
     assertThatThrownBy(() -> SnapshotCodec.decode(v1.getBytes(StandardCharsets.UTF_8), "s.json"))
         .isInstanceOf(io.walstream.archive.error.IntegrityException.class)
         .hasMessageContaining("encryption");
-  }
-
-  private static Snapshot withChunks(Snapshot s, List<Snapshot.Chunk> chunks) {
-    return new Snapshot(
-        s.database(),
-        s.lsn(),
-        s.commitTime(),
-        s.maxCommitTime(),
-        s.streams(),
-        s.catalog(),
-        s.tables(),
-        chunks,
-        s.incomplete(),
-        s.gaps(),
-        s.prevSnapshotSha256(),
-        s.writerVersion(),
-        s.writerId());
   }
 
   @ParameterizedTest(name = "{0}")
