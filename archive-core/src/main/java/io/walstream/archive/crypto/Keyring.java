@@ -131,7 +131,14 @@ public final class Keyring implements Decryptor {
   }
 
   private synchronized void reload() {
-    StoredKeyset head = keysets.head().orElseThrow();
+    StoredKeyset head =
+        keysets
+            .head()
+            .orElseThrow(
+                () ->
+                    new KeyUnavailableException(
+                        ArchiveLayout.keysetPrefix(),
+                        "Cannot reload the keyset of " + keysets.uri() + ": it is gone"));
     if (head.version() <= opened.stored().version()) {
       return;
     }

@@ -94,6 +94,9 @@ final class ExpiredObjects {
             out.add(expiry(o, why));
           } else if (key instanceof ArchiveKey.Segment s && s.seq() < floorSeq) {
             segments.add(expiry(o, why));
+          } else if (key instanceof ArchiveKey.ManifestSignature g && g.seq() < floorSeq) {
+            // After its manifest, like the segments: a signature without one is never read.
+            segments.add(expiry(o, why));
           }
         });
     out.addAll(segments);

@@ -11,6 +11,7 @@ import io.walstream.archive.format.SnapshotChunks;
 import io.walstream.archive.format.SnapshotCodec;
 import io.walstream.archive.gc.GarbageCollector;
 import io.walstream.archive.gc.GcPlan;
+import io.walstream.archive.layout.ArchiveKey;
 import io.walstream.archive.layout.ArchiveLayout;
 import io.walstream.archive.layout.StreamId;
 import io.walstream.archive.read.ArchiveReader;
@@ -139,6 +140,59 @@ class RetainerTest {
     GcPlan gc = new GarbageCollector(store).plan(List.of("shop"), Duration.ZERO, Instant.now());
     assertThat(gc.skipped()).isEmpty();
     assertThat(gc.remove()).isEmpty();
+  }
+
+  @Test
+  void shouldExpireSignaturesBelowTheFloorAndStillVerifyWithThePublicKey(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path keys) {
+    InMemoryObjectStore signed = new InMemoryObjectStore();
+    java.nio.file.Path signingKey = keys.resolve("signing.json");
+    java.nio.file.Path publicKey = io.walstream.archive.crypto.ManifestSigner.create(signingKey);
+    Records.archive(
+        new ArchiveWriter(
+            signed,
+            "test",
+            3,
+            io.walstream.archive.crypto.Keyring.none(),
+            io.walstream.archive.crypto.ManifestSigner.load(signingKey)),
+        SHOP,
+        100,
+        6,
+        3,
+        2);
+    snapshot(signed, 105, 1);
+    snapshot(signed, 111, 3);
+    String first = ArchiveLayout.manifestKey(SHOP, 0);
+    String firstSignature =
+        ArchiveLayout.signatureKey(first, Sha256.hex(signed.readAll(first).orElseThrow()));
+    Retainer retainer = new Retainer(signed, "retainer-test");
+
+    List<Expiry> deleted =
+        retainer.apply(
+            retainer.plan(
+                List.of("shop"),
+                new RetentionPolicy.KeepSnapshots(1),
+                Duration.ZERO,
+                Instant.now()));
+
+    assertThat(deleted).extracting(Expiry::key).contains(first, firstSignature);
+    List<String> left = new java.util.ArrayList<>();
+    new ArchiveReader(signed).forEachKey(ArchiveLayout.streamPrefix(SHOP), o -> left.add(o.key()));
+    assertThat(left)
+        .noneMatch(
+            k ->
+                ArchiveLayout.parse(k).orElse(null) instanceof ArchiveKey.ManifestSignature g
+                    && g.seq() < 3)
+        .anyMatch(k -> ArchiveLayout.parse(k).orElse(null) instanceof ArchiveKey.ManifestSignature);
+    assertThat(
+            new ChainVerifier(
+                    new ArchiveReader(
+                        signed,
+                        io.walstream.archive.crypto.Keyring.none(),
+                        io.walstream.archive.verify.SignatureCheck.load(publicKey)))
+                .verifyDatabase("shop")
+                .errors())
+        .isEmpty();
   }
 
   @Test
