@@ -277,6 +277,16 @@ class TamperingTest {
 
     assertThat(missed).isEmpty();
     assertThat(detected).isEqualTo(3);
+    Report.row(
+        "tampering of a signed, encrypted archive, the public key given (a chain rewritten after"
+            + " a manifest; a manifest edited to a re-hashed segment, the newest too); without the"
+            + " key the rewritten chain passes",
+        1,
+        "3 attacks",
+        attempted - 1,
+        0,
+        0,
+        detected + " / " + (attempted - 1));
   }
 
   /**
