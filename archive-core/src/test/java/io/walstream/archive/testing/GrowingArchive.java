@@ -25,7 +25,13 @@ public final class GrowingArchive {
   private long nextOffset;
 
   public GrowingArchive(ObjectStore store, long firstLsn) {
-    this.writer = new ArchiveWriter(store, "test");
+    this(store, firstLsn, io.walstream.archive.crypto.Keyring.none());
+  }
+
+  /** An archive whose segments are encrypted with {@code keys}. */
+  public GrowingArchive(
+      ObjectStore store, long firstLsn, io.walstream.archive.crypto.Keyring keys) {
+    this.writer = new ArchiveWriter(store, "test", 3, keys);
     this.firstLsn = firstLsn;
     this.nextLsn = firstLsn;
   }

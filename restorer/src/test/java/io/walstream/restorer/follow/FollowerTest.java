@@ -93,6 +93,53 @@ class FollowerTest {
   }
 
   @Test
+  void shouldFollowAnEncryptedArchiveAcrossARotationAndRefuseItWithoutKeys() throws Exception {
+    Path encrypted = dir.resolve("encrypted");
+    FileSystemObjectStore store = new FileSystemObjectStore(encrypted);
+    io.walstream.archive.crypto.LocalKek kek =
+        io.walstream.archive.crypto.LocalKek.create(dir.resolve("kek.json"));
+    new io.walstream.archive.crypto.ArchiveKeysets(store).init(kek);
+    GrowingArchive archive =
+        new GrowingArchive(store, 100, io.walstream.archive.crypto.Keyring.open(store, kek))
+            .segments(2);
+    // The follower opens the keyset before the rotation: the new key reaches it by a reload.
+    io.walstream.archive.read.ArchiveReader reader =
+        new io.walstream.archive.read.ArchiveReader(
+            store, io.walstream.archive.crypto.Keyring.open(store, kek));
+    try (Follower f =
+        new Follower(
+            reader,
+            "shop",
+            new FollowTarget.SqliteFile(output),
+            GapPolicy.REFUSE,
+            Follower.Reseed.REFUSE)) {
+      assertThat(f.start()).isEqualTo(Follower.Start.RESTORED);
+      long rotated =
+          new io.walstream.archive.crypto.ArchiveKeysets(store).rotate(kek).primaryKeyId();
+      archive.segments(2);
+
+      Follower.Round round = f.round();
+
+      assertThat(round.transactions()).isEqualTo(6);
+      assertThat(SqliteRows.keys(output, "id")).isEqualTo(archive.model());
+      assertThat(io.walstream.archive.crypto.KeyUsage.of(reader).segments()).containsKey(rotated);
+    }
+    Path refused = dir.resolve("refused.db");
+    try (Follower f =
+        new Follower(
+            store,
+            "shop",
+            new FollowTarget.SqliteFile(refused),
+            GapPolicy.REFUSE,
+            Follower.Reseed.REFUSE)) {
+      assertThatThrownBy(f::start)
+          .isInstanceOf(io.walstream.archive.error.KeyUnavailableException.class)
+          .hasMessageContaining("--kek");
+    }
+    assertThat(refused).doesNotExist();
+  }
+
+  @Test
   void shouldStopAtAGapUnlessAcceptingItAndThenApplyWhatFollows() throws Exception {
     try (Follower f = follower(Follower.Reseed.REFUSE)) {
       f.start();
