@@ -109,23 +109,18 @@ public final class KeysCommand implements Runnable {
               + " Archivers given archive.encryption.kek then encrypt every new segment.",
       exitCodeListHeading = "%nExit codes:%n",
       exitCodeList = {"0:created", "1:other failure (e.g. it has a keyset)", "2:usage error"})
-  static final class Init implements Callable<Integer> {
-    @Mixin VerboseOption verbose;
-
-    @Mixin ArchiveOption archive;
-
-    @Option(names = "--kek", required = true, paramLabel = "FILE", description = "KEK file.")
-    Path kek;
+  static final class Init extends KeysetChange {
+    @Override
+    ObjectStore open() {
+      return archive.openNew();
+    }
 
     @Override
-    public Integer call() {
-      try (ObjectStore store = archive.openNew()) {
-        StoredKeyset created = new ArchiveKeysets(store).init(LocalKek.load(kek));
-        System.out.printf(
-            "Keyset created: %s, data key %d, wrapped under %s%n",
-            ArchiveLayout.keysetKey(created.version()), created.primaryKeyId(), created.kek());
-        return ExitCode.SUCCESS.code();
-      }
+    String change(ArchiveKeysets keysets, LocalKek current) {
+      StoredKeyset created = keysets.init(current);
+      return String.format(
+          "Keyset created: %s, data key %d, wrapped under %s",
+          ArchiveLayout.keysetKey(created.version()), created.primaryKeyId(), created.kek());
     }
   }
 
@@ -144,25 +139,15 @@ public final class KeysCommand implements Runnable {
         "2:usage error",
         "4:the KEK does not open the keyset"
       })
-  static final class Rotate implements Callable<Integer> {
-    @Mixin VerboseOption verbose;
-
-    @Mixin ArchiveOption archive;
-
-    @Option(names = "--kek", required = true, paramLabel = "FILE", description = "KEK file.")
-    Path kek;
-
+  static final class Rotate extends KeysetChange {
     @Override
-    public Integer call() {
-      try (ObjectStore store = archive.open()) {
-        StoredKeyset rotated = new ArchiveKeysets(store).rotate(LocalKek.load(kek));
-        System.out.printf(
-            "Rotated: %s, primary data key now %d (%d keys)%n",
-            ArchiveLayout.keysetKey(rotated.version()),
-            rotated.primaryKeyId(),
-            rotated.keys().size());
-        return ExitCode.SUCCESS.code();
-      }
+    String change(ArchiveKeysets keysets, LocalKek current) {
+      StoredKeyset rotated = keysets.rotate(current);
+      return String.format(
+          "Rotated: %s, primary data key now %d (%d keys)",
+          ArchiveLayout.keysetKey(rotated.version()),
+          rotated.primaryKeyId(),
+          rotated.keys().size());
     }
   }
 
@@ -183,27 +168,45 @@ public final class KeysCommand implements Runnable {
         "2:usage error",
         "4:the old KEK does not open the keyset"
       })
-  static final class Rewrap implements Callable<Integer> {
-    @Mixin VerboseOption verbose;
-
-    @Mixin ArchiveOption archive;
-
-    @Option(names = "--kek", required = true, paramLabel = "FILE", description = "Current KEK.")
-    Path kek;
-
+  static final class Rewrap extends KeysetChange {
     @Option(names = "--new-kek", required = true, paramLabel = "FILE", description = "New KEK.")
     Path newKek;
 
     @Override
+    String change(ArchiveKeysets keysets, LocalKek current) {
+      StoredKeyset rewrapped = keysets.rewrap(current, LocalKek.load(newKek));
+      return String.format(
+          "Rewrapped: %s, wrapped under %s since %s",
+          ArchiveLayout.keysetKey(rewrapped.version()),
+          rewrapped.kek(),
+          Values.formatTimestamp(Values.fromMicros(rewrapped.createdMicros())));
+    }
+  }
+
+  /** What {@code init}, {@code rotate} and {@code rewrap} share: an archive and its KEK. */
+  abstract static class KeysetChange implements Callable<Integer> {
+    @Mixin VerboseOption verbose;
+
+    @Mixin ArchiveOption archive;
+
+    @Option(
+        names = "--kek",
+        required = true,
+        paramLabel = "FILE",
+        description = "The KEK that wraps the keyset (for init: that will wrap it).")
+    Path kek;
+
+    ObjectStore open() {
+      return archive.open();
+    }
+
+    /** Makes the change; what to print. */
+    abstract String change(ArchiveKeysets keysets, LocalKek current);
+
+    @Override
     public Integer call() {
-      try (ObjectStore store = archive.open()) {
-        StoredKeyset rewrapped =
-            new ArchiveKeysets(store).rewrap(LocalKek.load(kek), LocalKek.load(newKek));
-        System.out.printf(
-            "Rewrapped: %s, wrapped under %s since %s%n",
-            ArchiveLayout.keysetKey(rewrapped.version()),
-            rewrapped.kek(),
-            Values.formatTimestamp(Values.fromMicros(rewrapped.createdMicros())));
+      try (ObjectStore store = open()) {
+        System.out.println(change(new ArchiveKeysets(store), LocalKek.load(kek)));
         return ExitCode.SUCCESS.code();
       }
     }
