@@ -51,10 +51,22 @@ class VanishedArchiveIT {
     }
   }
 
+  /**
+   * Deletes {@code root} while the archiver may still be writing into it: a file it adds (or
+   * removes) between the walk and the deletes sends the walk round again.
+   */
   private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
+    for (int attempt = 1; Files.exists(root); attempt++) {
+      try (Stream<Path> paths = Files.walk(root)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      } catch (java.nio.file.DirectoryNotEmptyException
+          | java.nio.file.NoSuchFileException
+          | java.io.UncheckedIOException e) {
+        if (attempt >= 20) {
+          throw e;
+        }
       }
     }
   }
