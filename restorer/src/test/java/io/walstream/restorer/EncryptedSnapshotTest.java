@@ -53,7 +53,7 @@ class EncryptedSnapshotTest {
 
   private StoredSnapshot snapshot() {
     long at = history.transactions.get(120).get(0).getLsn();
-    return new SnapshotBuilder(history.store, keys, "snapshot-test", 7)
+    return new SnapshotBuilder(new ArchiveReader(history.store, keys), "snapshot-test", 7)
         .build("shop", new RestoreTarget.AtLsn(at), GapPolicy.REFUSE, dir)
         .snapshot();
   }
@@ -136,6 +136,27 @@ class EncryptedSnapshotTest {
         .isInstanceOf(IntegrityException.class)
         .hasMessageContaining("fails authentication");
     assertThat(ArchiveLayout.parse(chunks.get(i).key())).isPresent();
+  }
+
+  @Test
+  void shouldRefuseToBuildFromAnUnsignedArchiveWhenGivenAPublicKey() {
+    java.nio.file.Path publicKey =
+        io.walstream.archive.crypto.ManifestSigner.create(dir.resolve("signing.json"));
+    SnapshotBuilder builder =
+        new SnapshotBuilder(
+            new ArchiveReader(
+                history.store, keys, io.walstream.archive.verify.SignatureCheck.load(publicKey)),
+            "snapshot-test",
+            7);
+
+    assertThatThrownBy(
+            () -> builder.build("shop", new RestoreTarget.Latest(), GapPolicy.REFUSE, dir))
+        .isInstanceOf(IntegrityException.class)
+        .hasMessageContaining("MISSING_SIGNATURE");
+    assertThat(
+            new io.walstream.archive.read.Snapshots(new ArchiveReader(history.store))
+                .listAll("shop"))
+        .isEmpty();
   }
 
   private static int firstPairOfOneTable(List<Snapshot.Chunk> chunks) {

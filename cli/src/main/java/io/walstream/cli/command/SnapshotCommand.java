@@ -81,8 +81,8 @@ public final class SnapshotCommand implements Callable<Integer> {
     try (ObjectStore store = archive.open()) {
       SnapshotBuilder.Result result =
           new SnapshotBuilder(
-                  store,
-                  kek.writingKeyring(store),
+                  new io.walstream.archive.read.ArchiveReader(
+                      store, kek.writingKeyring(store), kek.signatures()),
                   "snapshot-" + InstanceIds.generate(),
                   io.walstream.archive.format.SnapshotChunks.MAX_ROWS)
               .build(

@@ -35,16 +35,16 @@ final class Maintenance {
   private final MaintenanceSettings settings;
   private final MeterRegistry registry;
   private final MaintenanceLocks locks;
-  private final io.walstream.archive.crypto.Keyring keys;
+  private final io.walstream.archive.read.ArchiveReader reader;
 
   Maintenance(
       ObjectStore store,
-      io.walstream.archive.crypto.Keyring keys,
+      io.walstream.archive.read.ArchiveReader reader,
       String instanceId,
       MaintenanceSettings settings,
       MeterRegistry registry) {
     this.store = store;
-    this.keys = keys;
+    this.reader = reader;
     this.instanceId = instanceId;
     this.settings = settings;
     this.registry = registry;
@@ -80,10 +80,7 @@ final class Maintenance {
           "Cannot create the snapshot work directory " + settings.workDir(), e);
     }
     return new SnapshotBuilder(
-            store,
-            keys,
-            "snapshot-" + instanceId,
-            io.walstream.archive.format.SnapshotChunks.MAX_ROWS)
+            reader, "snapshot-" + instanceId, io.walstream.archive.format.SnapshotChunks.MAX_ROWS)
         .build(database, target, gaps, settings.workDir());
   }
 
@@ -112,9 +109,7 @@ final class Maintenance {
 
   private void scheduled(String database) {
     RestorePlan plan =
-        new Restorer(
-                new io.walstream.archive.read.ArchiveReader(store, keys),
-                Restorer.DEFAULT_PARALLELISM)
+        new Restorer(reader, Restorer.DEFAULT_PARALLELISM)
             .plan(database, new RestoreTarget.Latest(), GapPolicy.REFUSE);
     if (plan.snapshot() != null && plan.segments() == 0) {
       count("walstream.restorer.snapshots", "UNCHANGED");

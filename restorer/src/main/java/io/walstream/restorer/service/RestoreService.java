@@ -119,8 +119,16 @@ public final class RestoreService implements AutoCloseable {
               return t;
             });
     this.consumer = CommandIntake.consumer(config);
-    io.walstream.archive.crypto.Keyring keys = keys(config, store);
-    this.maintenance = new Maintenance(store, keys, instanceId, config.maintenance(), registry);
+    // One reader for every job and the maintenance: the archive's keys, and its signatures.
+    io.walstream.archive.read.ArchiveReader archive =
+        new io.walstream.archive.read.ArchiveReader(
+            store,
+            keys(config, store),
+            config.signingPublicKey().isEmpty()
+                ? io.walstream.archive.verify.SignatureCheck.NONE
+                : io.walstream.archive.verify.SignatureCheck.load(
+                    java.nio.file.Path.of(config.signingPublicKey())));
+    this.maintenance = new Maintenance(store, archive, instanceId, config.maintenance(), registry);
     JobContext context =
         new JobContext(
             store,
@@ -132,13 +140,7 @@ public final class RestoreService implements AutoCloseable {
             maintenance,
             config.clientProperties(),
             config.followPollIntervalMs(),
-            new io.walstream.archive.read.ArchiveReader(
-                store,
-                keys,
-                config.signingPublicKey().isEmpty()
-                    ? io.walstream.archive.verify.SignatureCheck.NONE
-                    : io.walstream.archive.verify.SignatureCheck.load(
-                        java.nio.file.Path.of(config.signingPublicKey()))));
+            archive);
     this.dispatch =
         new CommandDispatch(check, table, active, jobs, context, id -> intake.partitionOf(id));
     this.intake =

@@ -58,14 +58,15 @@ public final class SnapshotBuilder {
 
   /** A builder writing chunks of up to {@code maxChunkRows} rows, as {@code writerId}. */
   public SnapshotBuilder(ObjectStore store, String writerId, int maxChunkRows) {
-    this(store, Keyring.none(), writerId, maxChunkRows);
+    this(new ArchiveReader(store), writerId, maxChunkRows);
   }
 
   /**
-   * A builder reading with {@code keys}, which also encrypt the chunks it writes when they hold
-   * keys, writing chunks of up to {@code maxChunkRows} rows as {@code writerId}.
+   * A builder reading through {@code reader}: decrypting with its keys, which also encrypt the
+   * chunks it writes when they hold keys, and requiring its signatures; writing chunks of up to
+   * {@code maxChunkRows} rows as {@code writerId}.
    */
-  public SnapshotBuilder(ObjectStore store, Keyring keys, String writerId, int maxChunkRows) {
+  public SnapshotBuilder(ArchiveReader reader, String writerId, int maxChunkRows) {
     if (maxChunkRows < 1 || maxChunkRows > SnapshotChunks.MAX_ROWS) {
       throw new IllegalArgumentException(
           "Cannot build snapshots with chunks of "
@@ -73,9 +74,9 @@ public final class SnapshotBuilder {
               + " rows: need 1.."
               + SnapshotChunks.MAX_ROWS);
     }
-    this.store = store;
-    this.keys = keys;
-    this.reader = new ArchiveReader(store, keys);
+    this.store = reader.store();
+    this.keys = reader.keys();
+    this.reader = reader;
     this.restorer = new Restorer(reader, Restorer.DEFAULT_PARALLELISM);
     this.writerId = writerId;
     this.maxChunkRows = maxChunkRows;
