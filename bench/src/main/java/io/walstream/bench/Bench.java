@@ -20,6 +20,7 @@ public final class Bench {
     SCENARIOS.put("retention", new RetentionBench());
     SCENARIOS.put("follow", new FollowBench());
     SCENARIOS.put("encryption", new EncryptionBench());
+    SCENARIOS.put("ingest", new IngestBench());
   }
 
   /** One benchmark scenario. */

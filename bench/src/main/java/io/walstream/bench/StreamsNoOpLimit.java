@@ -23,11 +23,26 @@ final class StreamsNoOpLimit {
   /** Seconds from the first record counted to the last. */
   static double drain(String bootstrap, String topic, int records, Path stateDir)
       throws InterruptedException {
+    return drain(
+        bootstrap,
+        java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(topic)),
+        records,
+        stateDir,
+        1000);
+  }
+
+  /**
+   * Seconds from the first record counted to the last, over every topic {@code topics} matches,
+   * committing every {@code commitMs}.
+   */
+  static double drain(
+      String bootstrap, java.util.regex.Pattern topics, int records, Path stateDir, int commitMs)
+      throws InterruptedException {
     AtomicLong count = new AtomicLong();
     AtomicLong first = new AtomicLong();
     AtomicLong last = new AtomicLong();
     Topology topology = new Topology();
-    topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topic);
+    topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics);
     topology.addProcessor(
         "count",
         () ->
@@ -46,7 +61,7 @@ final class StreamsNoOpLimit {
     properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-noop-" + System.nanoTime());
     properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+    properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
     properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     properties.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");

@@ -6,6 +6,7 @@ import io.walstream.cli.command.CancelRestoreCommand;
 import io.walstream.cli.command.DemoCommand;
 import io.walstream.cli.command.ExitCode;
 import io.walstream.cli.command.GcCommand;
+import io.walstream.cli.command.IngestCommand;
 import io.walstream.cli.command.KeysCommand;
 import io.walstream.cli.command.PublishCommand;
 import io.walstream.cli.command.RequestRestoreCommand;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Spec;
             + " storage, and restores a database from them to any point in time.",
     subcommands = {
       ArchiveCommand.class,
+      IngestCommand.class,
       BrokerCommand.class,
       DemoCommand.class,
       PublishCommand.class,

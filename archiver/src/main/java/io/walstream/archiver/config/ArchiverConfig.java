@@ -4,12 +4,12 @@ import io.walstream.archive.error.InvalidConfigException;
 import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.retry.RetryPolicy;
 import io.walstream.archive.store.ArchiveUri;
+import io.walstream.schemas.error.WalstreamException;
+import io.walstream.service.kafka.KafkaKeys;
 import io.walstream.service.kafka.ServiceKeys;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -259,45 +259,16 @@ public record ArchiverConfig(
    * archiving requires (exactly_once_v2, read_committed) and defaults that suit it.
    */
   private static Map<String, Object> streamsProperties(Map<String, ?> properties) {
-    Map<String, Object> streams = new HashMap<>();
-    properties.forEach(
-        (key, value) -> {
-          if (DEFINITION.names().contains(key)) {
-            return;
-          }
-          if (key.startsWith(KafkaKeys.CUSTOM_PREFIX)) {
-            streams.put(key.substring(KafkaKeys.CUSTOM_PREFIX.length()), value);
-          } else if (KafkaKeys.known(key)) {
-            streams.put(key, value);
-          } else {
-            // A misspelt key would otherwise be passed to Kafka, which ignores it with a warning.
-            throw new InvalidConfigException(
-                "Cannot configure archiver: unknown key '"
-                    + key
-                    + "': neither walstream's nor a Kafka Streams or client key; pass a key only a"
-                    + " plugin reads as "
-                    + KafkaKeys.CUSTOM_PREFIX
-                    + key);
-          }
-        });
+    Map<String, Object> streams;
+    try {
+      streams = KafkaKeys.exactlyOnceStreams(properties, DEFINITION, "archiver");
+    } catch (WalstreamException e) {
+      throw new InvalidConfigException(e.getMessage(), e);
+    }
     streams.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     streams.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     streams.putIfAbsent(
         StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 60_000);
-    Object guarantee = streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
-    if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
-      throw new InvalidConfigException(
-          "Cannot configure archiver: processing.guarantee must be exactly_once_v2, not "
-              + guarantee);
-    }
-    streams.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    streams.put(
-        StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
-    streams.putIfAbsent(
-        StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    if (!streams.containsKey(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)) {
-      throw new InvalidConfigException("Cannot configure archiver: bootstrap.servers is required");
-    }
     return streams;
   }
 

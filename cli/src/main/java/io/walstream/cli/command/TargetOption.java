@@ -3,6 +3,7 @@ package io.walstream.cli.command;
 import io.walstream.restorer.plan.RestoreTarget;
 import io.walstream.schemas.avro.RestoreTargetSpec;
 import io.walstream.schemas.avro.TargetKind;
+import io.walstream.schemas.value.Lsn;
 import io.walstream.schemas.value.Values;
 import picocli.CommandLine.Option;
 
@@ -11,7 +12,12 @@ final class TargetOption {
   @Option(names = "--latest", description = "Every complete transaction.")
   boolean latest;
 
-  @Option(names = "--lsn", description = "Transactions with lsn <= N.")
+  @Option(
+      names = "--lsn",
+      converter = LsnText.class,
+      description =
+          "Transactions with lsn <= N; N a number or PostgreSQL's X/Y, e.g. 0/16B3748 (as"
+              + " pg_current_wal_lsn() prints it).")
   Long lsn;
 
   @Option(
@@ -26,6 +32,18 @@ final class TargetOption {
     public java.time.Instant convert(String value) {
       try {
         return Values.parseTimestamp(value);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** Parses {@code --lsn}: a number, or PostgreSQL's X/Y; a bad one is a usage error. */
+  static final class LsnText implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Lsn.parse(value);
       } catch (IllegalArgumentException e) {
         throw new picocli.CommandLine.TypeConversionException(e.getMessage());
       }

@@ -66,7 +66,10 @@ public abstract class JdbcSink implements Sink {
   /** The qualified, quoted name of table {@code table} in the (staging) target. */
   protected abstract String tableName(String table);
 
-  /** The declared column type for a first value. */
+  /**
+   * The declared column type for a first value; null when a NULL cannot tell (the column is then
+   * added with the first value that can).
+   */
   protected abstract String columnType(Object value);
 
   /** Binds a column value. */
@@ -287,6 +290,14 @@ public abstract class JdbcSink implements Sink {
 
   private void addColumns(String name, Table table, Map<String, Object> row) throws SQLException {
     for (Map.Entry<String, Object> column : row.entrySet()) {
+      if (table.columns.contains(column.getKey())) {
+        continue;
+      }
+      String type = columnType(column.getValue());
+      if (type == null) {
+        // Typed by its first value: until one comes, the column's rows are NULL anyway.
+        continue;
+      }
       if (table.columns.add(column.getKey())) {
         flush(table);
         table.columnList = List.copyOf(table.columns);
@@ -297,7 +308,7 @@ public abstract class JdbcSink implements Sink {
                   + " ADD COLUMN "
                   + SqlValues.quote(column.getKey())
                   + " "
-                  + columnType(column.getValue()));
+                  + type);
         }
       }
     }

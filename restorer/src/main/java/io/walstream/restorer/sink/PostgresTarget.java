@@ -101,6 +101,11 @@ public abstract class PostgresTarget extends JdbcSink {
 
   @Override
   protected String columnType(Object value) {
+    if (value == null) {
+      // A typed database: a column first seen NULL waits for a value that says its type (a
+      // column added at the source appears from its first value on, NULL before).
+      return null;
+    }
     if (value instanceof Boolean) {
       return "BOOLEAN";
     }

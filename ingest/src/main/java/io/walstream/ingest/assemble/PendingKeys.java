@@ -1,0 +1,53 @@
+package io.walstream.ingest.assemble;
+
+/**
+ * Every key of the assembler's state store, built in one place. Numbers are zero-padded so that the
+ * store's byte order is numeric order; transaction ids are length-prefixed so that no id can be a
+ * prefix of another's keys.
+ */
+final class PendingKeys {
+  static final String QUEUE_PREFIX = "q|";
+  static final String STATE_PREFIX = "t|";
+  static final String RELEASED_ORDER_PREFIX = "o|";
+  static final String NEXT_END = "n|end";
+  static final String NEXT_RELEASE = "n|release";
+  static final String OLDEST_RELEASE = "n|oldest-release";
+
+  private PendingKeys() {}
+
+  private static String id(String transactionId) {
+    return transactionId.length() + ":" + transactionId;
+  }
+
+  /** Prefix of every event of one transaction. */
+  static String events(String transactionId) {
+    return "e|" + id(transactionId) + "|";
+  }
+
+  /** One event of a transaction, by its 1-based total order. */
+  static String event(String transactionId, long totalOrder) {
+    return events(transactionId) + pad(totalOrder);
+  }
+
+  static String state(String transactionId) {
+    return STATE_PREFIX + id(transactionId);
+  }
+
+  /** The END that arrived {@code seq}-th: the queue of ENDs in commit order. */
+  static String queue(long seq) {
+    return QUEUE_PREFIX + pad(seq);
+  }
+
+  /** A transaction released already, remembered for events the source sends again. */
+  static String released(String transactionId) {
+    return "r|" + id(transactionId);
+  }
+
+  static String releasedOrder(long seq) {
+    return RELEASED_ORDER_PREFIX + pad(seq);
+  }
+
+  static String pad(long n) {
+    return String.format("%019d", n);
+  }
+}

@@ -1,0 +1,194 @@
+package io.walstream.ingest.config;
+
+import io.walstream.schemas.avro.ErrorKind;
+import io.walstream.schemas.error.WalstreamException;
+import io.walstream.service.kafka.KafkaKeys;
+import io.walstream.service.kafka.ServiceKeys;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The ingest's configuration: walstream's own keys declared with Kafka's {@link ConfigDef} and
+ * parsed once into this record; every other key goes to Kafka Streams and its clients, as for the
+ * archiver.
+ */
+public record IngestConfig(
+    Format format,
+    String topicsRegex,
+    String transactionTopic,
+    String database,
+    String outputTopic,
+    String dlqTopic,
+    Duration transactionTimeout,
+    int releasedMemory,
+    boolean createTopics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    int metricsPort,
+    Map<String, Object> streamsProperties) {
+
+  public static final String FORMAT = "ingest.format";
+  public static final String TOPICS_REGEX = "ingest.topics.regex";
+  public static final String TRANSACTION_TOPIC = "ingest.transaction.topic";
+  public static final String DATABASE = "ingest.database";
+  public static final String OUTPUT_TOPIC = "ingest.output.topic";
+  public static final String DLQ_TOPIC = "ingest.dlq.topic";
+  public static final String TRANSACTION_TIMEOUT_MS = "ingest.transaction.timeout.ms";
+  public static final String RELEASED_MEMORY = "ingest.released-memory";
+
+  /** The default application id (consumer group) of the ingest. */
+  public static final String DEFAULT_APPLICATION_ID = "walstream-ingest";
+
+  /** How the input events are serialized. */
+  public enum Format {
+    /** Debezium events written by Kafka Connect's JsonConverter, with or without schemas. */
+    DEBEZIUM_JSON;
+
+    /** The name on the command line and in config files. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** Every walstream key of the ingest, with its type, default, validator and documentation. */
+  public static final ConfigDef DEFINITION =
+      ServiceKeys.define(
+          new ConfigDef()
+              .define(
+                  FORMAT,
+                  Type.STRING,
+                  "debezium-json",
+                  ConfigDef.ValidString.in("debezium-json"),
+                  Importance.HIGH,
+                  "How the input events are serialized: debezium-json (Kafka Connect's"
+                      + " JsonConverter, with or without schemas).")
+              .define(
+                  TOPICS_REGEX,
+                  Type.STRING,
+                  ConfigDef.NO_DEFAULT_VALUE,
+                  new ConfigDef.NonEmptyString(),
+                  Importance.HIGH,
+                  "Regular expression naming the Debezium change event topics to read (for"
+                      + " topic.prefix pg: pg\\.public\\..*).")
+              .define(
+                  TRANSACTION_TOPIC,
+                  Type.STRING,
+                  "",
+                  Importance.HIGH,
+                  "Debezium's transaction metadata topic (provide.transaction.metadata=true, e.g."
+                      + " pg.transaction): source transactions become walstream transactions at"
+                      + " their commit LSN. Empty: every event is its own transaction at its"
+                      + " source.lsn.")
+              .define(
+                  DATABASE,
+                  Type.STRING,
+                  "",
+                  Importance.MEDIUM,
+                  "The walstream database name for every event; empty uses each event's"
+                      + " source.db.")
+              .define(
+                  OUTPUT_TOPIC,
+                  Type.STRING,
+                  "walstream.changes",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "Topic the ChangeRecords go to (the archiver's input topic).")
+              .define(
+                  DLQ_TOPIC,
+                  Type.STRING,
+                  "walstream.ingest.dlq",
+                  new ConfigDef.NonEmptyString(),
+                  Importance.MEDIUM,
+                  "Dead-letter topic for events that cannot be mapped or whose transaction never"
+                      + " completes, with the reason and the transaction id in headers.")
+              .define(
+                  TRANSACTION_TIMEOUT_MS,
+                  Type.LONG,
+                  300_000L,
+                  ConfigDef.Range.atLeast(1),
+                  Importance.MEDIUM,
+                  "How long a source transaction may wait for its END and its counted events"
+                      + " before its events go to the dead-letter topic.")
+              .define(
+                  RELEASED_MEMORY,
+                  Type.INT,
+                  100_000,
+                  ConfigDef.Range.atLeast(1),
+                  Importance.LOW,
+                  "Released transactions remembered, so that events the connector sends again"
+                      + " after a restart are released again identically (and skipped by the"
+                      + " archiver as duplicates)."),
+          "output and dead-letter topics",
+          1,
+          9465);
+
+  /** Parses {@code properties}; throws an INVALID_CONFIG error naming the bad key. */
+  public static IngestConfig parse(Map<String, ?> properties) {
+    AbstractConfig c;
+    try {
+      c = new AbstractConfig(DEFINITION, properties, false);
+    } catch (ConfigException e) {
+      throw invalid(e.getMessage(), e);
+    }
+    Map<String, Object> streams = KafkaKeys.exactlyOnceStreams(properties, DEFINITION, "ingest");
+    streams.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+    streams.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    IngestConfig config =
+        new IngestConfig(
+            Format.DEBEZIUM_JSON,
+            c.getString(TOPICS_REGEX),
+            c.getString(TRANSACTION_TOPIC),
+            c.getString(DATABASE),
+            c.getString(OUTPUT_TOPIC),
+            c.getString(DLQ_TOPIC),
+            Duration.ofMillis(c.getLong(TRANSACTION_TIMEOUT_MS)),
+            c.getInt(RELEASED_MEMORY),
+            c.getBoolean(ServiceKeys.TOPICS_CREATE),
+            c.getInt(ServiceKeys.TOPICS_PARTITIONS),
+            c.getShort(ServiceKeys.TOPICS_REPLICATION_FACTOR),
+            c.getInt(ServiceKeys.METRICS_PORT),
+            Map.copyOf(streams));
+    config.requireDisjointTopics();
+    return config;
+  }
+
+  /** The regex must not match what the ingest writes, or it would read its own output. */
+  private void requireDisjointTopics() {
+    Pattern pattern;
+    try {
+      pattern = Pattern.compile(topicsRegex);
+    } catch (PatternSyntaxException e) {
+      throw invalid(TOPICS_REGEX + " is not a regular expression: " + e.getMessage(), e);
+    }
+    for (String own : new String[] {outputTopic, dlqTopic}) {
+      if (pattern.matcher(own).matches()) {
+        throw invalid(
+            TOPICS_REGEX + " '" + topicsRegex + "' matches the ingest's own topic " + own, null);
+      }
+    }
+  }
+
+  private static WalstreamException invalid(String message, Throwable cause) {
+    return new WalstreamException(
+        ErrorKind.INVALID_CONFIG, "Cannot configure ingest: " + message, cause);
+  }
+
+  /** The application id (consumer group) in use. */
+  public String applicationId() {
+    return String.valueOf(streamsProperties.get(StreamsConfig.APPLICATION_ID_CONFIG));
+  }
+
+  /** The bootstrap servers in use. */
+  public String bootstrapServers() {
+    return String.valueOf(streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+  }
+}

@@ -1,0 +1,145 @@
+package io.walstream.ingest.topology;
+
+import io.walstream.ingest.assemble.IngestDeadLetterReason;
+import io.walstream.ingest.assemble.StagedEvent;
+import io.walstream.ingest.connect.CommitLsnHeader;
+import io.walstream.ingest.debezium.DebeziumEvent;
+import io.walstream.ingest.debezium.DebeziumJson;
+import io.walstream.ingest.debezium.MappingException;
+import io.walstream.ingest.metrics.IngestMetrics;
+import io.walstream.schemas.avro.ChangeRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * The first stage: reads each Debezium record (a change or a transaction boundary), maps it, and
+ * hands it on under one key, so that the assembling stage sees every event in one place. An event
+ * that cannot be mapped goes to the dead-letter topic as it came, with the reason; a tombstone is
+ * counted and skipped; BEGIN carries nothing the assembler needs.
+ */
+final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]> {
+  /** The one key of the stage between: all events of the source meet in one partition. */
+  static final String ROUTE = "source";
+
+  private final DebeziumJson parser;
+  private final String transactionTopic;
+  private final IngestMetrics metrics;
+  private ProcessorContext<String, byte[]> context;
+
+  ParsingProcessor(DebeziumJson parser, String transactionTopic, IngestMetrics metrics) {
+    this.parser = parser;
+    this.transactionTopic = transactionTopic;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    try {
+      if (topic.equals(transactionTopic)) {
+        boundary(record);
+      } else {
+        change(record);
+      }
+    } catch (MappingException e) {
+      RecordMetadata where = context.recordMetadata().orElseThrow();
+      metrics.deadLetter(IngestDeadLetterReason.UNMAPPABLE);
+      Headers headers =
+          Staged.deadLetterHeaders(
+              IngestDeadLetterReason.UNMAPPABLE,
+              e.getMessage(),
+              "",
+              where.topic(),
+              where.partition(),
+              where.offset());
+      byte[] value = record.value() == null ? new byte[0] : record.value();
+      context.forward(
+          new Record<>(ROUTE, Staged.wrap(Staged.DEAD, value), record.timestamp(), headers));
+    }
+  }
+
+  private void boundary(Record<byte[], byte[]> record) {
+    metrics.boundary();
+    DebeziumEvent.Boundary boundary = parser.boundary(record.value(), commitLsn(record.headers()));
+    if (boundary.status() == DebeziumEvent.Status.BEGIN) {
+      return;
+    }
+    forward(
+        record,
+        StagedEvent.encode(
+            new StagedEvent.End(
+                boundary.id(),
+                boundary.eventCount(),
+                boundary.commitLsn().orElse(StagedEvent.End.NO_LSN),
+                boundary.commitTimeMicros(),
+                boundary.collections())));
+  }
+
+  private void change(Record<byte[], byte[]> record) {
+    DebeziumEvent event = parser.change(record.key(), record.value());
+    if (event instanceof DebeziumEvent.Tombstone) {
+      metrics.tombstone();
+      return;
+    }
+    metrics.change();
+    DebeziumEvent.Change change = (DebeziumEvent.Change) event;
+    ChangeRecord mapped =
+        ChangeRecord.newBuilder()
+            .setDatabase(change.database())
+            .setTable(change.table())
+            .setOp(change.op())
+            .setKey(change.key())
+            .setAfter(change.after())
+            .setBefore(change.before())
+            .setLsn(change.sourceLsn())
+            .setTxIndex(0)
+            .setTxLast(true)
+            .setCommitTime(micros(change.commitTimeMicros()))
+            .setSchemaVersion(0)
+            .build();
+    forward(
+        record,
+        StagedEvent.encode(
+            new StagedEvent.Change(
+                change.transaction().map(DebeziumEvent.TransactionPlace::id).orElse(""),
+                change.transaction().map(DebeziumEvent.TransactionPlace::totalOrder).orElse(0L),
+                mapped)));
+  }
+
+  private void forward(Record<byte[], byte[]> record, byte[] staged) {
+    context.forward(new Record<>(ROUTE, Staged.wrap(Staged.ON, staged), record.timestamp(), null));
+  }
+
+  private static Instant micros(long micros) {
+    return Instant.EPOCH
+        .plusSeconds(Math.floorDiv(micros, 1_000_000L))
+        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1_000L);
+  }
+
+  /** The commit LSN the CommitLsnHeader transform put on an END, if it did. */
+  private static Optional<Long> commitLsn(Headers headers) {
+    Header header = headers.lastHeader(CommitLsnHeader.HEADER);
+    if (header == null || header.value() == null) {
+      return Optional.empty();
+    }
+    String text = new String(header.value(), StandardCharsets.UTF_8).trim();
+    try {
+      return Optional.of(Long.parseLong(text));
+    } catch (NumberFormatException e) {
+      throw new MappingException(
+          "Header " + CommitLsnHeader.HEADER + " is not a number: '" + text + "'", e);
+    }
+  }
+}

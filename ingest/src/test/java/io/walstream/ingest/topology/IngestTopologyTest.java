@@ -1,0 +1,284 @@
+package io.walstream.ingest.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.walstream.ingest.config.IngestConfig;
+import io.walstream.ingest.connect.CommitLsnHeader;
+import io.walstream.ingest.metrics.IngestMetrics;
+import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.avro.Op;
+import io.walstream.schemas.codec.SingleObjectCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ingest topology under Kafka's TopologyTestDriver: transactions reassembled from events that
+ * arrive in any order over several topics, released in commit order at their commit LSN, timeouts,
+ * redelivery, and every dead-letter reason.
+ */
+class IngestTopologyTest {
+  private static final SingleObjectCodec<ChangeRecord> RECORDS =
+      SingleObjectCodec.of(ChangeRecord.class);
+
+  @TempDir Path state;
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], byte[]> accounts;
+  private TestInputTopic<byte[], byte[]> ledger;
+  private TestInputTopic<byte[], byte[]> transactions;
+  private TestOutputTopic<String, byte[]> out;
+  private TestOutputTopic<String, byte[]> dlq;
+  private final IngestMetrics metrics = IngestMetrics.inMemory();
+
+  private void start(boolean withMetadata) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("bootstrap.servers", "unused:9092");
+    settings.put(IngestConfig.TOPICS_REGEX, "pg\\.public\\..*");
+    if (withMetadata) {
+      settings.put(IngestConfig.TRANSACTION_TOPIC, "pg.transaction");
+    }
+    settings.put(IngestConfig.DATABASE, "shop");
+    settings.put(IngestConfig.TRANSACTION_TIMEOUT_MS, 10_000);
+    settings.put(IngestConfig.RELEASED_MEMORY, 2);
+    IngestConfig config = IngestConfig.parse(settings);
+    Properties props = new Properties();
+    props.putAll(config.streamsProperties());
+    props.put("state.dir", state.toString());
+    driver = new TopologyTestDriver(IngestTopology.build(config, metrics), props);
+    ByteArraySerializer bytes = new ByteArraySerializer();
+    accounts = driver.createInputTopic("pg.public.accounts", bytes, bytes);
+    ledger = driver.createInputTopic("pg.public.ledger", bytes, bytes);
+    transactions = driver.createInputTopic("pg.transaction", bytes, bytes);
+    out =
+        driver.createOutputTopic(
+            "walstream.changes", new StringDeserializer(), new ByteArrayDeserializer());
+    dlq =
+        driver.createOutputTopic(
+            "walstream.ingest.dlq", new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void change(
+      TestInputTopic<byte[], byte[]> topic, String table, long id, String tx, long order) {
+    String transaction =
+        tx == null
+            ? ""
+            : ",\"transaction\":{\"id\":\""
+                + tx
+                + "\",\"total_order\":"
+                + order
+                + ",\"data_collection_order\":1}";
+    topic.pipeInput(
+        utf8("{\"id\":" + id + "}"),
+        utf8(
+            "{\"before\":null,\"after\":{\"id\":"
+                + id
+                + ",\"v\":\""
+                + table
+                + id
+                + "\"},"
+                + "\"source\":{\"db\":\"src\",\"schema\":\"public\",\"table\":\""
+                + table
+                + "\","
+                + "\"ts_us\":1700000000000001,\"ts_ms\":1700000000000,\"lsn\":"
+                + (500 + id)
+                + "},\"op\":\"c\""
+                + transaction
+                + "}"));
+  }
+
+  private void end(String tx, long count, Long commitLsn) {
+    RecordHeaders headers = new RecordHeaders();
+    if (commitLsn != null) {
+      headers.add(CommitLsnHeader.HEADER, utf8(Long.toString(commitLsn)));
+    }
+    transactions.pipeInput(
+        new TestRecord<>(
+            utf8("{\"id\":\"" + tx + "\"}"),
+            utf8(
+                "{\"status\":\"END\",\"id\":\""
+                    + tx
+                    + "\",\"event_count\":"
+                    + count
+                    + ",\"data_collections\":[],\"ts_ms\":1700000000000}"),
+            headers));
+  }
+
+  private void begin(String tx) {
+    transactions.pipeInput(
+        utf8("{\"id\":\"" + tx + "\"}"),
+        utf8("{\"status\":\"BEGIN\",\"id\":\"" + tx + "\",\"event_count\":null}"));
+  }
+
+  private List<ChangeRecord> released() {
+    return out.readValuesToList().stream().map(RECORDS::decode).toList();
+  }
+
+  private static String header(TestRecord<String, byte[]> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldReleaseATransactionOnlyOnceItsEndAndAllCountedEventsArrived() {
+    start(true);
+    begin("5");
+    change(accounts, "accounts", 1, "5", 1);
+    end("5", 3, 1000L);
+    change(ledger, "ledger", 2, "5", 2);
+    assertThat(out.isEmpty()).isTrue();
+    change(accounts, "accounts", 3, "5", 3);
+    List<ChangeRecord> records = released();
+    assertThat(records).extracting(ChangeRecord::getLsn).containsOnly(1000L);
+    assertThat(records).extracting(ChangeRecord::getTxIndex).containsExactly(0, 1, 2);
+    assertThat(records).extracting(ChangeRecord::getTxLast).containsExactly(false, false, true);
+    assertThat(records)
+        .extracting(ChangeRecord::getTable)
+        .containsExactly("public.accounts", "public.ledger", "public.accounts");
+    assertThat(records).extracting(ChangeRecord::getDatabase).containsOnly("shop");
+    assertThat(records.get(0).getOp()).isEqualTo(Op.INSERT);
+    assertThat(records.get(0).getAfter()).containsEntry("v", "accounts1");
+  }
+
+  @Test
+  void shouldReleaseInCommitOrderWhenALaterTransactionCompletesFirst() {
+    start(true);
+    end("7", 2, 100L);
+    end("8", 1, 200L);
+    change(ledger, "ledger", 10, "8", 1);
+    assertThat(out.isEmpty()).as("8 waits for 7, which committed first").isTrue();
+    change(accounts, "accounts", 11, "7", 2);
+    change(accounts, "accounts", 12, "7", 1);
+    assertThat(released())
+        .extracting(r -> r.getLsn() + "/" + r.getTxIndex())
+        .containsExactly("100/0", "100/1", "200/0");
+  }
+
+  @Test
+  void shouldDeadLetterAnIncompleteTransactionAfterTheTimeoutAndGoOn() {
+    start(true);
+    end("7", 2, 100L);
+    change(accounts, "accounts", 1, "7", 1);
+    end("8", 1, 200L);
+    change(ledger, "ledger", 2, "8", 1);
+    assertThat(out.isEmpty()).isTrue();
+    driver.advanceWallClockTime(Duration.ofSeconds(11));
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), Staged.REASON)).isEqualTo("incomplete-transaction");
+    assertThat(header(dead.get(0), Staged.TRANSACTION)).isEqualTo("7");
+    assertThat(header(dead.get(0), Staged.DETAIL)).contains("1 of 2 events");
+    assertThat(RECORDS.decode(dead.get(0).value()).getAfter()).containsEntry("v", "accounts1");
+    assertThat(released()).extracting(ChangeRecord::getLsn).containsExactly(200L);
+  }
+
+  @Test
+  void shouldDeadLetterEventsWhoseEndNeverCame() {
+    start(true);
+    change(accounts, "accounts", 1, "9", 1);
+    driver.advanceWallClockTime(Duration.ofSeconds(11));
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), Staged.REASON)).isEqualTo("no-end");
+    assertThat(out.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldReleaseEventsSentAgainIdenticallyAfterTheirTransactionWasReleased() {
+    start(true);
+    end("5", 2, 1000L);
+    change(accounts, "accounts", 1, "5", 1);
+    change(accounts, "accounts", 2, "5", 2);
+    List<ChangeRecord> first = released();
+    // The connector restarts and sends the transaction again, END included.
+    change(accounts, "accounts", 1, "5", 1);
+    change(accounts, "accounts", 2, "5", 2);
+    end("5", 2, 1000L);
+    assertThat(released()).isEqualTo(first);
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldForgetReleasedTransactionsBeyondTheirMemory() {
+    start(true);
+    for (String tx : List.of("1", "2", "3")) {
+      end(tx, 1, Long.parseLong(tx) * 100);
+      change(accounts, "accounts", Long.parseLong(tx), tx, 1);
+    }
+    assertThat(released()).hasSize(3);
+    // Transaction 1 is forgotten (memory 2): its event sent again waits for an END, then expires.
+    change(accounts, "accounts", 1, "1", 1);
+    assertThat(out.isEmpty()).isTrue();
+    change(accounts, "accounts", 3, "3", 1);
+    assertThat(released()).extracting(ChangeRecord::getLsn).containsExactly(300L);
+  }
+
+  @Test
+  void shouldDeadLetterATransactionWhoseEndCarriesNoCommitLsn() {
+    start(true);
+    end("5", 1, null);
+    change(accounts, "accounts", 1, "5", 1);
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), Staged.REASON)).isEqualTo("missing-commit-lsn");
+    assertThat(out.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldSkipTombstonesAndDeadLetterUnmappableEventsAsTheyCame() {
+    start(true);
+    accounts.pipeInput(utf8("{\"id\":1}"), (byte[]) null);
+    accounts.pipeInput(utf8("{\"id\":1}"), utf8("{broken"));
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(1);
+    assertThat(header(dead.get(0), Staged.REASON)).isEqualTo("unmappable");
+    assertThat(header(dead.get(0), Staged.SOURCE_TOPIC)).isEqualTo("pg.public.accounts");
+    assertThat(header(dead.get(0), Staged.SOURCE_OFFSET)).isEqualTo("1");
+    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{broken");
+    assertThat(metrics.count("walstream.ingest.events.in", "kind", "tombstone")).isEqualTo(1);
+    assertThat(out.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldDeadLetterAChangeWithoutTransactionWhenMetadataIsOn() {
+    start(true);
+    change(accounts, "accounts", 1, null, 0);
+    assertThat(header(dlq.readRecord(), Staged.REASON)).isEqualTo("no-transaction");
+  }
+
+  @Test
+  void shouldReleaseEachEventAtItsSourceLsnWithoutTransactionMetadata() {
+    start(false);
+    change(accounts, "accounts", 1, null, 0);
+    change(ledger, "ledger", 2, null, 0);
+    assertThat(released())
+        .extracting(r -> r.getLsn() + "/" + r.getTxIndex() + "/" + r.getTxLast())
+        .containsExactly("501/0/true", "502/0/true");
+  }
+}
