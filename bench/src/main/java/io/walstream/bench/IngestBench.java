@@ -52,6 +52,11 @@ final class IngestBench implements Bench.Scenario {
           loaded[1] / 1e6,
           loaded[1] / inputs);
       throughput(kafka.bootstrapServers(), work, inputs, transactions);
+      double[] json = JsonParseLimit.measure(inputs);
+      System.out.printf(
+          "JSON alone, one core, no Kafka: %.0f records/s tokenized (Jackson streaming), %.0f"
+              + " records/s read into trees%n",
+          json[0], json[1]);
       IngestLatency.measure(kafka, jar, work, latencySeconds);
     }
   }

@@ -6,10 +6,13 @@ package io.walstream.ingest.assemble;
  * prefix of another's keys.
  */
 final class PendingKeys {
-  static final String QUEUE_PREFIX = "q|";
   static final String STATE_PREFIX = "t|";
   static final String RELEASED_ORDER_PREFIX = "o|";
   static final String NEXT_END = "n|end";
+
+  /** The queue position of the END first in commit order still waiting. */
+  static final String HEAD = "n|head";
+
   static final String NEXT_RELEASE = "n|release";
   static final String OLDEST_RELEASE = "n|oldest-release";
 
@@ -33,9 +36,14 @@ final class PendingKeys {
     return STATE_PREFIX + id(transactionId);
   }
 
+  /** The transaction a {@link #state} key names. */
+  static String transactionOfState(String key) {
+    return key.substring(key.indexOf(':') + 1);
+  }
+
   /** The END that arrived {@code seq}-th: the queue of ENDs in commit order. */
   static String queue(long seq) {
-    return QUEUE_PREFIX + pad(seq);
+    return "q|" + pad(seq);
   }
 
   /** A transaction released already, remembered for events the source sends again. */

@@ -21,17 +21,29 @@ public sealed interface StagedEvent {
   SingleObjectCodec<ChangeRecord> RECORDS = SingleObjectCodec.of(ChangeRecord.class);
 
   /**
-   * A mapped change. {@code record}'s lsn is the change's own source LSN until its transaction is
-   * released; {@code transactionId} is empty without transaction metadata.
+   * A mapped change, held encoded (it is decoded once, when released). The record's lsn is the
+   * change's own source LSN until its transaction is released; {@code transactionId} is empty
+   * without transaction metadata.
    */
-  record Change(String transactionId, long totalOrder, ChangeRecord record) implements StagedEvent {
+  record Change(String transactionId, long totalOrder, byte[] encodedRecord)
+      implements StagedEvent {
     public Change {
       Objects.requireNonNull(transactionId, "transactionId");
-      Objects.requireNonNull(record, "record");
+      Objects.requireNonNull(encodedRecord, "encodedRecord");
+    }
+
+    /** A change of {@code record}. */
+    public static Change of(String transactionId, long totalOrder, ChangeRecord record) {
+      return new Change(transactionId, totalOrder, RECORDS.encode(record));
     }
 
     public boolean inTransaction() {
       return !transactionId.isEmpty();
+    }
+
+    /** The change record, decoded afresh (the caller may change it). */
+    public ChangeRecord record() {
+      return RECORDS.decode(encodedRecord);
     }
   }
 
@@ -60,7 +72,7 @@ public sealed interface StagedEvent {
         out.writeByte('C');
         out.writeUTF(c.transactionId());
         out.writeLong(c.totalOrder());
-        out.write(RECORDS.encode(c.record()));
+        out.write(c.encodedRecord());
       } else if (event instanceof End e) {
         out.writeByte('E');
         out.writeUTF(e.transactionId());
@@ -86,7 +98,7 @@ public sealed interface StagedEvent {
       String id = in.readUTF();
       if (kind == 'C') {
         long order = in.readLong();
-        return new Change(id, order, RECORDS.decode(in.readAllBytes()));
+        return new Change(id, order, in.readAllBytes());
       }
       if (kind != 'E') {
         throw new IllegalStateException("Unknown staged event kind " + kind);

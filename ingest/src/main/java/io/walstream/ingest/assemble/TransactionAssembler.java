@@ -5,9 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -38,6 +39,10 @@ public final class TransactionAssembler {
   private final Duration timeout;
   private final int releasedMemory;
   private final Output output;
+  // The transactions waiting, by when they were first seen: an index of the store's states, kept
+  // in memory so that expiring never scans the store (whose deleted keys would make every scan
+  // slower than the last). Rebuilt from the store whenever the processor starts.
+  private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
 
   public TransactionAssembler(
       KeyValueStore<String, byte[]> store, Duration timeout, int releasedMemory, Output output) {
@@ -45,6 +50,17 @@ public final class TransactionAssembler {
     this.timeout = timeout;
     this.releasedMemory = releasedMemory;
     this.output = output;
+    List<Map.Entry<String, Long>> states = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = store.prefixScan(PendingKeys.STATE_PREFIX, KEYS)) {
+      it.forEachRemaining(
+          kv ->
+              states.add(
+                  Map.entry(
+                      PendingKeys.transactionOfState(kv.key),
+                      PendingState.decode(kv.value).firstSeenMs())));
+    }
+    states.sort(Map.Entry.comparingByValue());
+    states.forEach(e -> waiting.put(e.getKey(), e.getValue()));
   }
 
   /** Takes one staged change. */
@@ -60,11 +76,10 @@ public final class TransactionAssembler {
     boolean fresh = store.get(key) == null;
     store.put(key, StagedEvent.encode(change));
     if (fresh) {
-      byte[] state = store.get(PendingKeys.state(id));
-      PendingState s = state == null ? PendingState.first(nowMs) : PendingState.decode(state);
+      PendingState s = state(id, nowMs);
       store.put(PendingKeys.state(id), s.plusOne().encode());
+      releaseReady();
     }
-    releaseReady();
   }
 
   /** Takes one END. */
@@ -74,8 +89,7 @@ public final class TransactionAssembler {
       // Sent again after a connector restart; its events are released again one by one.
       return;
     }
-    byte[] state = store.get(PendingKeys.state(id));
-    PendingState s = state == null ? PendingState.first(nowMs) : PendingState.decode(state);
+    PendingState s = state(id, nowMs);
     if (s.ended()) {
       return;
     }
@@ -85,6 +99,16 @@ public final class TransactionAssembler {
     releaseReady();
   }
 
+  /** The transaction's state, a new one (and in the index) when it was not waiting. */
+  private PendingState state(String id, long nowMs) {
+    byte[] state = store.get(PendingKeys.state(id));
+    if (state != null) {
+      return PendingState.decode(state);
+    }
+    waiting.put(id, nowMs);
+    return PendingState.first(nowMs);
+  }
+
   /**
    * Dead-letters what waited longer than the timeout: the transaction at the head of the commit
    * order whose events did not all arrive (so that the ones behind it can go on), and events whose
@@ -92,26 +116,28 @@ public final class TransactionAssembler {
    */
   public void expire(long nowMs) {
     long limit = nowMs - timeout.toMillis();
-    List<KeyValue<String, byte[]>> states = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.prefixScan(PendingKeys.STATE_PREFIX, KEYS)) {
-      it.forEachRemaining(states::add);
+    List<String> old = new ArrayList<>();
+    for (Map.Entry<String, Long> w : waiting.entrySet()) {
+      if (w.getValue() >= limit) {
+        break;
+      }
+      old.add(w.getKey());
     }
-    for (KeyValue<String, byte[]> entry : states) {
-      PendingState s = PendingState.decode(entry.value);
-      if (!s.ended() && s.firstSeenMs() < limit) {
-        String id = entry.key.substring(entry.key.indexOf(':') + 1);
+    for (String id : old) {
+      byte[] state = store.get(PendingKeys.state(id));
+      if (state != null && !PendingState.decode(state).ended()) {
         deadLetter(id, IngestDeadLetterReason.NO_END, "no END within " + timeout);
       }
     }
-    KeyValue<String, String> head = head();
+    String head = head();
     while (head != null) {
-      PendingState s = PendingState.decode(store.get(PendingKeys.state(head.value)));
+      PendingState s = PendingState.decode(store.get(PendingKeys.state(head)));
       if (s.complete() || s.firstSeenMs() >= limit) {
         break;
       }
-      store.delete(head.key);
+      popHead();
       deadLetter(
-          head.value,
+          head,
           IngestDeadLetterReason.INCOMPLETE_TRANSACTION,
           s.received() + " of " + s.eventCount() + " events arrived within " + timeout);
       releaseReady();
@@ -121,20 +147,32 @@ public final class TransactionAssembler {
 
   /** Releases complete transactions from the head of the commit order. */
   private void releaseReady() {
-    KeyValue<String, String> head = head();
+    String head = head();
     while (head != null) {
-      PendingState s = PendingState.decode(store.get(PendingKeys.state(head.value)));
+      PendingState s = PendingState.decode(store.get(PendingKeys.state(head)));
       if (!s.complete()) {
         return;
       }
-      store.delete(head.key);
-      release(head.value, s);
+      popHead();
+      release(head, s);
       head = head();
     }
   }
 
   private void release(String id, PendingState s) {
-    List<StagedEvent.Change> events = take(id);
+    List<StagedEvent.Change> events = takeCounted(id, s.eventCount());
+    if (events == null) {
+      // Counted right but numbered wrong: the source broke its own contract.
+      take(id)
+          .forEach(
+              e ->
+                  output.deadLetter(
+                      e.record(),
+                      IngestDeadLetterReason.INCOMPLETE_TRANSACTION,
+                      "total_order values are not 1.." + s.eventCount(),
+                      id));
+      return;
+    }
     if (s.commitLsn() == StagedEvent.End.NO_LSN) {
       events.forEach(
           e ->
@@ -145,19 +183,6 @@ public final class TransactionAssembler {
                   id));
       return;
     }
-    for (int i = 0; i < events.size(); i++) {
-      if (events.get(i).totalOrder() != i + 1) {
-        // Counted right but numbered wrong: the source broke its own contract.
-        events.forEach(
-            e ->
-                output.deadLetter(
-                    e.record(),
-                    IngestDeadLetterReason.INCOMPLETE_TRANSACTION,
-                    "total_order values are not 1.." + events.size(),
-                    id));
-        return;
-      }
-    }
     for (StagedEvent.Change e : events) {
       output.release(positioned(e.record(), e.totalOrder(), s.commitLsn(), s.eventCount()));
     }
@@ -166,11 +191,11 @@ public final class TransactionAssembler {
 
   private static ChangeRecord positioned(
       ChangeRecord record, long totalOrder, long commitLsn, long eventCount) {
-    return ChangeRecord.newBuilder(record)
-        .setLsn(commitLsn)
-        .setTxIndex(Math.toIntExact(totalOrder - 1))
-        .setTxLast(totalOrder == eventCount)
-        .build();
+    // A record decoded for this release alone: set in place rather than copied.
+    record.setLsn(commitLsn);
+    record.setTxIndex(Math.toIntExact(totalOrder - 1));
+    record.setTxLast(totalOrder == eventCount);
+    return record;
   }
 
   private void deadLetter(String id, IngestDeadLetterReason reason, String detail) {
@@ -179,7 +204,27 @@ public final class TransactionAssembler {
     }
   }
 
-  /** Removes and returns a transaction's events in total order, and its state. */
+  /**
+   * Removes and returns events 1..{@code count} of a transaction by point lookups, and its state;
+   * null (nothing removed) when one of them is missing.
+   */
+  private List<StagedEvent.Change> takeCounted(String id, long count) {
+    List<StagedEvent.Change> events = new ArrayList<>();
+    for (long order = 1; order <= count; order++) {
+      byte[] bytes = store.get(PendingKeys.event(id, order));
+      if (bytes == null) {
+        return null;
+      }
+      events.add((StagedEvent.Change) StagedEvent.decode(bytes));
+    }
+    for (long order = 1; order <= count; order++) {
+      store.delete(PendingKeys.event(id, order));
+    }
+    forget(id);
+    return events;
+  }
+
+  /** Removes and returns all of a transaction's events in total order, and its state. */
   private List<StagedEvent.Change> take(String id) {
     List<StagedEvent.Change> events = new ArrayList<>();
     List<String> keys = new ArrayList<>();
@@ -191,8 +236,13 @@ public final class TransactionAssembler {
           });
     }
     keys.forEach(store::delete);
-    store.delete(PendingKeys.state(id));
+    forget(id);
     return events;
+  }
+
+  private void forget(String id) {
+    store.delete(PendingKeys.state(id));
+    waiting.remove(id);
   }
 
   /** Remembers a released transaction, forgetting the oldest beyond {@code releasedMemory}. */
@@ -213,15 +263,19 @@ public final class TransactionAssembler {
     store.put(PendingKeys.OLDEST_RELEASE, ByteBuffer.allocate(8).putLong(oldest).array());
   }
 
-  /** The END first in commit order among those waiting: (queue key, transaction id). */
-  private KeyValue<String, String> head() {
-    try (KeyValueIterator<String, byte[]> it = store.prefixScan(PendingKeys.QUEUE_PREFIX, KEYS)) {
-      if (!it.hasNext()) {
-        return null;
-      }
-      KeyValue<String, byte[]> kv = it.next();
-      return KeyValue.pair(kv.key, new String(kv.value, StandardCharsets.UTF_8));
+  /** The transaction whose END is first in commit order among those waiting, or null. */
+  private String head() {
+    long seq = counter(PendingKeys.HEAD);
+    if (seq >= counter(PendingKeys.NEXT_END)) {
+      return null;
     }
+    return new String(store.get(PendingKeys.queue(seq)), StandardCharsets.UTF_8);
+  }
+
+  private void popHead() {
+    long seq = counter(PendingKeys.HEAD);
+    store.delete(PendingKeys.queue(seq));
+    store.put(PendingKeys.HEAD, ByteBuffer.allocate(8).putLong(seq + 1).array());
   }
 
   private long next(String counter) {

@@ -30,10 +30,14 @@ public final class ConnectValues {
    * the events carry none.
    */
   public static Map<String, Object> row(JsonNode schema, JsonNode image, String where) {
+    return row(schema == null ? Map.of() : fieldSchemas(schema), image, where);
+  }
+
+  /** Converts every field of a row image, given the schemas of its fields (empty: none). */
+  static Map<String, Object> row(Map<String, JsonNode> fields, JsonNode image, String where) {
     if (!image.isObject()) {
       throw new MappingException(where + " is not a JSON object but " + image.getNodeType());
     }
-    Map<String, JsonNode> fields = schema == null ? Map.of() : fieldSchemas(schema);
     Map<String, Object> row = new LinkedHashMap<>();
     image
         .fields()

@@ -1,12 +1,7 @@
 package io.walstream.ingest.debezium;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.walstream.schemas.avro.Op;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,17 +16,11 @@ public final class DebeziumJson {
   /** The value Debezium writes for an unchanged TOASTed column it could not read. */
   public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
 
-  // Exact decimals: a JSON number must not pass through a double on its way to a NUMERIC column.
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-          .build();
-
   private static final java.util.regex.Pattern POSTGRES_TRANSACTION_ID =
       java.util.regex.Pattern.compile("[0-9]+:[0-9]+");
 
   private final String databaseOverride;
+  private final ConnectDocuments documents = new ConnectDocuments();
 
   /** {@code databaseOverride}: the walstream database for every event, or null for source.db. */
   public DebeziumJson(String databaseOverride) {
@@ -39,32 +28,12 @@ public final class DebeziumJson {
         databaseOverride == null || databaseOverride.isEmpty() ? null : databaseOverride;
   }
 
-  /** A parsed JSON document and its Connect schema (null without schemas). */
-  private record Document(JsonNode schema, JsonNode payload) {}
-
-  private static Document document(byte[] bytes, String what) {
-    JsonNode node;
-    try {
-      node = JSON.readTree(bytes);
-    } catch (IOException e) {
-      throw new MappingException("Cannot parse the " + what + " as JSON: " + e.getMessage(), e);
-    }
-    if (node == null || node.isMissingNode()) {
-      throw new MappingException("The " + what + " is empty");
-    }
-    if (node.isObject() && node.size() == 2 && node.has("schema") && node.has("payload")) {
-      JsonNode schema = node.get("schema");
-      return new Document(schema.isNull() ? null : schema, node.get("payload"));
-    }
-    return new Document(null, node);
-  }
-
   /** Reads one record of a change event topic. */
   public DebeziumEvent change(byte[] key, byte[] value) {
     if (value == null) {
       return new DebeziumEvent.Tombstone();
     }
-    Document doc = document(value, "value");
+    ConnectDocuments.Document doc = documents.read(value, "value");
     JsonNode payload = doc.payload();
     if (payload == null || payload.isNull()) {
       return new DebeziumEvent.Tombstone();
@@ -73,8 +42,7 @@ public final class DebeziumJson {
     Op op = op(required(payload, "op", "value").asText());
     String table = table(source);
     Map<String, Object> keyColumns = op == Op.TRUNCATE ? Map.of() : key(key, table);
-    Map<String, JsonNode> fields =
-        doc.schema() == null ? Map.of() : ConnectValues.fieldSchemas(doc.schema());
+    Map<String, JsonNode> fields = documents.fields(doc.schema());
     Map<String, Object> after = image(fields.get("after"), payload.get("after"), table + ".after");
     Map<String, Object> before =
         image(fields.get("before"), payload.get("before"), table + ".before");
@@ -95,7 +63,7 @@ public final class DebeziumJson {
     if (value == null) {
       throw new MappingException("A transaction metadata event has no value");
     }
-    JsonNode payload = document(value, "transaction event").payload();
+    JsonNode payload = documents.read(value, "transaction event").payload();
     String status = required(payload, "status", "transaction event").asText();
     String id = transactionKey(required(payload, "id", "transaction event").asText());
     if ("BEGIN".equals(status)) {
@@ -154,7 +122,7 @@ public final class DebeziumJson {
     }
   }
 
-  private static Map<String, Object> key(byte[] key, String table) {
+  private Map<String, Object> key(byte[] key, String table) {
     if (key == null) {
       throw new MappingException(
           "The event of "
@@ -162,19 +130,19 @@ public final class DebeziumJson {
               + " has no record key; a table without a primary key cannot"
               + " be restored row by row (give it one, or set message.key.columns)");
     }
-    Document doc = document(key, "key");
+    ConnectDocuments.Document doc = documents.read(key, "key");
     if (!doc.payload().isObject()) {
       throw new MappingException("The key of " + table + " is not a JSON object");
     }
-    return ConnectValues.row(doc.schema(), doc.payload(), table + ".key");
+    return ConnectValues.row(documents.fields(doc.schema()), doc.payload(), table + ".key");
   }
 
-  private static Map<String, Object> image(JsonNode schema, JsonNode image, String where) {
+  private Map<String, Object> image(JsonNode schema, JsonNode image, String where) {
     if (image == null || image.isNull()) {
       return null;
     }
     // The image's own struct schema; an optional struct's schema is the field's schema itself.
-    Map<String, Object> row = ConnectValues.row(schema, image, where);
+    Map<String, Object> row = ConnectValues.row(documents.fields(schema), image, where);
     for (Map.Entry<String, Object> column : row.entrySet()) {
       if (UNAVAILABLE_VALUE.equals(column.getValue())) {
         throw new MappingException(

@@ -83,21 +83,24 @@ final class AssemblingProcessor implements Processor<String, byte[], String, byt
     StagedEvent.Change change = (StagedEvent.Change) event;
     if (change.inTransaction()) {
       assembler.change(change, now);
-    } else if (withMetadata) {
+      return;
+    }
+    ChangeRecord mapped = change.record();
+    if (withMetadata) {
       forwardDead(
-          RECORDS.encode(change.record()),
+          change.encodedRecord(),
           IngestDeadLetterReason.NO_TRANSACTION,
-          "a change of " + change.record().getTable() + " without transaction metadata",
+          "a change of " + mapped.getTable() + " without transaction metadata",
           "");
-    } else if (change.record().getLsn() < 0) {
+    } else if (mapped.getLsn() < 0) {
       forwardDead(
-          RECORDS.encode(change.record()),
+          change.encodedRecord(),
           IngestDeadLetterReason.NO_SOURCE_LSN,
-          "a change of " + change.record().getTable() + " without source.lsn",
+          "a change of " + mapped.getTable() + " without source.lsn",
           "");
     } else {
       // Its own transaction, at its own LSN (txIndex 0, txLast as staged).
-      forwardRecord(change.record());
+      forwardRecord(mapped);
     }
   }
 

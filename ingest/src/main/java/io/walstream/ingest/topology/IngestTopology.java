@@ -34,15 +34,20 @@ public final class IngestTopology {
     StreamsBuilder builder = new StreamsBuilder();
     StoreBuilder<KeyValueStore<String, byte[]>> store =
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray());
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+            // Most keys are written and removed within one commit (an event waits for its END,
+            // a counter moves): the cache sends the store and its changelog only the last value.
+            .withCachingEnabled();
     builder.addStateStore(store);
-    DebeziumJson parser = new DebeziumJson(config.database());
     String transactions = config.transactionTopic();
     KStream<byte[], byte[]> in =
         builder.stream(
             sources(config), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("in"));
     KStream<String, byte[]> parsed =
-        in.process(() -> new ParsingProcessor(parser, transactions, metrics), Named.as("parse"));
+        in.process(
+            // A parser per processor: it keeps the schemas it has seen, for its task alone.
+            () -> new ParsingProcessor(new DebeziumJson(config.database()), transactions, metrics),
+            Named.as("parse"));
     KStream<String, byte[]> staged =
         deadLetters(parsed, config, "parsed")
             .repartition(

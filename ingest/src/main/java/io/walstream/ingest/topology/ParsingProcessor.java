@@ -112,7 +112,7 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
     forward(
         record,
         StagedEvent.encode(
-            new StagedEvent.Change(
+            StagedEvent.Change.of(
                 change.transaction().map(DebeziumEvent.TransactionPlace::id).orElse(""),
                 change.transaction().map(DebeziumEvent.TransactionPlace::totalOrder).orElse(0L),
                 mapped)));
