@@ -82,7 +82,7 @@ final class IngestLatency {
     }
   }
 
-  private void run(int seconds) {
+  private void run(int seconds) throws java.io.IOException {
     long start = System.nanoTime();
     long warmup = (long) RATE * WARMUP_SECONDS;
     long total = warmup + (long) RATE * seconds;
@@ -127,7 +127,27 @@ final class IngestLatency {
     }
   }
 
-  private void report(int seconds) {
+  /** The latency distribution: share of transactions (x) archived within y seconds. */
+  private static void chart(List<Long> sorted) throws java.io.IOException {
+    Path chart = Path.of(System.getProperty("bench.chart.dir", "docs"), "ingest-latency.png");
+    Files.createDirectories(chart.toAbsolutePath().getParent());
+    List<double[]> points = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      points.add(new double[] {i, sorted.get(sorted.size() * i / 100) / 1e9});
+    }
+    points.add(new double[] {100, sorted.get(sorted.size() - 1) / 1e9});
+    LineChart.write(
+        chart,
+        "Debezium transactions at " + RATE + "/s: source commit to manifest published",
+        "percentile of transactions",
+        "seconds",
+        List.of(
+            new LineChart.Series(
+                "ingest + archiver", new java.awt.Color(30, 110, 200), points)));
+    System.out.println("chart: " + chart);
+  }
+
+  private void report(int seconds) throws java.io.IOException {
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
     if (sorted.isEmpty()) {
@@ -147,5 +167,6 @@ final class IngestLatency {
     System.out.printf(
         "| source commit → manifest published p99 | %.0f ms | goal ≤ 3000 ms |%n",
         sorted.get((int) (sorted.size() * 0.99)) / 1e6);
+    chart(sorted);
   }
 }

@@ -156,66 +156,38 @@ class DebeziumPostgresIT {
     CapturedCli cli = new CapturedCli();
     DebeziumWorkload.Checkpoint latest = checkpoints.get(checkpoints.size() - 1);
     Path latestDb = dir.resolve("latest.db");
-    run(
-        cli,
-        "restore",
-        "--archive",
-        uri,
-        "--database",
-        "shop",
-        "--latest",
-        "--output",
-        latestDb.toString());
+    restore(cli, uri, "--latest", "--output", latestDb.toString());
     assertSqlite(latestDb, latest, "latest");
     String schema = id + "_latest";
-    run(
-        cli,
-        "restore",
-        "--archive",
-        uri,
-        "--database",
-        "shop",
-        "--latest",
-        "--jdbc",
-        Postgres.URL,
-        "--schema",
-        schema);
+    restore(cli, uri, "--latest", "--jdbc", Postgres.URL, "--schema", schema);
     assertPostgres(schema, latest, "latest");
     Random random = new Random(7);
     for (int i = 0; i < checkpoints.size() - 1; i++) {
       DebeziumWorkload.Checkpoint point = checkpoints.get(i);
       boolean byLsn = random.nextBoolean();
+      String what = byLsn ? "lsn " + point.lsn() : "time " + point.time();
       Path file = dir.resolve("point-" + i + ".db");
-      run(
+      restore(
           cli,
-          "restore",
-          "--archive",
           uri,
-          "--database",
-          "shop",
           byLsn ? "--lsn" : "--to",
           byLsn ? point.lsn() : point.time(),
           "--output",
           file.toString());
-      assertSqlite(file, point, (byLsn ? "lsn " + point.lsn() : "time " + point.time()));
+      assertSqlite(file, point, what);
       if (i == checkpoints.size() / 2) {
         String pointSchema = id + "_p" + i;
-        run(
-            cli,
-            "restore",
-            "--archive",
-            uri,
-            "--database",
-            "shop",
-            "--lsn",
-            point.lsn(),
-            "--jdbc",
-            Postgres.URL,
-            "--schema",
-            pointSchema);
+        restore(cli, uri, "--lsn", point.lsn(), "--jdbc", Postgres.URL, "--schema", pointSchema);
         assertPostgres(pointSchema, point, "lsn " + point.lsn());
       }
     }
+  }
+
+  /** {@code walstream restore --archive URI --database shop} with a target and an output. */
+  private static void restore(CapturedCli cli, String uri, String... targetAndOutput) {
+    List<String> args = new ArrayList<>(List.of("restore", "--archive", uri, "--database", "shop"));
+    args.addAll(List.of(targetAndOutput));
+    run(cli, args.toArray(String[]::new));
   }
 
   private static void run(CapturedCli cli, String... args) {

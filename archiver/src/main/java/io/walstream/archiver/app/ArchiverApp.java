@@ -1,6 +1,5 @@
 package io.walstream.archiver.app;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.archive.crypto.Keyring;
@@ -23,25 +22,19 @@ import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
 import io.walstream.archiver.partition.ArchiverRuntime;
 import io.walstream.archiver.topology.ArchiverTopology;
-import io.walstream.service.http.HttpEndpoint;
 import io.walstream.service.kafka.InstanceIds;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.walstream.service.streams.StreamsRunner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,13 +47,9 @@ public final class ArchiverApp implements AutoCloseable {
 
   private final ArchiverConfig config;
   private final ObjectStore store;
-  private final KafkaStreams streams;
   private final PrometheusMeterRegistry registry;
   private final ArchiverMetrics metrics;
-  private final KafkaStreamsMetrics streamsMetrics;
-  private final HttpEndpoint endpoint;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final StreamsRunner runner;
 
   // Commits cuts off the stream threads; each partition's cuts run one at a time, in order.
   private final ExecutorService cutExecutor =
@@ -106,29 +95,17 @@ public final class ArchiverApp implements AutoCloseable {
             cutExecutor);
     Properties properties = new Properties();
     properties.putAll(config.streamsProperties());
-    this.streams =
-        new KafkaStreams(
-            ArchiverTopology.build(runtime),
-            properties,
-            new ArchivingClientSupplier(runtime.coordinator()));
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          // Loud, and no partial progress: the client stops; uncommitted records are re-read on
-          // restart.
-          failure.compareAndSet(null, e);
-          metrics.storageFailure(e.getClass().getSimpleName());
-          LOG.error("Archiver stopping: {}", e.getMessage(), e);
-          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-    streams.setStateListener(
-        (newState, oldState) -> {
-          if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
-            terminated.countDown();
-          }
-        });
-    this.streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
-    this.endpoint = startEndpoint();
+    this.runner =
+        new StreamsRunner(
+            new KafkaStreams(
+                ArchiverTopology.build(runtime),
+                properties,
+                new ArchivingClientSupplier(runtime.coordinator())),
+            "Archiver",
+            registry,
+            config.metricsPort(),
+            // Loud, and no partial progress: uncommitted records are re-read on restart.
+            e -> metrics.storageFailure(e.getClass().getSimpleName()));
   }
 
   private static ArchiveWriter writer(
@@ -169,7 +146,7 @@ public final class ArchiverApp implements AutoCloseable {
   public static ArchiverApp start(
       ArchiverConfig config, UnaryOperator<ObjectStore> storeDecorator) {
     ArchiverApp app = new ArchiverApp(config, storeDecorator);
-    app.streams.start();
+    app.runner.start();
     LOG.info(
         "Archiving {} into {} as {} (application id {})",
         config.inputTopics(),
@@ -177,26 +154,6 @@ public final class ArchiverApp implements AutoCloseable {
         config.writerId().isEmpty() ? "generated id" : config.writerId(),
         config.applicationId());
     return app;
-  }
-
-  private HttpEndpoint startEndpoint() {
-    if (config.metricsPort() < 0) {
-      return null;
-    }
-    try {
-      return HttpEndpoint.start(
-          config.metricsPort(),
-          registry::scrape,
-          () -> {
-            KafkaStreams.State state = streams.state();
-            boolean healthy =
-                state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-            return new HttpEndpoint.Health(healthy, state.name());
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
-    }
   }
 
   private static String writerId(ArchiverConfig config) {
@@ -208,17 +165,16 @@ public final class ArchiverApp implements AutoCloseable {
 
   /** Blocks until the archiver has stopped (closed, or failed); returns the final state. */
   public KafkaStreams.State awaitTermination() throws InterruptedException {
-    terminated.await();
-    return streams.state();
+    return runner.awaitTermination();
   }
 
   public KafkaStreams.State state() {
-    return streams.state();
+    return runner.state();
   }
 
   /** The failure that stopped the archiver, if any. */
   public Throwable failure() {
-    return failure.get();
+    return runner.failure();
   }
 
   public ArchiverMetrics metrics() {
@@ -227,7 +183,7 @@ public final class ArchiverApp implements AutoCloseable {
 
   /** The port of the metrics and health endpoint, or -1 when disabled. */
   public int metricsPort() {
-    return endpoint == null ? -1 : endpoint.port();
+    return runner.metricsPort();
   }
 
   /**
@@ -236,17 +192,9 @@ public final class ArchiverApp implements AutoCloseable {
    * @return whether it stopped within {@code timeout}
    */
   public boolean close(Duration timeout) {
-    // Leave the group, so that partitions move to the remaining instances at once.
-    boolean closed =
-        streams.close(
-            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(timeout));
-    streamsMetrics.close();
+    boolean closed = runner.close(timeout);
     // Streams closed its tasks, which waited for their cuts: nothing is left to run here.
     cutExecutor.shutdown();
-    if (endpoint != null) {
-      endpoint.close();
-    }
     store.close();
     return closed;
   }

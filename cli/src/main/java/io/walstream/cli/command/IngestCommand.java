@@ -2,12 +2,11 @@ package io.walstream.cli.command;
 
 import io.walstream.ingest.app.IngestApp;
 import io.walstream.ingest.config.IngestConfig;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code walstream ingest}: turns Debezium change events into ChangeRecords until stopped. */
@@ -22,8 +21,7 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly", "1:stopped by a failure (see the log)", "2:usage error"})
 public final class IngestCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, HOST:PORT[,...].")
-  String bootstrapServers;
+  @Mixin KafkaAppOptions options;
 
   @Option(names = "--format", description = "Input serialization: debezium-json (the default).")
   String format;
@@ -50,21 +48,12 @@ public final class IngestCommand implements Callable<Integer> {
       description = "Topic the change records go to (default walstream.changes).")
   String outputTopic;
 
-  @Option(names = "--config", description = "Properties file with walstream and Kafka settings.")
-  Path config;
-
-  @Option(
-      names = "--set",
-      description = "Any setting as KEY=VALUE (repeatable); overrides --config.")
-  Map<String, String> overrides;
-
   @Override
   public Integer call() throws InterruptedException {
     Logging.service();
     Settings settings =
-        Settings.from(config)
-            .putAll(overrides)
-            .put("bootstrap.servers", bootstrapServers)
+        options
+            .settings()
             .put(IngestConfig.FORMAT, format)
             .put(IngestConfig.TOPICS_REGEX, topicsRegex)
             .put(IngestConfig.TRANSACTION_TOPIC, transactionTopic)

@@ -1,26 +1,19 @@
 package io.walstream.ingest.app;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.ingest.config.IngestConfig;
 import io.walstream.ingest.metrics.IngestMetrics;
 import io.walstream.ingest.topology.IngestTopology;
-import io.walstream.service.http.HttpEndpoint;
 import io.walstream.service.kafka.ServiceKeys;
 import io.walstream.service.kafka.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.walstream.service.streams.StreamsRunner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,12 +25,8 @@ public final class IngestApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestApp.class);
 
   private final IngestConfig config;
-  private final KafkaStreams streams;
   private final IngestMetrics metrics;
-  private final KafkaStreamsMetrics streamsMetrics;
-  private final HttpEndpoint endpoint;
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final StreamsRunner runner;
 
   private IngestApp(IngestConfig config) {
     this.config = config;
@@ -46,29 +35,19 @@ public final class IngestApp implements AutoCloseable {
     ensureTopics(config);
     Properties properties = new Properties();
     properties.putAll(config.streamsProperties());
-    this.streams = new KafkaStreams(IngestTopology.build(config, metrics), properties);
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          // Loud, and no partial progress: what was not committed is read again on restart.
-          failure.compareAndSet(null, e);
-          LOG.error("Ingest stopping: {}", e.getMessage(), e);
-          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-    streams.setStateListener(
-        (newState, oldState) -> {
-          if (newState == KafkaStreams.State.NOT_RUNNING || newState == KafkaStreams.State.ERROR) {
-            terminated.countDown();
-          }
-        });
-    this.streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
-    this.endpoint = startEndpoint(registry);
+    this.runner =
+        new StreamsRunner(
+            new KafkaStreams(IngestTopology.build(config, metrics), properties),
+            "Ingest",
+            registry,
+            config.metricsPort(),
+            e -> {});
   }
 
   /** Creates the ingest and starts it. */
   public static IngestApp start(IngestConfig config) {
     IngestApp app = new IngestApp(config);
-    app.streams.start();
+    app.runner.start();
     LOG.info(
         "Ingesting {} topics matching '{}'{} into {} (application id {})",
         config.format().label(),
@@ -99,39 +78,18 @@ public final class IngestApp implements AutoCloseable {
         "ingest");
   }
 
-  private HttpEndpoint startEndpoint(PrometheusMeterRegistry registry) {
-    if (config.metricsPort() < 0) {
-      return null;
-    }
-    try {
-      return HttpEndpoint.start(
-          config.metricsPort(),
-          registry::scrape,
-          () -> {
-            KafkaStreams.State state = streams.state();
-            boolean healthy =
-                state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-            return new HttpEndpoint.Health(healthy, state.name());
-          });
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Blocks until the ingest has stopped (closed, or failed); returns the final state. */
   public KafkaStreams.State awaitTermination() throws InterruptedException {
-    terminated.await();
-    return streams.state();
+    return runner.awaitTermination();
   }
 
   public KafkaStreams.State state() {
-    return streams.state();
+    return runner.state();
   }
 
   /** The failure that stopped the ingest, if any. */
   public Throwable failure() {
-    return failure.get();
+    return runner.failure();
   }
 
   public IngestMetrics metrics() {
@@ -140,20 +98,12 @@ public final class IngestApp implements AutoCloseable {
 
   /** The port of the metrics and health endpoint, or -1 when disabled. */
   public int metricsPort() {
-    return endpoint == null ? -1 : endpoint.port();
+    return runner.metricsPort();
   }
 
   /** Stops gracefully, committing what was processed; whether it stopped within {@code timeout}. */
   public boolean close(Duration timeout) {
-    boolean closed =
-        streams.close(
-            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(timeout));
-    streamsMetrics.close();
-    if (endpoint != null) {
-      endpoint.close();
-    }
-    return closed;
+    return runner.close(timeout);
   }
 
   @Override

@@ -2,8 +2,8 @@ package io.walstream.ingest.config;
 
 import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
-import io.walstream.service.kafka.KafkaKeys;
 import io.walstream.service.kafka.ServiceKeys;
+import io.walstream.service.streams.KafkaKeys;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;

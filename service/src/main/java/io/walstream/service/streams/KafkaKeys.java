@@ -1,4 +1,4 @@
-package io.walstream.service.kafka;
+package io.walstream.service.streams;
 
 import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
