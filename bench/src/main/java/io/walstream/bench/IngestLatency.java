@@ -142,8 +142,7 @@ final class IngestLatency {
         "percentile of transactions",
         "seconds",
         List.of(
-            new LineChart.Series(
-                "ingest + archiver", new java.awt.Color(30, 110, 200), points)));
+            new LineChart.Series("ingest + archiver", new java.awt.Color(30, 110, 200), points)));
     System.out.println("chart: " + chart);
   }
 
