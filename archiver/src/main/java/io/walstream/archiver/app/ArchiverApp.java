@@ -21,8 +21,11 @@ import io.walstream.archiver.commit.CommitCoordinator;
 import io.walstream.archiver.config.ArchiverConfig;
 import io.walstream.archiver.metrics.ArchiverMetrics;
 import io.walstream.archiver.partition.ArchiverRuntime;
+import io.walstream.archiver.partition.ConfluentChangeRecords;
+import io.walstream.archiver.partition.InputDecoder;
 import io.walstream.archiver.topology.ArchiverTopology;
 import io.walstream.service.kafka.InstanceIds;
+import io.walstream.service.registry.SchemaRegistryClient;
 import io.walstream.service.streams.StreamsRunner;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,7 +95,8 @@ public final class ArchiverApp implements AutoCloseable {
             new KafkaSourceReader(config.streamsProperties(), Duration.ofSeconds(60)),
             metrics,
             Clock.systemUTC(),
-            cutExecutor);
+            cutExecutor,
+            inputDecoder(config));
     Properties properties = new Properties();
     properties.putAll(config.streamsProperties());
     this.runner =
@@ -118,6 +122,13 @@ public final class ArchiverApp implements AutoCloseable {
         config.signingKey().isEmpty()
             ? ManifestSigner.NONE
             : ManifestSigner.load(Path.of(config.signingKey())));
+  }
+
+  private static InputDecoder inputDecoder(ArchiverConfig config) {
+    return config.inputFormat() == ArchiverConfig.InputFormat.CONFLUENT_AVRO
+        ? new ConfluentChangeRecords(
+            new SchemaRegistryClient(config.schemaRegistryUrl(), config.schemaRegistryUserInfo()))
+        : InputDecoder.SINGLE_OBJECT;
   }
 
   /** The keys segments are encrypted with, refusing to start on a KEK that cannot open them. */

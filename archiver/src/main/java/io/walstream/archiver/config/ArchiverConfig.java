@@ -43,6 +43,9 @@ public record ArchiverConfig(
     int duplicateLookbackSegments,
     String encryptionKek,
     String signingKey,
+    InputFormat inputFormat,
+    String schemaRegistryUrl,
+    String schemaRegistryUserInfo,
     Map<String, Object> streamsProperties) {
 
   public static final String ARCHIVE_URI = "archive.uri";
@@ -66,6 +69,20 @@ public record ArchiverConfig(
   public static final String DUPLICATE_LOOKBACK_SEGMENTS = "duplicate.lookback-segments";
   public static final String ENCRYPTION_KEK = "archive.encryption.kek";
   public static final String SIGNING_KEY = "archive.signing.key";
+  public static final String INPUT_FORMAT = "input.format";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+
+  /** How input records are serialized. */
+  public enum InputFormat {
+    /** walstream's ChangeRecord in Avro single-object encoding. */
+    WALSTREAM,
+    /**
+     * ChangeRecords in the Confluent Schema Registry wire format (KafkaAvroSerializer), writer
+     * schemas read from {@code schema.registry.url}; single-object records are read too.
+     */
+    CONFLUENT_AVRO
+  }
 
   /** The default application id (consumer group) of the archiver. */
   public static final String DEFAULT_APPLICATION_ID = "walstream-archiver";
@@ -198,10 +215,43 @@ public record ArchiverConfig(
                   Type.STRING,
                   "",
                   Importance.MEDIUM,
-                  "Private signing key file (walstream keys create-signing-key): every manifest and catalog entry is signed (Ed25519), so verify --public-key refuses any a bucket writer without the key rewrote. Empty: not signed."),
+                  "Private signing key file (walstream keys create-signing-key): every manifest and catalog entry is signed (Ed25519), so verify --public-key refuses any a bucket writer without the key rewrote. Empty: not signed.")
+              .define(
+                  INPUT_FORMAT,
+                  Type.STRING,
+                  "walstream",
+                  ConfigDef.ValidString.in("walstream", "confluent-avro"),
+                  Importance.MEDIUM,
+                  "How input records are serialized: walstream (ChangeRecord, Avro single-object encoding) or confluent-avro (ChangeRecords written by Confluent's KafkaAvroSerializer, in the Schema Registry wire format; needs schema.registry.url).")
+              .define(
+                  SCHEMA_REGISTRY_URL,
+                  Type.STRING,
+                  "",
+                  Importance.MEDIUM,
+                  "Base URL of the Confluent Schema Registry that input.format=confluent-avro reads writer schemas from (GET /schemas/ids/{id}); restores never need it.")
+              .define(
+                  SCHEMA_REGISTRY_USER_INFO,
+                  Type.PASSWORD,
+                  null,
+                  Importance.LOW,
+                  "Basic authentication to the Schema Registry, as user:password; unset: none."),
           "input, manifests and dead-letter topics",
           3,
           9464);
+
+  private static InputFormat inputFormat(AbstractConfig c) {
+    InputFormat format =
+        InputFormat.valueOf(
+            c.getString(INPUT_FORMAT).toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    if (format == InputFormat.CONFLUENT_AVRO && c.getString(SCHEMA_REGISTRY_URL).isEmpty()) {
+      throw new InvalidConfigException(
+          "Cannot configure archiver: "
+              + INPUT_FORMAT
+              + "=confluent-avro needs "
+              + SCHEMA_REGISTRY_URL);
+    }
+    return format;
+  }
 
   private static void requireTopics(String name, Object value) {
     if (!(value instanceof List<?> topics) || topics.isEmpty()) {
@@ -251,6 +301,11 @@ public record ArchiverConfig(
         c.getInt(DUPLICATE_LOOKBACK_SEGMENTS),
         c.getString(ENCRYPTION_KEK),
         c.getString(SIGNING_KEY),
+        inputFormat(c),
+        c.getString(SCHEMA_REGISTRY_URL),
+        c.getPassword(SCHEMA_REGISTRY_USER_INFO) == null
+            ? ""
+            : c.getPassword(SCHEMA_REGISTRY_USER_INFO).value(),
         Map.copyOf(streams));
   }
 

@@ -11,8 +11,9 @@ import java.util.concurrent.Executor;
 /**
  * What the topology's processors need at run time besides configuration: the archive, the commit
  * coordinator, a way to read source partitions back by offset, metrics, a clock, and the executor
- * that commits cuts off the stream threads (one cut per partition at a time, in order). The app
- * wires real ones; tests wire what they need ({@code Runnable::run} commits each cut in place).
+ * that commits cuts off the stream threads, and how input records other than walstream's current
+ * encoding are read (one cut per partition at a time, in order). The app wires real ones; tests
+ * wire what they need ({@code Runnable::run} commits each cut in place).
  */
 public record ArchiverRuntime(
     ArchiverConfig config,
@@ -22,4 +23,28 @@ public record ArchiverRuntime(
     SourceReader sourceReader,
     ArchiverMetrics metrics,
     Clock clock,
-    Executor cutExecutor) {}
+    Executor cutExecutor,
+    InputDecoder inputDecoder) {
+
+  /** A runtime reading walstream's own single-object encoding. */
+  public ArchiverRuntime(
+      ArchiverConfig config,
+      ArchiveWriter writer,
+      ArchiveReader reader,
+      CommitCoordinator coordinator,
+      SourceReader sourceReader,
+      ArchiverMetrics metrics,
+      Clock clock,
+      Executor cutExecutor) {
+    this(
+        config,
+        writer,
+        reader,
+        coordinator,
+        sourceReader,
+        metrics,
+        clock,
+        cutExecutor,
+        InputDecoder.SINGLE_OBJECT);
+  }
+}

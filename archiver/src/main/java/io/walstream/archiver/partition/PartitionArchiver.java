@@ -50,6 +50,7 @@ public final class PartitionArchiver {
   private final ArchivedRecords archived;
   private final ArchiverMetrics metrics;
   private final Limits limits;
+  private final InputDecoder input;
   private final Map<String, StreamBuffer> streams = new LinkedHashMap<>();
   private final java.util.Set<String> validNames = new java.util.HashSet<>();
   private final RecordProbe prober = new RecordProbe();
@@ -76,7 +77,9 @@ public final class PartitionArchiver {
       ArchiveReader reader,
       ArchiverMetrics metrics,
       Limits limits,
-      Executor executor) {
+      Executor executor,
+      InputDecoder input) {
+    this.input = input;
     this.source = source;
     this.committer = new SegmentCommitter(writer, metrics);
     this.executor = executor;
@@ -127,7 +130,7 @@ public final class PartitionArchiver {
                 probe.commitTimeMicros());
       } else {
         // Another schema version (or not a record at all): resolve it, then re-encode.
-        encoded = EncodedRecord.of(CODEC.decode(value));
+        encoded = EncodedRecord.of(input.decode(value));
         probe = prober.probe(encoded.bytes(), encoded.bodyOffset());
       }
     } catch (DecodeException e) {

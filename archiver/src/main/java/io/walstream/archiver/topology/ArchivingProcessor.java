@@ -103,7 +103,8 @@ final class ArchivingProcessor implements Processor<byte[], byte[], byte[], byte
                 config.segmentMaxBytes(),
                 config.segmentMaxAge(),
                 config.duplicateLookbackSegments()),
-            runtime.cutExecutor());
+            runtime.cutExecutor(),
+            runtime.inputDecoder());
     long watermark = partition.open();
     new GapReconciler(runtime, config.gapPolicy())
         .reconcile(partition, watermark, firstOffset)

@@ -76,7 +76,7 @@ class ArchiverConfigTest {
     settings.put("producer.linger.ms", "5");
     settings.put("topic.retention.ms", "1000");
     settings.put("sasl.mechanism", "SCRAM-SHA-512");
-    settings.put("custom.schema.registry.url", "http://registry:8081");
+    settings.put("custom.interceptor.setting", "on");
 
     ArchiverConfig config = ArchiverConfig.parse(settings);
 
@@ -85,8 +85,8 @@ class ArchiverConfigTest {
         .containsEntry("producer.linger.ms", "5")
         .containsEntry("topic.retention.ms", "1000")
         .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
-        .containsEntry("schema.registry.url", "http://registry:8081")
-        .doesNotContainKey("custom.schema.registry.url");
+        .containsEntry("interceptor.setting", "on")
+        .doesNotContainKey("custom.interceptor.setting");
     Map<String, Object> bogus = minimal();
     bogus.put("consumer.no.such.key", "1");
     assertThatThrownBy(() -> ArchiverConfig.parse(bogus))

@@ -8,6 +8,6 @@ class ReadmeConfigReferenceTest {
   @Test
   void shouldListEveryArchiverKeyWithItsDefaultInTheReadme() {
     // The archiver's own table: the restore service has keys of the same names.
-    ReadmeConfigTable.assertLists(ArchiverConfig.DEFINITION, "### Archiver", "### Restore service");
+    ReadmeConfigTable.assertLists(ArchiverConfig.DEFINITION, "### Archiver", "### Ingest");
   }
 }

@@ -70,7 +70,8 @@ class BackgroundCutTest {
             new ArchiveReader(store),
             metrics,
             new PartitionArchiver.Limits(maxRecords, 1 << 24, Duration.ofMinutes(1), 4),
-            gated);
+            gated,
+            InputDecoder.SINGLE_OBJECT);
     partition.open();
     return partition;
   }

@@ -83,7 +83,8 @@ class GapReconcilerTest {
         runtime.reader(),
         runtime.metrics(),
         new PartitionArchiver.Limits(1000, 1 << 24, Duration.ofMinutes(1), 4),
-        runtime.cutExecutor());
+        runtime.cutExecutor(),
+        InputDecoder.SINGLE_OBJECT);
   }
 
   private void publish(int count) {
