@@ -54,7 +54,8 @@ class ArchiverFuzzTest {
             new NoReadBack(),
             ArchiverMetrics.inMemory(),
             Clock.systemUTC(),
-            Runnable::run);
+            Runnable::run,
+            io.walstream.archiver.partition.InputDecoder.SINGLE_OBJECT);
     Properties streams = new Properties();
     streams.putAll(config.streamsProperties());
     Random random = new Random(99);

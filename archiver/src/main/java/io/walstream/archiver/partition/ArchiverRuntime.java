@@ -24,27 +24,4 @@ public record ArchiverRuntime(
     ArchiverMetrics metrics,
     Clock clock,
     Executor cutExecutor,
-    InputDecoder inputDecoder) {
-
-  /** A runtime reading walstream's own single-object encoding. */
-  public ArchiverRuntime(
-      ArchiverConfig config,
-      ArchiveWriter writer,
-      ArchiveReader reader,
-      CommitCoordinator coordinator,
-      SourceReader sourceReader,
-      ArchiverMetrics metrics,
-      Clock clock,
-      Executor cutExecutor) {
-    this(
-        config,
-        writer,
-        reader,
-        coordinator,
-        sourceReader,
-        metrics,
-        clock,
-        cutExecutor,
-        InputDecoder.SINGLE_OBJECT);
-  }
-}
+    InputDecoder inputDecoder) {}

@@ -73,7 +73,8 @@ class GapReconcilerTest {
         source,
         ArchiverMetrics.inMemory(),
         Clock.systemUTC(),
-        Runnable::run);
+        Runnable::run,
+        io.walstream.archiver.partition.InputDecoder.SINGLE_OBJECT);
   }
 
   private PartitionArchiver partition(ArchiverRuntime runtime) {

@@ -84,7 +84,8 @@ class ArchiverTopologyTest {
             new NoReadBack(),
             metrics,
             clock,
-            cutExecutor);
+            cutExecutor,
+            io.walstream.archiver.partition.InputDecoder.SINGLE_OBJECT);
     Properties streams = new Properties();
     streams.putAll(config.streamsProperties());
     driver = new TopologyTestDriver(ArchiverTopology.build(runtime), streams, clock.instant());
