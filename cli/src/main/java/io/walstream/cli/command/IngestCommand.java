@@ -23,7 +23,11 @@ import picocli.CommandLine.Option;
 public final class IngestCommand implements Callable<Integer> {
   @Mixin KafkaAppOptions options;
 
-  @Option(names = "--format", description = "Input serialization: debezium-json (the default).")
+  @Option(
+      names = "--format",
+      description =
+          "Input serialization: debezium-json (the default) or debezium-avro (Confluent's"
+              + " AvroConverter; set schema.registry.url).")
   String format;
 
   @Option(

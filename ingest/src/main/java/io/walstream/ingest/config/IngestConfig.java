@@ -30,6 +30,8 @@ public record IngestConfig(
     String dlqTopic,
     Duration transactionTimeout,
     int releasedMemory,
+    String schemaRegistryUrl,
+    String schemaRegistryUserInfo,
     boolean createTopics,
     int topicPartitions,
     short topicReplicationFactor,
@@ -44,6 +46,8 @@ public record IngestConfig(
   public static final String DLQ_TOPIC = "ingest.dlq.topic";
   public static final String TRANSACTION_TIMEOUT_MS = "ingest.transaction.timeout.ms";
   public static final String RELEASED_MEMORY = "ingest.released-memory";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
 
   /** The default application id (consumer group) of the ingest. */
   public static final String DEFAULT_APPLICATION_ID = "walstream-ingest";
@@ -51,7 +55,9 @@ public record IngestConfig(
   /** How the input events are serialized. */
   public enum Format {
     /** Debezium events written by Kafka Connect's JsonConverter, with or without schemas. */
-    DEBEZIUM_JSON;
+    DEBEZIUM_JSON,
+    /** Debezium events written by Confluent's AvroConverter (Schema Registry wire format). */
+    DEBEZIUM_AVRO;
 
     /** The name on the command line and in config files. */
     public String label() {
@@ -67,10 +73,11 @@ public record IngestConfig(
                   FORMAT,
                   Type.STRING,
                   "debezium-json",
-                  ConfigDef.ValidString.in("debezium-json"),
+                  ConfigDef.ValidString.in("debezium-json", "debezium-avro"),
                   Importance.HIGH,
                   "How the input events are serialized: debezium-json (Kafka Connect's"
-                      + " JsonConverter, with or without schemas).")
+                      + " JsonConverter, with or without schemas) or debezium-avro (Confluent's"
+                      + " AvroConverter; needs schema.registry.url).")
               .define(
                   TOPICS_REGEX,
                   Type.STRING,
@@ -126,7 +133,20 @@ public record IngestConfig(
                   Importance.LOW,
                   "Released transactions remembered, so that events the connector sends again"
                       + " after a restart are released again identically (and skipped by the"
-                      + " archiver as duplicates)."),
+                      + " archiver as duplicates).")
+              .define(
+                  SCHEMA_REGISTRY_URL,
+                  Type.STRING,
+                  "",
+                  Importance.MEDIUM,
+                  "Base URL of the Confluent Schema Registry debezium-avro reads writer schemas"
+                      + " from (GET /schemas/ids/{id}).")
+              .define(
+                  SCHEMA_REGISTRY_USER_INFO,
+                  Type.PASSWORD,
+                  null,
+                  Importance.LOW,
+                  "Basic authentication to the Schema Registry, as user:password; unset: none."),
           "output and dead-letter topics",
           1,
           9465);
@@ -144,7 +164,7 @@ public record IngestConfig(
     streams.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
     IngestConfig config =
         new IngestConfig(
-            Format.DEBEZIUM_JSON,
+            Format.valueOf(c.getString(FORMAT).toUpperCase(Locale.ROOT).replace('-', '_')),
             c.getString(TOPICS_REGEX),
             c.getString(TRANSACTION_TOPIC),
             c.getString(DATABASE),
@@ -152,12 +172,19 @@ public record IngestConfig(
             c.getString(DLQ_TOPIC),
             Duration.ofMillis(c.getLong(TRANSACTION_TIMEOUT_MS)),
             c.getInt(RELEASED_MEMORY),
+            c.getString(SCHEMA_REGISTRY_URL),
+            c.getPassword(SCHEMA_REGISTRY_USER_INFO) == null
+                ? ""
+                : c.getPassword(SCHEMA_REGISTRY_USER_INFO).value(),
             c.getBoolean(ServiceKeys.TOPICS_CREATE),
             c.getInt(ServiceKeys.TOPICS_PARTITIONS),
             c.getShort(ServiceKeys.TOPICS_REPLICATION_FACTOR),
             c.getInt(ServiceKeys.METRICS_PORT),
             Map.copyOf(streams));
     config.requireDisjointTopics();
+    if (config.format() == Format.DEBEZIUM_AVRO && config.schemaRegistryUrl().isEmpty()) {
+      throw invalid(FORMAT + "=debezium-avro needs " + SCHEMA_REGISTRY_URL, null);
+    }
     return config;
   }
 

@@ -20,7 +20,7 @@ import java.util.Map;
  * parsed only the first time its bytes are seen; the field tables of its structs are kept with it.
  * Not thread-safe: one instance per stream task.
  */
-final class ConnectDocuments {
+final class ConnectDocuments implements DocumentReader {
   // Exact decimals: a JSON number must not pass through a double on its way to a NUMERIC column,
   // nor lose the trailing zeros that are its scale.
   static final ObjectMapper JSON =
@@ -36,7 +36,8 @@ final class ConnectDocuments {
   /** A parsed document: its Connect schema (null without schemas) and its payload. */
   record Document(JsonNode schema, JsonNode payload) {}
 
-  Document read(byte[] bytes, String what) {
+  @Override
+  public Document read(byte[] bytes, String what) {
     try {
       Document wrapped = wrapped(bytes);
       if (wrapped != null) {
@@ -101,8 +102,8 @@ final class ConnectDocuments {
     return schema;
   }
 
-  /** The schemas of a struct schema's fields, by name; empty for no schema. */
-  Map<String, JsonNode> fields(JsonNode struct) {
+  @Override
+  public Map<String, JsonNode> fields(JsonNode struct) {
     if (struct == null) {
       return Map.of();
     }

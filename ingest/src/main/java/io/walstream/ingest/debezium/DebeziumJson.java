@@ -2,6 +2,7 @@ package io.walstream.ingest.debezium;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.walstream.schemas.avro.Op;
+import io.walstream.service.registry.SchemaRegistryClient;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,12 +21,25 @@ public final class DebeziumJson {
       java.util.regex.Pattern.compile("[0-9]+:[0-9]+");
 
   private final String databaseOverride;
-  private final ConnectDocuments documents = new ConnectDocuments();
+  private final DocumentReader documents;
 
-  /** {@code databaseOverride}: the walstream database for every event, or null for source.db. */
+  /**
+   * Events written by JsonConverter; {@code databaseOverride}: the walstream database for every
+   * event, or null for source.db.
+   */
   public DebeziumJson(String databaseOverride) {
+    this(databaseOverride, new ConnectDocuments());
+  }
+
+  /** Events written by Confluent's AvroConverter, their schemas read from {@code registry}. */
+  public static DebeziumJson avro(String databaseOverride, SchemaRegistryClient registry) {
+    return new DebeziumJson(databaseOverride, new AvroDocuments(registry));
+  }
+
+  private DebeziumJson(String databaseOverride, DocumentReader documents) {
     this.databaseOverride =
         databaseOverride == null || databaseOverride.isEmpty() ? null : databaseOverride;
+    this.documents = documents;
   }
 
   /** Reads one record of a change event topic. */

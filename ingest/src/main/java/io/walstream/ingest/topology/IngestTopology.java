@@ -3,6 +3,7 @@ package io.walstream.ingest.topology;
 import io.walstream.ingest.config.IngestConfig;
 import io.walstream.ingest.debezium.DebeziumJson;
 import io.walstream.ingest.metrics.IngestMetrics;
+import io.walstream.service.registry.SchemaRegistryClient;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -40,13 +41,17 @@ public final class IngestTopology {
             .withCachingEnabled();
     builder.addStateStore(store);
     String transactions = config.transactionTopic();
+    SchemaRegistryClient registry =
+        config.format() == IngestConfig.Format.DEBEZIUM_AVRO
+            ? new SchemaRegistryClient(config.schemaRegistryUrl(), config.schemaRegistryUserInfo())
+            : null;
     KStream<byte[], byte[]> in =
         builder.stream(
             sources(config), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("in"));
     KStream<String, byte[]> parsed =
         in.process(
             // A parser per processor: it keeps the schemas it has seen, for its task alone.
-            () -> new ParsingProcessor(new DebeziumJson(config.database()), transactions, metrics),
+            () -> new ParsingProcessor(parser(config, registry), transactions, metrics),
             Named.as("parse"));
     KStream<String, byte[]> staged =
         deadLetters(parsed, config, "parsed")
@@ -72,6 +77,12 @@ public final class IngestTopology {
             config.outputTopic(),
             Produced.with(Serdes.String(), Serdes.ByteArray()).withName("out"));
     return builder.build();
+  }
+
+  private static DebeziumJson parser(IngestConfig config, SchemaRegistryClient registry) {
+    return registry == null
+        ? new DebeziumJson(config.database())
+        : DebeziumJson.avro(config.database(), registry);
   }
 
   /** Sends dead letters on to the dead-letter topic; returns the rest. */
