@@ -6,6 +6,7 @@ import io.walstream.archive.retry.RetryPolicy;
 import io.walstream.archive.store.ArchiveUri;
 import io.walstream.schemas.error.WalstreamException;
 import io.walstream.service.kafka.ServiceKeys;
+import io.walstream.service.registry.RegistryKeys;
 import io.walstream.service.streams.KafkaKeys;
 import java.time.Duration;
 import java.util.List;
@@ -70,8 +71,8 @@ public record ArchiverConfig(
   public static final String ENCRYPTION_KEK = "archive.encryption.kek";
   public static final String SIGNING_KEY = "archive.signing.key";
   public static final String INPUT_FORMAT = "input.format";
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+  public static final String SCHEMA_REGISTRY_URL = RegistryKeys.URL;
+  public static final String SCHEMA_REGISTRY_USER_INFO = RegistryKeys.USER_INFO;
 
   /** How input records are serialized. */
   public enum InputFormat {
@@ -98,7 +99,7 @@ public record ArchiverConfig(
   /** Every walstream key, with its type, default, validator and documentation. */
   public static final ConfigDef DEFINITION =
       ServiceKeys.define(
-          new ConfigDef()
+          RegistryKeys.define(new ConfigDef(), "input.format=confluent-avro")
               .define(
                   ARCHIVE_URI,
                   Type.STRING,
@@ -222,19 +223,7 @@ public record ArchiverConfig(
                   "walstream",
                   ConfigDef.ValidString.in("walstream", "confluent-avro"),
                   Importance.MEDIUM,
-                  "How input records are serialized: walstream (ChangeRecord, Avro single-object encoding) or confluent-avro (ChangeRecords written by Confluent's KafkaAvroSerializer, in the Schema Registry wire format; needs schema.registry.url).")
-              .define(
-                  SCHEMA_REGISTRY_URL,
-                  Type.STRING,
-                  "",
-                  Importance.MEDIUM,
-                  "Base URL of the Confluent Schema Registry that input.format=confluent-avro reads writer schemas from (GET /schemas/ids/{id}); restores never need it.")
-              .define(
-                  SCHEMA_REGISTRY_USER_INFO,
-                  Type.PASSWORD,
-                  null,
-                  Importance.LOW,
-                  "Basic authentication to the Schema Registry, as user:password; unset: none."),
+                  "How input records are serialized: walstream (ChangeRecord, Avro single-object encoding) or confluent-avro (ChangeRecords written by Confluent's KafkaAvroSerializer, in the Schema Registry wire format; needs schema.registry.url)."),
           "input, manifests and dead-letter topics",
           3,
           9464);
@@ -303,9 +292,7 @@ public record ArchiverConfig(
         c.getString(SIGNING_KEY),
         inputFormat(c),
         c.getString(SCHEMA_REGISTRY_URL),
-        c.getPassword(SCHEMA_REGISTRY_USER_INFO) == null
-            ? ""
-            : c.getPassword(SCHEMA_REGISTRY_USER_INFO).value(),
+        RegistryKeys.userInfo(c),
         Map.copyOf(streams));
   }
 

@@ -3,6 +3,7 @@ package io.walstream.ingest.config;
 import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
 import io.walstream.service.kafka.ServiceKeys;
+import io.walstream.service.registry.RegistryKeys;
 import io.walstream.service.streams.KafkaKeys;
 import java.time.Duration;
 import java.util.Locale;
@@ -46,8 +47,8 @@ public record IngestConfig(
   public static final String DLQ_TOPIC = "ingest.dlq.topic";
   public static final String TRANSACTION_TIMEOUT_MS = "ingest.transaction.timeout.ms";
   public static final String RELEASED_MEMORY = "ingest.released-memory";
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+  public static final String SCHEMA_REGISTRY_URL = RegistryKeys.URL;
+  public static final String SCHEMA_REGISTRY_USER_INFO = RegistryKeys.USER_INFO;
 
   /** The default application id (consumer group) of the ingest. */
   public static final String DEFAULT_APPLICATION_ID = "walstream-ingest";
@@ -68,7 +69,7 @@ public record IngestConfig(
   /** Every walstream key of the ingest, with its type, default, validator and documentation. */
   public static final ConfigDef DEFINITION =
       ServiceKeys.define(
-          new ConfigDef()
+          RegistryKeys.define(new ConfigDef(), "ingest.format=debezium-avro")
               .define(
                   FORMAT,
                   Type.STRING,
@@ -133,20 +134,7 @@ public record IngestConfig(
                   Importance.LOW,
                   "Released transactions remembered, so that events the connector sends again"
                       + " after a restart are released again identically (and skipped by the"
-                      + " archiver as duplicates).")
-              .define(
-                  SCHEMA_REGISTRY_URL,
-                  Type.STRING,
-                  "",
-                  Importance.MEDIUM,
-                  "Base URL of the Confluent Schema Registry debezium-avro reads writer schemas"
-                      + " from (GET /schemas/ids/{id}).")
-              .define(
-                  SCHEMA_REGISTRY_USER_INFO,
-                  Type.PASSWORD,
-                  null,
-                  Importance.LOW,
-                  "Basic authentication to the Schema Registry, as user:password; unset: none."),
+                      + " archiver as duplicates)."),
           "output and dead-letter topics",
           1,
           9465);
@@ -173,9 +161,7 @@ public record IngestConfig(
             Duration.ofMillis(c.getLong(TRANSACTION_TIMEOUT_MS)),
             c.getInt(RELEASED_MEMORY),
             c.getString(SCHEMA_REGISTRY_URL),
-            c.getPassword(SCHEMA_REGISTRY_USER_INFO) == null
-                ? ""
-                : c.getPassword(SCHEMA_REGISTRY_USER_INFO).value(),
+            RegistryKeys.userInfo(c),
             c.getBoolean(ServiceKeys.TOPICS_CREATE),
             c.getInt(ServiceKeys.TOPICS_PARTITIONS),
             c.getShort(ServiceKeys.TOPICS_REPLICATION_FACTOR),
