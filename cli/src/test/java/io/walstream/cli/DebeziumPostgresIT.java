@@ -103,6 +103,13 @@ class DebeziumPostgresIT {
             worker.restart();
             worker.deploy(id, connector);
             awaitStreaming(worker, id, source);
+            // A restarted worker may still be catching up: wait for what there is to send again.
+            for (String topic : List.of(id + ".public.accounts", id + ".transaction")) {
+              await(topic + " delivered")
+                  .atMost(Duration.ofMinutes(2))
+                  .pollInterval(Duration.ofMillis(500))
+                  .until(() -> Redelivery.count(bootstrap, topic) >= 20);
+            }
             Redelivery.resend(bootstrap, id + ".public.accounts", 10);
             Redelivery.resend(bootstrap, id + ".transaction", 6);
           }
