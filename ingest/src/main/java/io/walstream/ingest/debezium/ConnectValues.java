@@ -136,10 +136,7 @@ public final class ConnectValues {
   }
 
   private static io.walstream.schemas.avro.TimestampValue micros(long micros) {
-    return new io.walstream.schemas.avro.TimestampValue(
-        Instant.EPOCH
-            .plusSeconds(Math.floorDiv(micros, 1_000_000L))
-            .plusNanos(Math.floorMod(micros, 1_000_000L) * 1_000L));
+    return new io.walstream.schemas.avro.TimestampValue(Values.fromMicros(micros));
   }
 
   private static io.walstream.schemas.avro.TimestampValue zoned(String text) {

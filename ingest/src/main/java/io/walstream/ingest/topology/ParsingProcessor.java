@@ -8,8 +8,8 @@ import io.walstream.ingest.debezium.DebeziumJson;
 import io.walstream.ingest.debezium.MappingException;
 import io.walstream.ingest.metrics.IngestMetrics;
 import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.value.Values;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -106,7 +106,7 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
             .setLsn(change.sourceLsn())
             .setTxIndex(0)
             .setTxLast(true)
-            .setCommitTime(micros(change.commitTimeMicros()))
+            .setCommitTime(Values.fromMicros(change.commitTimeMicros()))
             .setSchemaVersion(0)
             .build();
     forward(
@@ -120,12 +120,6 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
 
   private void forward(Record<byte[], byte[]> record, byte[] staged) {
     context.forward(new Record<>(ROUTE, Staged.wrap(Staged.ON, staged), record.timestamp(), null));
-  }
-
-  private static Instant micros(long micros) {
-    return Instant.EPOCH
-        .plusSeconds(Math.floorDiv(micros, 1_000_000L))
-        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   /** The commit LSN the CommitLsnHeader transform put on an END, if it did. */

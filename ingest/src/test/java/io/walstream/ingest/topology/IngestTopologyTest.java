@@ -273,6 +273,32 @@ class IngestTopologyTest {
   }
 
   @Test
+  void shouldDeadLetterAChangeWithoutSourceLsnWhenMetadataIsOff() {
+    start(false);
+    accounts.pipeInput(
+        utf8("{\"id\":1}"),
+        utf8(
+            "{\"before\":null,\"after\":{\"id\":1},\"source\":{\"db\":\"src\","
+                + "\"table\":\"accounts\",\"ts_ms\":5},\"op\":\"c\"}"));
+    TestRecord<String, byte[]> dead = dlq.readRecord();
+    assertThat(header(dead, Staged.REASON)).isEqualTo("no-source-lsn");
+    assertThat(RECORDS.decode(dead.value()).getTable()).isEqualTo("accounts");
+    assertThat(out.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldDeadLetterATransactionWhoseTotalOrdersAreNotOneToItsCount() {
+    start(true);
+    end("5", 2, 1000L);
+    change(accounts, "accounts", 1, "5", 1);
+    change(accounts, "accounts", 2, "5", 3);
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).hasSize(2);
+    assertThat(header(dead.get(0), Staged.DETAIL)).contains("not 1..2");
+    assertThat(out.isEmpty()).isTrue();
+  }
+
+  @Test
   void shouldReleaseEachEventAtItsSourceLsnWithoutTransactionMetadata() {
     start(false);
     change(accounts, "accounts", 1, null, 0);
