@@ -51,6 +51,11 @@ final class PendingKeys {
     return "r|" + id(transactionId);
   }
 
+  /** A snapshot dead-lettered already: its rows sent again are dead-lettered too, never held. */
+  static String deadSnapshot(String transactionId) {
+    return "d|" + id(transactionId);
+  }
+
   static String releasedOrder(long seq) {
     return RELEASED_ORDER_PREFIX + pad(seq);
   }

@@ -1,6 +1,7 @@
 package io.walstream.ingest.assemble;
 
 import io.walstream.schemas.avro.ChangeRecord;
+import io.walstream.schemas.value.Values;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +24,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * nothing and releases nothing twice. A transaction released already is remembered for a while
  * ({@code releasedMemory} transactions): an event the connector sends again after a restart is
  * released again with the identical content, which the archiver recognises as a duplicate.
+ *
+ * <p>The rows of a blocking snapshot are one transaction ({@link SnapshotId}) whose END is its last
+ * row, or an END of a later transaction that names it, whichever arrives first. A snapshot may be
+ * large and slow: it waits as long as rows keep coming ({@code snapshotTimeout} without a new one),
+ * is remembered always, and, like every transaction, is released in chunks of {@value #CHUNK}
+ * records so that no Kafka transaction and no heap has to hold all of it.
  */
 public final class TransactionAssembler {
   /** Where released and dead-lettered records go. */
@@ -33,22 +40,27 @@ public final class TransactionAssembler {
         ChangeRecord record, IngestDeadLetterReason reason, String detail, String transactionId);
   }
 
+  /** Records released per step; a step runs in one Kafka transaction of the ingest. */
+  static final int CHUNK = 5_000;
+
   private static final StringSerializer KEYS = new StringSerializer();
+  // How long one punctuation goes on releasing a large transaction before it lets Kafka Streams
+  // commit: well inside the producer's transaction timeout.
+  private static final long RELEASE_BUDGET_NANOS = 500_000_000L;
 
   private final KeyValueStore<String, byte[]> store;
-  private final Duration timeout;
-  private final int releasedMemory;
+  private final AssemblerLimits limits;
   private final Output output;
-  // The transactions waiting, by when they were first seen: an index of the store's states, kept
-  // in memory so that expiring never scans the store (whose deleted keys would make every scan
-  // slower than the last). Rebuilt from the store whenever the processor starts.
+  // The transactions waiting, by when they were first seen (snapshots: last made progress): an
+  // index of the store's states, kept in memory so that expiring never scans the store (whose
+  // deleted keys would make every scan slower than the last). Rebuilt whenever the processor
+  // starts.
   private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
 
   public TransactionAssembler(
-      KeyValueStore<String, byte[]> store, Duration timeout, int releasedMemory, Output output) {
+      KeyValueStore<String, byte[]> store, AssemblerLimits limits, Output output) {
     this.store = store;
-    this.timeout = timeout;
-    this.releasedMemory = releasedMemory;
+    this.limits = limits;
     this.output = output;
     List<Map.Entry<String, Long>> states = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = store.prefixScan(PendingKeys.STATE_PREFIX, KEYS)) {
@@ -57,7 +69,7 @@ public final class TransactionAssembler {
               states.add(
                   Map.entry(
                       PendingKeys.transactionOfState(kv.key),
-                      PendingState.decode(kv.value).firstSeenMs())));
+                      PendingState.decode(kv.value).sinceMs())));
     }
     states.sort(Map.Entry.comparingByValue());
     states.forEach(e -> waiting.put(e.getKey(), e.getValue()));
@@ -66,26 +78,69 @@ public final class TransactionAssembler {
   /** Takes one staged change. */
   public void change(StagedEvent.Change change, long nowMs) {
     String id = change.transactionId();
-    byte[] released = store.get(PendingKeys.released(id));
-    if (released != null) {
-      ByteBuffer r = ByteBuffer.wrap(released);
-      output.release(positioned(change.record(), change.totalOrder(), r.getLong(), r.getLong()));
+    if (againAfterRelease(change) || againAfterDeadLetter(change)) {
       return;
     }
     String key = PendingKeys.event(id, change.totalOrder());
     boolean fresh = store.get(key) == null;
     store.put(key, StagedEvent.encode(change));
     if (fresh) {
-      PendingState s = state(id, nowMs);
-      store.put(PendingKeys.state(id), s.plusOne().encode());
+      PendingState s = state(id, nowMs).plusOne(change.totalOrder());
+      if (SnapshotId.is(id)) {
+        s = s.since(nowMs);
+        waiting.remove(id);
+        waiting.put(id, nowMs);
+      }
+      store.put(PendingKeys.state(id), s.encode());
       releaseReady();
     }
   }
 
-  /** Takes one END. */
+  /** An event of a transaction released already, or being released: released again, the same. */
+  private boolean againAfterRelease(StagedEvent.Change change) {
+    String id = change.transactionId();
+    byte[] released = store.get(PendingKeys.released(id));
+    if (released != null) {
+      ByteBuffer r = ByteBuffer.wrap(released);
+      long lsn = r.getLong();
+      long count = r.getLong();
+      long time = r.remaining() >= 8 ? r.getLong() : PendingState.NONE;
+      output.release(positioned(change.record(), change.totalOrder(), lsn, count, time));
+      return true;
+    }
+    byte[] state = store.get(PendingKeys.state(id));
+    if (state == null) {
+      return false;
+    }
+    PendingState s = PendingState.decode(state);
+    if (change.totalOrder() > s.releasedUpTo()) {
+      return false;
+    }
+    output.release(
+        positioned(
+            change.record(), change.totalOrder(), s.commitLsn(), s.eventCount(), s.commitTime()));
+    return true;
+  }
+
+  /** A row of a snapshot dead-lettered already goes where the snapshot went. */
+  private boolean againAfterDeadLetter(StagedEvent.Change change) {
+    String id = change.transactionId();
+    if (!SnapshotId.is(id) || store.get(PendingKeys.deadSnapshot(id)) == null) {
+      return false;
+    }
+    output.deadLetter(
+        change.record(),
+        IngestDeadLetterReason.INCOMPLETE_TRANSACTION,
+        "a row sent again of snapshot " + id + ", dead-lettered before",
+        id);
+    return true;
+  }
+
+  /** Takes one END (for a snapshot: its last row, or a later END naming it). */
   public void end(StagedEvent.End end, long nowMs) {
     String id = end.transactionId();
-    if (store.get(PendingKeys.released(id)) != null) {
+    if (store.get(PendingKeys.released(id)) != null
+        || store.get(PendingKeys.deadSnapshot(id)) != null) {
       // Sent again after a connector restart; its events are released again one by one.
       return;
     }
@@ -110,91 +165,139 @@ public final class TransactionAssembler {
   }
 
   /**
-   * Dead-letters what waited longer than the timeout: the transaction at the head of the commit
-   * order whose events did not all arrive (so that the ones behind it can go on), and events whose
-   * END never came.
+   * Goes on with a large release, then dead-letters what waited longer than its timeout: the
+   * transaction at the head of the commit order whose events did not all arrive (so that the ones
+   * behind it can go on), and events whose END never came.
    */
   public void expire(long nowMs) {
-    long limit = nowMs - timeout.toMillis();
+    long start = System.nanoTime();
+    while (releaseReady() && System.nanoTime() - start < RELEASE_BUDGET_NANOS) {
+      // A transaction larger than a chunk is being released: one more chunk.
+    }
+    long youngest =
+        nowMs
+            - Math.min(limits.transactionTimeout().toMillis(), limits.snapshotTimeout().toMillis());
     List<String> old = new ArrayList<>();
     for (Map.Entry<String, Long> w : waiting.entrySet()) {
-      if (w.getValue() >= limit) {
+      if (w.getValue() >= youngest) {
         break;
       }
-      old.add(w.getKey());
+      if (w.getValue() < limitFor(w.getKey(), nowMs)) {
+        old.add(w.getKey());
+      }
     }
     for (String id : old) {
       byte[] state = store.get(PendingKeys.state(id));
       if (state != null && !PendingState.decode(state).ended()) {
-        deadLetter(id, IngestDeadLetterReason.NO_END, "no END within " + timeout);
+        deadLetter(id, IngestDeadLetterReason.NO_END, "no END within " + timeoutFor(id));
       }
     }
     String head = head();
     while (head != null) {
       PendingState s = PendingState.decode(store.get(PendingKeys.state(head)));
-      if (s.complete() || s.firstSeenMs() >= limit) {
+      if (s.complete() || s.sinceMs() >= limitFor(head, nowMs)) {
         break;
       }
       popHead();
       deadLetter(
           head,
           IngestDeadLetterReason.INCOMPLETE_TRANSACTION,
-          s.received() + " of " + s.eventCount() + " events arrived within " + timeout);
+          s.received() + " of " + s.eventCount() + " events arrived within " + timeoutFor(head));
       releaseReady();
       head = head();
     }
   }
 
-  /** Releases complete transactions from the head of the commit order. */
-  private void releaseReady() {
-    String head = head();
-    while (head != null) {
-      PendingState s = PendingState.decode(store.get(PendingKeys.state(head)));
-      if (!s.complete()) {
-        return;
-      }
-      popHead();
-      release(head, s);
-      head = head();
-    }
+  private Duration timeoutFor(String id) {
+    return SnapshotId.is(id) ? limits.snapshotTimeout() : limits.transactionTimeout();
   }
 
-  private void release(String id, PendingState s) {
-    List<StagedEvent.Change> events = takeCounted(id, s.eventCount());
-    if (events == null) {
+  private long limitFor(String id, long nowMs) {
+    return nowMs - timeoutFor(id).toMillis();
+  }
+
+  /**
+   * Releases complete transactions from the head of the commit order, at most {@link #CHUNK}
+   * records; true when it stopped inside a transaction that has more.
+   */
+  private boolean releaseReady() {
+    long budget = CHUNK;
+    String head = head();
+    while (head != null && budget > 0) {
+      PendingState s = PendingState.decode(store.get(PendingKeys.state(head)));
+      if (!s.complete()) {
+        return false;
+      }
+      if (s.releasedUpTo() == 0 && !releasable(head, s)) {
+        popHead();
+      } else {
+        long upTo = Math.min(s.eventCount(), s.releasedUpTo() + budget);
+        budget -= upTo - s.releasedUpTo();
+        releaseUpTo(head, s, upTo);
+        if (upTo < s.eventCount()) {
+          return true;
+        }
+      }
+      head = head();
+    }
+    return head != null && budget == 0;
+  }
+
+  /** Whether a complete transaction can be released; if not, it is dead-lettered whole. */
+  private boolean releasable(String id, PendingState s) {
+    if (!s.numberedRight()) {
       // Counted right but numbered wrong: the source broke its own contract.
-      take(id)
-          .forEach(
-              e ->
-                  output.deadLetter(
-                      e.record(),
-                      IngestDeadLetterReason.INCOMPLETE_TRANSACTION,
-                      "total_order values are not 1.." + s.eventCount(),
-                      id));
-      return;
+      deadLetter(
+          id,
+          IngestDeadLetterReason.INCOMPLETE_TRANSACTION,
+          "total_order values are not 1.." + s.eventCount());
+      return false;
     }
     if (s.commitLsn() == StagedEvent.End.NO_LSN) {
-      events.forEach(
-          e ->
-              output.deadLetter(
-                  e.record(),
-                  IngestDeadLetterReason.MISSING_COMMIT_LSN,
-                  "the END of transaction " + id + " carries no walstream.commit.lsn header",
-                  id));
+      deadLetter(
+          id,
+          IngestDeadLetterReason.MISSING_COMMIT_LSN,
+          "the END of transaction " + id + " carries no walstream.commit.lsn header");
+      return false;
+    }
+    return true;
+  }
+
+  /** Releases events {@code releasedUpTo + 1 .. upTo}, and the transaction once all are out. */
+  private void releaseUpTo(String id, PendingState s, long upTo) {
+    long time = s.commitTime();
+    if (s.releasedUpTo() == 0 && SnapshotId.is(id)) {
+      // The snapshot's state is the database's at its start: the first row's read time.
+      time = Values.toMicros(eventAt(id, 1).record().getCommitTime());
+    }
+    for (long order = s.releasedUpTo() + 1; order <= upTo; order++) {
+      StagedEvent.Change e = eventAt(id, order);
+      store.delete(PendingKeys.event(id, order));
+      output.release(positioned(e.record(), order, s.commitLsn(), s.eventCount(), time));
+    }
+    PendingState progressed = s.releasing(upTo, time);
+    if (upTo < s.eventCount()) {
+      store.put(PendingKeys.state(id), progressed.encode());
       return;
     }
-    for (StagedEvent.Change e : events) {
-      output.release(positioned(e.record(), e.totalOrder(), s.commitLsn(), s.eventCount()));
-    }
-    remember(id, s);
+    popHead();
+    forget(id);
+    remember(id, progressed);
+  }
+
+  private StagedEvent.Change eventAt(String id, long order) {
+    return (StagedEvent.Change) StagedEvent.decode(store.get(PendingKeys.event(id, order)));
   }
 
   private static ChangeRecord positioned(
-      ChangeRecord record, long totalOrder, long commitLsn, long eventCount) {
+      ChangeRecord record, long totalOrder, long commitLsn, long eventCount, long commitTime) {
     // A record decoded for this release alone: set in place rather than copied.
     record.setLsn(commitLsn);
     record.setTxIndex(Math.toIntExact(totalOrder - 1));
     record.setTxLast(totalOrder == eventCount);
+    if (commitTime != PendingState.NONE) {
+      record.setCommitTime(Values.fromMicros(commitTime));
+    }
     return record;
   }
 
@@ -202,26 +305,9 @@ public final class TransactionAssembler {
     for (StagedEvent.Change e : take(id)) {
       output.deadLetter(e.record(), reason, detail, id);
     }
-  }
-
-  /**
-   * Removes and returns events 1..{@code count} of a transaction by point lookups, and its state;
-   * null (nothing removed) when one of them is missing.
-   */
-  private List<StagedEvent.Change> takeCounted(String id, long count) {
-    List<StagedEvent.Change> events = new ArrayList<>();
-    for (long order = 1; order <= count; order++) {
-      byte[] bytes = store.get(PendingKeys.event(id, order));
-      if (bytes == null) {
-        return null;
-      }
-      events.add((StagedEvent.Change) StagedEvent.decode(bytes));
+    if (SnapshotId.is(id)) {
+      store.put(PendingKeys.deadSnapshot(id), new byte[] {1});
     }
-    for (long order = 1; order <= count; order++) {
-      store.delete(PendingKeys.event(id, order));
-    }
-    forget(id);
-    return events;
   }
 
   /** Removes and returns all of a transaction's events in total order, and its state. */
@@ -245,15 +331,25 @@ public final class TransactionAssembler {
     waiting.remove(id);
   }
 
-  /** Remembers a released transaction, forgetting the oldest beyond {@code releasedMemory}. */
+  /**
+   * Remembers a released transaction, forgetting the oldest beyond {@code releasedMemory}; a
+   * snapshot is never forgotten, since the ENDs after it name it for as long as the connector runs.
+   */
   private void remember(String id, PendingState s) {
     store.put(
         PendingKeys.released(id),
-        ByteBuffer.allocate(16).putLong(s.commitLsn()).putLong(s.eventCount()).array());
+        ByteBuffer.allocate(24)
+            .putLong(s.commitLsn())
+            .putLong(s.eventCount())
+            .putLong(s.commitTime())
+            .array());
+    if (SnapshotId.is(id)) {
+      return;
+    }
     long seq = next(PendingKeys.NEXT_RELEASE);
     store.put(PendingKeys.releasedOrder(seq), id.getBytes(StandardCharsets.UTF_8));
     long oldest = counter(PendingKeys.OLDEST_RELEASE);
-    while (seq - oldest >= releasedMemory) {
+    while (seq - oldest >= limits.releasedMemory()) {
       byte[] forgotten = store.delete(PendingKeys.releasedOrder(oldest));
       if (forgotten != null) {
         store.delete(PendingKeys.released(new String(forgotten, StandardCharsets.UTF_8)));

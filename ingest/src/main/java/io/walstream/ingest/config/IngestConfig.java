@@ -1,5 +1,6 @@
 package io.walstream.ingest.config;
 
+import io.walstream.ingest.assemble.AssemblerLimits;
 import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
 import io.walstream.service.kafka.ServiceKeys;
@@ -29,8 +30,7 @@ public record IngestConfig(
     String database,
     String outputTopic,
     String dlqTopic,
-    Duration transactionTimeout,
-    int releasedMemory,
+    AssemblerLimits limits,
     String schemaRegistryUrl,
     String schemaRegistryUserInfo,
     boolean createTopics,
@@ -46,6 +46,7 @@ public record IngestConfig(
   public static final String OUTPUT_TOPIC = "ingest.output.topic";
   public static final String DLQ_TOPIC = "ingest.dlq.topic";
   public static final String TRANSACTION_TIMEOUT_MS = "ingest.transaction.timeout.ms";
+  public static final String SNAPSHOT_TIMEOUT_MS = "ingest.snapshot.timeout.ms";
   public static final String RELEASED_MEMORY = "ingest.released-memory";
   public static final String SCHEMA_REGISTRY_URL = RegistryKeys.URL;
   public static final String SCHEMA_REGISTRY_USER_INFO = RegistryKeys.USER_INFO;
@@ -127,6 +128,15 @@ public record IngestConfig(
                   "How long a source transaction may wait for its END and its counted events"
                       + " before its events go to the dead-letter topic.")
               .define(
+                  SNAPSHOT_TIMEOUT_MS,
+                  Type.LONG,
+                  3_600_000L,
+                  ConfigDef.Range.atLeast(1),
+                  Importance.MEDIUM,
+                  "How long an initial snapshot may go without a new row before its rows go to"
+                      + " the dead-letter topic; a snapshot may take hours and waits as long as"
+                      + " rows keep coming.")
+              .define(
                   RELEASED_MEMORY,
                   Type.INT,
                   100_000,
@@ -158,8 +168,10 @@ public record IngestConfig(
             c.getString(DATABASE),
             c.getString(OUTPUT_TOPIC),
             c.getString(DLQ_TOPIC),
-            Duration.ofMillis(c.getLong(TRANSACTION_TIMEOUT_MS)),
-            c.getInt(RELEASED_MEMORY),
+            new AssemblerLimits(
+                Duration.ofMillis(c.getLong(TRANSACTION_TIMEOUT_MS)),
+                Duration.ofMillis(c.getLong(SNAPSHOT_TIMEOUT_MS)),
+                c.getInt(RELEASED_MEMORY)),
             c.getString(SCHEMA_REGISTRY_URL),
             RegistryKeys.userInfo(c),
             c.getBoolean(ServiceKeys.TOPICS_CREATE),

@@ -20,6 +20,7 @@ public sealed interface DebeziumEvent {
    *     ts_ms})
    * @param sourceLsn {@code source.lsn}, the change's own WAL position; -1 when absent
    * @param transaction its place in the source transaction, when metadata is on
+   * @param origin streamed from the log, or read by a snapshot
    */
   record Change(
       String database,
@@ -30,7 +31,8 @@ public sealed interface DebeziumEvent {
       Map<String, Object> before,
       long commitTimeMicros,
       long sourceLsn,
-      Optional<TransactionPlace> transaction)
+      Optional<TransactionPlace> transaction,
+      Origin origin)
       implements DebeziumEvent {
     public Change {
       Objects.requireNonNull(database, "database");
@@ -38,6 +40,7 @@ public sealed interface DebeziumEvent {
       Objects.requireNonNull(op, "op");
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(transaction, "transaction");
+      Objects.requireNonNull(origin, "origin");
       if (op != Op.DELETE && op != Op.TRUNCATE && after == null) {
         throw new MappingException(op + " event of " + table + " has no after image");
       }
@@ -84,6 +87,16 @@ public sealed interface DebeziumEvent {
       collections = Map.copyOf(collections);
       Objects.requireNonNull(commitLsn, "commitLsn");
     }
+  }
+
+  /** Where a change comes from. */
+  enum Origin {
+    /** Streamed from the database's log. */
+    STREAM,
+    /** A row read by a blocking (initial) snapshot. */
+    SNAPSHOT,
+    /** A row read by an incremental snapshot, interleaved with streaming. */
+    INCREMENTAL_SNAPSHOT
   }
 
   /** BEGIN or END. */

@@ -53,7 +53,8 @@ public final class DebeziumJson {
       return new DebeziumEvent.Tombstone();
     }
     JsonNode source = required(payload, "source", "value");
-    Op op = op(required(payload, "op", "value").asText());
+    String code = required(payload, "op", "value").asText();
+    Op op = op(code);
     String table = table(source);
     Map<String, Object> keyColumns = op == Op.TRUNCATE ? Map.of() : key(key, table);
     Map<String, JsonNode> fields = documents.fields(doc.schema());
@@ -69,7 +70,21 @@ public final class DebeziumJson {
         before,
         commitTime(source),
         source.path("lsn").canConvertToLong() ? source.path("lsn").asLong() : -1,
-        place(payload.get("transaction")));
+        place(payload.get("transaction")),
+        origin(code, source.path("snapshot").asText("false")));
+  }
+
+  /**
+   * Where a change comes from: a read ({@code op = r}) with a blocking snapshot's {@code
+   * source.snapshot} marker is a snapshot row, with {@code incremental} an incremental snapshot's.
+   */
+  private static DebeziumEvent.Origin origin(String op, String snapshot) {
+    if (!"r".equals(op)) {
+      return DebeziumEvent.Origin.STREAM;
+    }
+    return "incremental".equals(snapshot)
+        ? DebeziumEvent.Origin.INCREMENTAL_SNAPSHOT
+        : DebeziumEvent.Origin.SNAPSHOT;
   }
 
   /** Reads one record of the transaction metadata topic. */

@@ -1,5 +1,6 @@
 package io.walstream.ingest.topology;
 
+import io.walstream.ingest.assemble.AssemblerLimits;
 import io.walstream.ingest.assemble.IngestDeadLetterReason;
 import io.walstream.ingest.assemble.StagedEvent;
 import io.walstream.ingest.assemble.TransactionAssembler;
@@ -25,22 +26,16 @@ final class AssemblingProcessor implements Processor<String, byte[], String, byt
 
   private final String storeName;
   private final boolean withMetadata;
-  private final Duration timeout;
-  private final int releasedMemory;
+  private final AssemblerLimits limits;
   private final IngestMetrics metrics;
   private ProcessorContext<String, byte[]> context;
   private TransactionAssembler assembler;
 
   AssemblingProcessor(
-      String storeName,
-      boolean withMetadata,
-      Duration timeout,
-      int releasedMemory,
-      IngestMetrics metrics) {
+      String storeName, boolean withMetadata, AssemblerLimits limits, IngestMetrics metrics) {
     this.storeName = storeName;
     this.withMetadata = withMetadata;
-    this.timeout = timeout;
-    this.releasedMemory = releasedMemory;
+    this.limits = limits;
     this.metrics = metrics;
   }
 
@@ -51,8 +46,7 @@ final class AssemblingProcessor implements Processor<String, byte[], String, byt
     this.assembler =
         new TransactionAssembler(
             store,
-            timeout,
-            releasedMemory,
+            limits,
             new TransactionAssembler.Output() {
               @Override
               public void release(ChangeRecord record) {

@@ -62,13 +62,7 @@ public final class IngestTopology {
                     .withNumberOfPartitions(1));
     KStream<String, byte[]> assembled =
         staged.process(
-            () ->
-                new AssemblingProcessor(
-                    STORE,
-                    !transactions.isEmpty(),
-                    config.transactionTimeout(),
-                    config.releasedMemory(),
-                    metrics),
+            () -> new AssemblingProcessor(STORE, !transactions.isEmpty(), config.limits(), metrics),
             Named.as("assemble"),
             STORE);
     deadLetters(assembled, config, "assembled")

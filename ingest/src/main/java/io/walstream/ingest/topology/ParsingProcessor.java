@@ -1,6 +1,7 @@
 package io.walstream.ingest.topology;
 
 import io.walstream.ingest.assemble.IngestDeadLetterReason;
+import io.walstream.ingest.assemble.SnapshotId;
 import io.walstream.ingest.assemble.StagedEvent;
 import io.walstream.ingest.connect.CommitLsnHeader;
 import io.walstream.ingest.debezium.DebeziumEvent;
@@ -10,6 +11,7 @@ import io.walstream.ingest.metrics.IngestMetrics;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.value.Values;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -72,9 +74,18 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
 
   private void boundary(Record<byte[], byte[]> record) {
     metrics.boundary();
-    DebeziumEvent.Boundary boundary = parser.boundary(record.value(), commitLsn(record.headers()));
+    DebeziumEvent.Boundary boundary =
+        parser.boundary(record.value(), longHeader(record.headers(), CommitLsnHeader.HEADER));
     if (boundary.status() == DebeziumEvent.Status.BEGIN) {
       return;
+    }
+    Optional<Long> snapshotLsn = longHeader(record.headers(), CommitLsnHeader.SNAPSHOT_LSN);
+    Optional<Long> snapshotCount = longHeader(record.headers(), CommitLsnHeader.SNAPSHOT_COUNT);
+    if (snapshotLsn.isPresent() && snapshotCount.isPresent()) {
+      // The snapshot precedes this transaction in commit order: it takes its place in the queue
+      // of ENDs first, should its last row not have reached the assembler yet.
+      forwardSnapshotEnd(
+          record, snapshotLsn.get(), snapshotCount.get(), boundary.commitTimeMicros());
     }
     forward(
         record,
@@ -95,6 +106,7 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
     }
     metrics.change();
     DebeziumEvent.Change change = (DebeziumEvent.Change) event;
+    Optional<DebeziumEvent.TransactionPlace> place = place(change, record.headers());
     ChangeRecord mapped =
         ChangeRecord.newBuilder()
             .setDatabase(change.database())
@@ -113,18 +125,70 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
         record,
         StagedEvent.encode(
             StagedEvent.Change.of(
-                change.transaction().map(DebeziumEvent.TransactionPlace::id).orElse(""),
-                change.transaction().map(DebeziumEvent.TransactionPlace::totalOrder).orElse(0L),
+                place.map(DebeziumEvent.TransactionPlace::id).orElse(""),
+                place.map(DebeziumEvent.TransactionPlace::totalOrder).orElse(0L),
                 mapped)));
+    if (change.origin() == DebeziumEvent.Origin.SNAPSHOT) {
+      Optional<Long> count = longHeader(record.headers(), CommitLsnHeader.SNAPSHOT_COUNT);
+      if (count.isPresent()) {
+        // The snapshot's last row: the snapshot ends here, as a transaction ends at its END.
+        forwardSnapshotEnd(record, change.sourceLsn(), count.get(), change.commitTimeMicros());
+      }
+    }
+  }
+
+  /**
+   * The change's place in its transaction. The rows of a blocking snapshot form one transaction at
+   * the snapshot's LSN, numbered by the commit-LSN transform in the order the connector read them.
+   */
+  private static Optional<DebeziumEvent.TransactionPlace> place(
+      DebeziumEvent.Change change, Headers headers) {
+    return switch (change.origin()) {
+      case STREAM -> change.transaction();
+      case SNAPSHOT -> Optional.of(snapshotPlace(change, headers));
+      case INCREMENTAL_SNAPSHOT ->
+          throw new MappingException(
+              "A row of "
+                  + change.table()
+                  + " read by an incremental snapshot: incremental snapshots are not supported"
+                  + " (docs/DEBEZIUM.md)");
+    };
+  }
+
+  private static DebeziumEvent.TransactionPlace snapshotPlace(
+      DebeziumEvent.Change change, Headers headers) {
+    Optional<Long> order = longHeader(headers, CommitLsnHeader.SNAPSHOT_ORDER);
+    if (order.isEmpty()) {
+      throw new MappingException(
+          "A snapshot row of "
+              + change.table()
+              + " has no "
+              + CommitLsnHeader.SNAPSHOT_ORDER
+              + " header: add the transform "
+              + CommitLsnHeader.class.getName()
+              + " to the connector");
+    }
+    if (change.sourceLsn() < 0) {
+      throw new MappingException("A snapshot row of " + change.table() + " has no source.lsn");
+    }
+    return new DebeziumEvent.TransactionPlace(SnapshotId.of(change.sourceLsn()), order.get());
+  }
+
+  private void forwardSnapshotEnd(
+      Record<byte[], byte[]> record, long lsn, long count, long commitTimeMicros) {
+    forward(
+        record,
+        StagedEvent.encode(
+            new StagedEvent.End(SnapshotId.of(lsn), count, lsn, commitTimeMicros, Map.of())));
   }
 
   private void forward(Record<byte[], byte[]> record, byte[] staged) {
     context.forward(new Record<>(ROUTE, Staged.wrap(Staged.ON, staged), record.timestamp(), null));
   }
 
-  /** The commit LSN the CommitLsnHeader transform put on an END, if it did. */
-  private static Optional<Long> commitLsn(Headers headers) {
-    Header header = headers.lastHeader(CommitLsnHeader.HEADER);
+  /** A number the CommitLsnHeader transform put in a header, if it did. */
+  private static Optional<Long> longHeader(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
     if (header == null || header.value() == null) {
       return Optional.empty();
     }
@@ -132,8 +196,7 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
     try {
       return Optional.of(Long.parseLong(text));
     } catch (NumberFormatException e) {
-      throw new MappingException(
-          "Header " + CommitLsnHeader.HEADER + " is not a number: '" + text + "'", e);
+      throw new MappingException("Header " + name + " is not a number: '" + text + "'", e);
     }
   }
 }

@@ -26,7 +26,7 @@ class IngestConfigTest {
     assertThat(c.transactionTopic()).isEmpty();
     assertThat(c.applicationId()).isEqualTo("walstream-ingest");
     assertThat(c.streamsProperties()).containsEntry("processing.guarantee", "exactly_once_v2");
-    assertThat(c.transactionTimeout().toMillis()).isEqualTo(300_000);
+    assertThat(c.limits().transactionTimeout().toMillis()).isEqualTo(300_000);
   }
 
   @Test

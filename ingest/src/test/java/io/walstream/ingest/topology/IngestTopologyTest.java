@@ -2,149 +2,20 @@ package io.walstream.ingest.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.walstream.ingest.config.IngestConfig;
-import io.walstream.ingest.connect.CommitLsnHeader;
-import io.walstream.ingest.metrics.IngestMetrics;
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.avro.Op;
-import io.walstream.schemas.codec.SingleObjectCodec;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ingest topology under Kafka's TopologyTestDriver: transactions reassembled from events that
  * arrive in any order over several topics, released in commit order at their commit LSN, timeouts,
  * redelivery, and every dead-letter reason.
  */
-class IngestTopologyTest {
-  private static final SingleObjectCodec<ChangeRecord> RECORDS =
-      SingleObjectCodec.of(ChangeRecord.class);
-
-  @TempDir Path state;
-  private TopologyTestDriver driver;
-  private TestInputTopic<byte[], byte[]> accounts;
-  private TestInputTopic<byte[], byte[]> ledger;
-  private TestInputTopic<byte[], byte[]> transactions;
-  private TestOutputTopic<String, byte[]> out;
-  private TestOutputTopic<String, byte[]> dlq;
-  private final IngestMetrics metrics = IngestMetrics.inMemory();
-
-  private void start(boolean withMetadata) {
-    Map<String, Object> settings = new HashMap<>();
-    settings.put("bootstrap.servers", "unused:9092");
-    settings.put(IngestConfig.TOPICS_REGEX, "pg\\.public\\..*");
-    if (withMetadata) {
-      settings.put(IngestConfig.TRANSACTION_TOPIC, "pg.transaction");
-    }
-    settings.put(IngestConfig.DATABASE, "shop");
-    settings.put(IngestConfig.TRANSACTION_TIMEOUT_MS, 10_000);
-    settings.put(IngestConfig.RELEASED_MEMORY, 2);
-    IngestConfig config = IngestConfig.parse(settings);
-    Properties props = new Properties();
-    props.putAll(config.streamsProperties());
-    props.put("state.dir", state.toString());
-    driver = new TopologyTestDriver(IngestTopology.build(config, metrics), props);
-    ByteArraySerializer bytes = new ByteArraySerializer();
-    accounts = driver.createInputTopic("pg.public.accounts", bytes, bytes);
-    ledger = driver.createInputTopic("pg.public.ledger", bytes, bytes);
-    transactions = driver.createInputTopic("pg.transaction", bytes, bytes);
-    out =
-        driver.createOutputTopic(
-            "walstream.changes", new StringDeserializer(), new ByteArrayDeserializer());
-    dlq =
-        driver.createOutputTopic(
-            "walstream.ingest.dlq", new StringDeserializer(), new ByteArrayDeserializer());
-  }
-
-  @AfterEach
-  void close() {
-    if (driver != null) {
-      driver.close();
-    }
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static void change(
-      TestInputTopic<byte[], byte[]> topic, String table, long id, String tx, long order) {
-    String transaction =
-        tx == null
-            ? ""
-            : ",\"transaction\":{\"id\":\""
-                + tx
-                + "\",\"total_order\":"
-                + order
-                + ",\"data_collection_order\":1}";
-    topic.pipeInput(
-        utf8("{\"id\":" + id + "}"),
-        utf8(
-            "{\"before\":null,\"after\":{\"id\":"
-                + id
-                + ",\"v\":\""
-                + table
-                + id
-                + "\"},"
-                + "\"source\":{\"db\":\"src\",\"schema\":\"public\",\"table\":\""
-                + table
-                + "\","
-                + "\"ts_us\":1700000000000001,\"ts_ms\":1700000000000,\"lsn\":"
-                + (500 + id)
-                + "},\"op\":\"c\""
-                + transaction
-                + "}"));
-  }
-
-  private void end(String tx, long count, Long commitLsn) {
-    RecordHeaders headers = new RecordHeaders();
-    if (commitLsn != null) {
-      headers.add(CommitLsnHeader.HEADER, utf8(Long.toString(commitLsn)));
-    }
-    transactions.pipeInput(
-        new TestRecord<>(
-            utf8("{\"id\":\"" + tx + "\"}"),
-            utf8(
-                "{\"status\":\"END\",\"id\":\""
-                    + tx
-                    + "\",\"event_count\":"
-                    + count
-                    + ",\"data_collections\":[],\"ts_ms\":1700000000000}"),
-            headers));
-  }
-
-  private void begin(String tx) {
-    transactions.pipeInput(
-        utf8("{\"id\":\"" + tx + "\"}"),
-        utf8("{\"status\":\"BEGIN\",\"id\":\"" + tx + "\",\"event_count\":null}"));
-  }
-
-  private List<ChangeRecord> released() {
-    return out.readValuesToList().stream().map(RECORDS::decode).toList();
-  }
-
-  private static String header(TestRecord<String, byte[]> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-  }
-
+class IngestTopologyTest extends IngestTopologyFixture {
   @Test
   void shouldReleaseATransactionOnlyOnceItsEndAndAllCountedEventsArrived() {
     start(true);
