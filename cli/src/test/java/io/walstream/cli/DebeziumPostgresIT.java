@@ -27,18 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real change data end to end: a SQL workload on the machine's PostgreSQL server, captured by the
- * real Debezium PostgreSQL connector (pgoutput, transaction metadata, walstream's commit-LSN
- * transform) in a real Kafka Connect worker, through {@code walstream ingest} (the packaged jar, in
- * a child JVM) and the archiver, then restored through the CLI into SQLite and PostgreSQL at the
- * latest point and at earlier commit LSNs (PostgreSQL's X/Y notation) and times, each compared with
- * the source's own state at that point. The connector is restarted once, events it already sent are
- * sent again, and the ingest is killed once: nothing lost, nothing duplicated, nothing
- * dead-lettered.
+ * real Debezium PostgreSQL connector (pgoutput, an initial snapshot of the rows there before it
+ * started, transaction metadata, walstream's commit-LSN transform) in a real Kafka Connect worker,
+ * through {@code walstream ingest} (the packaged jar, in a child JVM) and the archiver, then
+ * restored through the CLI into SQLite and PostgreSQL at the latest point and at earlier commit
+ * LSNs (PostgreSQL's X/Y notation) and times, the snapshot's among them, each compared with the
+ * source's own state at that point. The connector is restarted once, events it already sent
+ * (snapshot rows too) are sent again, and the ingest is killed once: nothing lost, nothing
+ * duplicated, nothing dead-lettered.
  */
 class DebeziumPostgresIT {
   private static final Path JAR =
       Path.of(System.getProperty("walstream.jar", "target/walstream.jar")).toAbsolutePath();
   private static final int TRANSACTIONS = 120;
+  private static final int SEED_TRANSACTIONS = 40;
 
   @TempDir Path dir;
 
@@ -88,8 +90,11 @@ class DebeziumPostgresIT {
     Map<String, String> connector = connectorConfig(id);
     try (ConnectWorker worker = new ConnectWorker(bootstrap, dir.resolve("offsets"));
         ArchiverApp archiver = ArchiverApp.start(ArchiverConfig.parse(archiverSettings))) {
+      workload.seed(SEED_TRANSACTIONS);
       worker.deploy(id, connector);
       awaitStreaming(worker, id, source);
+      // Nothing ran since the snapshot: this is its state, at a position and time after it.
+      checkpoints.add(workload.checkpoint());
       Process ingest = startIngest(bootstrap, id);
       try {
         for (int i = 0; i < TRANSACTIONS; i++) {
@@ -112,6 +117,7 @@ class DebeziumPostgresIT {
             }
             Redelivery.resend(bootstrap, id + ".public.accounts", 10);
             Redelivery.resend(bootstrap, id + ".transaction", 6);
+            Redelivery.resendFirst(bootstrap, id + ".public.accounts", 3);
           }
           if (i == 80) {
             ingest.destroyForcibly().waitFor();
@@ -168,10 +174,15 @@ class DebeziumPostgresIT {
     String schema = id + "_latest";
     restore(cli, uri, "--latest", "--jdbc", Postgres.URL, "--schema", schema);
     assertPostgres(schema, latest, "latest");
+    DebeziumWorkload.Checkpoint snapshot = checkpoints.get(0);
+    Path snapshotDb = dir.resolve("snapshot-by-time.db");
+    restore(cli, uri, "--to", snapshot.time(), "--output", snapshotDb.toString());
+    assertSqlite(snapshotDb, snapshot, "the snapshot, by time " + snapshot.time());
     Random random = new Random(7);
     for (int i = 0; i < checkpoints.size() - 1; i++) {
       DebeziumWorkload.Checkpoint point = checkpoints.get(i);
-      boolean byLsn = random.nextBoolean();
+      // The snapshot's point by LSN; the others by LSN or time at random.
+      boolean byLsn = i == 0 || random.nextBoolean();
       String what = byLsn ? "lsn " + point.lsn() : "time " + point.time();
       Path file = dir.resolve("point-" + i + ".db");
       restore(
@@ -267,7 +278,7 @@ class DebeziumPostgresIT {
     c.put("publication.name", id + "_pub");
     c.put("publication.autocreate.mode", "filtered");
     c.put("table.include.list", "public\\..*");
-    c.put("snapshot.mode", "no_data");
+    c.put("snapshot.mode", "initial");
     c.put("provide.transaction.metadata", "true");
     c.put("skipped.operations", "none");
     c.put("topic.creation.default.replication.factor", "1");

@@ -21,6 +21,15 @@ final class Redelivery {
 
   /** Sends the last {@code count} records of partition 0 of {@code topic} again. */
   static void resend(String bootstrap, String topic, int count) {
+    resend(bootstrap, topic, count, false);
+  }
+
+  /** Sends the first {@code count} records of partition 0 of {@code topic} again. */
+  static void resendFirst(String bootstrap, String topic, int count) {
+    resend(bootstrap, topic, count, true);
+  }
+
+  private static void resend(String bootstrap, String topic, int count, boolean first) {
     long end;
     try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
       TopicPartition p = new TopicPartition(topic, 0);
@@ -30,7 +39,8 @@ final class Redelivery {
       throw new AssertionError(topic + " has only " + end + " records, " + count + " wanted");
     }
     List<ConsumerRecord<byte[], byte[]>> all = read(bootstrap, topic, (int) end);
-    List<ConsumerRecord<byte[], byte[]>> records = all.subList(all.size() - count, all.size());
+    List<ConsumerRecord<byte[], byte[]>> records =
+        first ? all.subList(0, count) : all.subList(all.size() - count, all.size());
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrap),

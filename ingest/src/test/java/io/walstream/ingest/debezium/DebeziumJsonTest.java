@@ -54,6 +54,23 @@ class DebeziumJsonTest {
     assertThat(d.before()).containsEntry("id", 1L);
   }
 
+  @Test
+  void shouldTellStreamedChangesFromSnapshotAndIncrementalSnapshotReads() {
+    assertThat(origin("c", "false")).isEqualTo(DebeziumEvent.Origin.STREAM);
+    assertThat(origin("u", "false")).isEqualTo(DebeziumEvent.Origin.STREAM);
+    for (String marker : new String[] {"first", "true", "last_in_data_collection", "last"}) {
+      assertThat(origin("r", marker)).as(marker).isEqualTo(DebeziumEvent.Origin.SNAPSHOT);
+    }
+    assertThat(origin("r", "incremental")).isEqualTo(DebeziumEvent.Origin.INCREMENTAL_SNAPSHOT);
+  }
+
+  private static DebeziumEvent.Origin origin(String code, String snapshot) {
+    String event =
+        envelope(code, "null", "{\"id\":1}", "")
+            .replace("\"lsn\":4242", "\"lsn\":4242,\"snapshot\":\"" + snapshot + "\"");
+    return ((DebeziumEvent.Change) PARSER.change(utf8("{\"id\":1}"), utf8(event))).origin();
+  }
+
   private static Op op(String code) {
     return ((DebeziumEvent.Change)
             PARSER.change(utf8("{\"id\":1}"), utf8(envelope(code, "null", "{\"id\":1}", ""))))
