@@ -24,6 +24,7 @@ import io.walstream.archiver.partition.ArchiverRuntime;
 import io.walstream.archiver.partition.ConfluentChangeRecords;
 import io.walstream.archiver.partition.InputDecoder;
 import io.walstream.archiver.topology.ArchiverTopology;
+import io.walstream.service.kafka.KafkaAccess;
 import io.walstream.service.kafka.InstanceIds;
 import io.walstream.service.registry.SchemaRegistryClient;
 import io.walstream.service.streams.StreamsRunner;
@@ -105,7 +106,7 @@ public final class ArchiverApp implements AutoCloseable {
                 ArchiverTopology.build(runtime),
                 properties,
                 new ArchivingClientSupplier(runtime.coordinator())),
-            "Archiver",
+            new KafkaAccess.Client(config.streamsProperties(), "archiver", config.grants()),
             registry,
             config.metricsPort(),
             // Loud, and no partial progress: uncommitted records are re-read on restart.

@@ -26,7 +26,7 @@ public final class TopicBootstrap {
             .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
             .toList();
     Topics.ensure(
-        config.bootstrapServers(),
+        config.streamsProperties(),
         topics,
         config.createTopics() ? Topics.Missing.CREATE : Topics.Missing.FAIL,
         ArchiverConfig.TOPICS_CREATE,

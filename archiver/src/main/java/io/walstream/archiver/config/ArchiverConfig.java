@@ -5,6 +5,7 @@ import io.walstream.archive.format.SegmentFormat;
 import io.walstream.archive.retry.RetryPolicy;
 import io.walstream.archive.store.ArchiveUri;
 import io.walstream.schemas.error.WalstreamException;
+import io.walstream.service.kafka.KafkaGrant;
 import io.walstream.service.kafka.ServiceKeys;
 import io.walstream.service.registry.RegistryKeys;
 import io.walstream.service.streams.KafkaKeys;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -351,5 +353,24 @@ public record ArchiverConfig(
   /** The bootstrap servers in use. */
   public String bootstrapServers() {
     return String.valueOf(streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+  }
+
+  /**
+   * The ACLs the archiver needs on a cluster that authorizes (the README's table): its input topics
+   * read, the manifests and dead-letter topics written, its group and the transactional ids of
+   * exactly_once_v2 under its application id. It keeps no state in Kafka, so it has no internal
+   * topics. Topics it has to create also need CREATE.
+   */
+  public List<KafkaGrant> grants() {
+    List<KafkaGrant> grants = new java.util.ArrayList<>();
+    inputTopics.forEach(
+        t -> grants.add(KafkaGrant.topic(t, AclOperation.READ, AclOperation.DESCRIBE)));
+    grants.add(KafkaGrant.topic(manifestsTopic, AclOperation.WRITE, AclOperation.DESCRIBE));
+    grants.add(KafkaGrant.topic(dlqTopic, AclOperation.WRITE, AclOperation.DESCRIBE));
+    grants.add(KafkaGrant.group(applicationId(), AclOperation.READ));
+    grants.add(
+        KafkaGrant.transactionalIdPrefix(
+            applicationId(), AclOperation.WRITE, AclOperation.DESCRIBE));
+    return List.copyOf(grants);
   }
 }

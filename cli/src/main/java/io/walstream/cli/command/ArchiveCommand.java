@@ -52,9 +52,12 @@ public final class ArchiveCommand implements Callable<Integer> {
             : "");
     KafkaStreams.State state = app.awaitTermination();
     if (state == KafkaStreams.State.ERROR || app.failure() != null) {
-      System.err.println("walstream archive: stopped by a failure: " + app.failure());
+      Throwable failure = app.failure();
+      System.err.println(
+          "walstream archive: stopped: "
+              + (failure == null ? "Kafka Streams ended in state " + state : failure.getMessage()));
       app.close(Duration.ofSeconds(30));
-      return ExitCode.FAILURE.code();
+      return failure == null ? ExitCode.FAILURE.code() : ExitCode.of(failure).code();
     }
     return ExitCode.SUCCESS.code();
   }

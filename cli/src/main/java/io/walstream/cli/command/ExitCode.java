@@ -29,7 +29,11 @@ public enum ExitCode {
   /** A bounded wait ({@code --timeout}) ended before the job did. */
   TIMED_OUT(7, "--timeout passed before the job ended"),
   /** The command id asked about is not known. */
-  UNKNOWN_COMMAND_ID(8, "the command id asked about is not known");
+  UNKNOWN_COMMAND_ID(8, "the command id asked about is not known"),
+  /** Kafka refused the credentials, or an ACL is missing (principal, operation, resource named). */
+  NOT_AUTHORIZED(
+      9,
+      "Kafka refused the credentials, or an ACL is missing (principal, operation and resource named)");
 
   private final int code;
   private final String meaning;
@@ -70,6 +74,7 @@ public enum ExitCode {
       case INVALID_CONFIG -> USAGE;
       case CANCELLED -> CANCELLED;
       case TIMED_OUT -> TIMED_OUT;
+      case NOT_AUTHORIZED -> NOT_AUTHORIZED;
       case TRANSIENT, PERMANENT, UNKNOWN -> FAILURE;
     };
   }

@@ -4,6 +4,7 @@ import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.codec.SingleObjectCodec;
 import io.walstream.schemas.jsonl.JsonLinesException;
 import io.walstream.schemas.jsonl.JsonLinesReader;
+import io.walstream.service.kafka.KafkaGrant;
 import io.walstream.service.kafka.KafkaTimeouts;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,6 +48,9 @@ import picocli.CommandLine.Option;
       "2:usage error"
     })
 public final class PublishCommand implements Callable<Integer> {
+  /** The start of every transactional id {@code publish} uses (one per run). */
+  static final String TRANSACTIONAL_ID_PREFIX = "walstream-publish-";
+
   @picocli.CommandLine.Mixin VerboseOption verbose;
 
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
@@ -112,7 +117,15 @@ public final class PublishCommand implements Callable<Integer> {
       try {
         producer.initTransactions();
       } catch (KafkaException e) {
-        throw KafkaTimeouts.failed(config, timeout, "publish to topic " + topic, e);
+        throw KafkaTimeouts.failed(
+            config,
+            timeout,
+            "publish to topic " + topic,
+            e,
+            List.of(
+                KafkaGrant.topic(topic, AclOperation.WRITE, AclOperation.DESCRIBE),
+                KafkaGrant.transactionalIdPrefix(
+                    TRANSACTIONAL_ID_PREFIX, AclOperation.WRITE, AclOperation.DESCRIBE)));
       }
       Integer stopped = publishAll(lines, producer, maxRecordBytes, done);
       if (stopped != null) {
@@ -297,7 +310,7 @@ public final class PublishCommand implements Callable<Integer> {
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "walstream-publish-" + UUID.randomUUID());
+    config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + UUID.randomUUID());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     if (overrides != null) {

@@ -39,8 +39,8 @@ public final class RestorerCommand implements Callable<Integer> {
             : "");
     service.awaitTermination();
     if (service.failure() != null) {
-      System.err.println("walstream restorer: stopped by a failure: " + service.failure());
-      return ExitCode.FAILURE.code();
+      System.err.println("walstream restorer: stopped: " + service.failure().getMessage());
+      return ExitCode.of(service.failure()).code();
     }
     return ExitCode.SUCCESS.code();
   }

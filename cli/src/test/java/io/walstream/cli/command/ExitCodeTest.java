@@ -49,6 +49,7 @@ class ExitCodeTest {
             ErrorKind.PERMANENT, 1,
             ErrorKind.CANCELLED, 6,
             ErrorKind.TIMED_OUT, 7,
+            ErrorKind.NOT_AUTHORIZED, 9,
             ErrorKind.UNKNOWN, 1);
     assertThat(expected.keySet()).containsExactlyInAnyOrder(ErrorKind.values());
     expected.forEach(

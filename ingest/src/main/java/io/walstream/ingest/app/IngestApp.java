@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.ingest.config.IngestConfig;
 import io.walstream.ingest.metrics.IngestMetrics;
 import io.walstream.ingest.topology.IngestTopology;
+import io.walstream.service.kafka.KafkaAccess;
 import io.walstream.service.kafka.ServiceKeys;
 import io.walstream.service.kafka.Topics;
 import io.walstream.service.streams.StreamsRunner;
@@ -38,7 +39,7 @@ public final class IngestApp implements AutoCloseable {
     this.runner =
         new StreamsRunner(
             new KafkaStreams(IngestTopology.build(config, metrics), properties),
-            "Ingest",
+            new KafkaAccess.Client(config.streamsProperties(), "ingest", config.grants()),
             registry,
             config.metricsPort(),
             e -> {});
@@ -71,7 +72,7 @@ public final class IngestApp implements AutoCloseable {
             .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
             .toList();
     Topics.ensure(
-        config.bootstrapServers(),
+        config.streamsProperties(),
         topics,
         config.createTopics() ? Topics.Missing.CREATE : Topics.Missing.FAIL,
         ServiceKeys.TOPICS_CREATE,

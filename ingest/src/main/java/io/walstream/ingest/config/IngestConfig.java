@@ -3,6 +3,7 @@ package io.walstream.ingest.config;
 import io.walstream.ingest.assemble.AssemblerLimits;
 import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
+import io.walstream.service.kafka.KafkaGrant;
 import io.walstream.service.kafka.ServiceKeys;
 import io.walstream.service.registry.RegistryKeys;
 import io.walstream.service.streams.KafkaKeys;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -215,5 +217,56 @@ public record IngestConfig(
   /** The bootstrap servers in use. */
   public String bootstrapServers() {
     return String.valueOf(streamsProperties.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+  }
+
+  /**
+   * The ACLs the ingest needs on a cluster that authorizes (the README's table): the Debezium
+   * topics read (a prefix: the literal start of {@code ingest.topics.regex}), the transaction topic
+   * read, the output and dead-letter topics written, its internal topics (the stage between and the
+   * store's changelog, named after the application id) managed, its group and the transactional ids
+   * of exactly_once_v2.
+   */
+  public java.util.List<KafkaGrant> grants() {
+    java.util.List<KafkaGrant> grants = new java.util.ArrayList<>();
+    grants.add(
+        KafkaGrant.topicPrefix(
+            literalPrefix(topicsRegex), AclOperation.READ, AclOperation.DESCRIBE));
+    if (!transactionTopic.isEmpty()) {
+      grants.add(KafkaGrant.topic(transactionTopic, AclOperation.READ, AclOperation.DESCRIBE));
+    }
+    grants.add(KafkaGrant.topic(outputTopic, AclOperation.WRITE, AclOperation.DESCRIBE));
+    grants.add(KafkaGrant.topic(dlqTopic, AclOperation.WRITE, AclOperation.DESCRIBE));
+    grants.add(
+        KafkaGrant.topicPrefix(
+            applicationId() + "-",
+            AclOperation.CREATE,
+            AclOperation.READ,
+            AclOperation.WRITE,
+            AclOperation.DELETE,
+            AclOperation.DESCRIBE,
+            AclOperation.DESCRIBE_CONFIGS));
+    grants.add(KafkaGrant.group(applicationId(), AclOperation.READ));
+    grants.add(
+        KafkaGrant.transactionalIdPrefix(
+            applicationId(), AclOperation.WRITE, AclOperation.DESCRIBE));
+    return java.util.List.copyOf(grants);
+  }
+
+  /**
+   * The part of a regular expression before its first special character: {@code pg\\.public\\.}.
+   */
+  static String literalPrefix(String regex) {
+    StringBuilder prefix = new StringBuilder();
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\' && i + 1 < regex.length() && !Character.isLetterOrDigit(regex.charAt(i + 1))) {
+        prefix.append(regex.charAt(++i));
+      } else if (".[]{}()*+?^$|\\".indexOf(c) >= 0) {
+        break;
+      } else {
+        prefix.append(c);
+      }
+    }
+    return prefix.toString();
   }
 }

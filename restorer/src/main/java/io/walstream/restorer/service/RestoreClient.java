@@ -4,6 +4,7 @@ import io.walstream.schemas.avro.RestoreCommand;
 import io.walstream.schemas.avro.RestoreStatus;
 import io.walstream.schemas.error.WalstreamException;
 import io.walstream.schemas.serde.WalstreamSerdes;
+import io.walstream.service.kafka.KafkaGrant;
 import io.walstream.service.kafka.KafkaTimeouts;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -90,7 +92,12 @@ public final class RestoreClient {
       Thread.currentThread().interrupt();
       throw new WalstreamException("Interrupted sending command " + command.getCommandId(), e);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
-      throw KafkaTimeouts.failed(clientProperties, bound, doing, e);
+      throw KafkaTimeouts.failed(
+          clientProperties,
+          bound,
+          doing,
+          e,
+          List.of(KafkaGrant.topic(commandsTopic, AclOperation.WRITE, AclOperation.DESCRIBE)));
     }
   }
 
@@ -126,7 +133,12 @@ public final class RestoreClient {
       }
       return Optional.empty();
     } catch (KafkaException e) {
-      throw KafkaTimeouts.failed(clientProperties, bound, "follow job " + commandId, e);
+      throw KafkaTimeouts.failed(
+          clientProperties,
+          bound,
+          "follow job " + commandId,
+          e,
+          List.of(KafkaGrant.topic(statusTopic, AclOperation.READ, AclOperation.DESCRIBE)));
     }
   }
 

@@ -7,6 +7,7 @@ import io.walstream.archive.store.ObjectStore;
 import io.walstream.archive.store.ObjectStores;
 import io.walstream.service.http.HttpEndpoint;
 import io.walstream.service.kafka.InstanceIds;
+import io.walstream.service.kafka.KafkaAccess;
 import io.walstream.service.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,7 +154,7 @@ public final class RestoreService implements AutoCloseable {
   /** Creates the topics when missing, then starts consuming commands. */
   public static RestoreService start(RestoreServiceConfig config) {
     Topics.ensure(
-        config.bootstrapServers(),
+        config.clientProperties(),
         List.of(
             new NewTopic(
                 config.commandsTopic(), Optional.of(config.topicPartitions()), replication(config)),
@@ -235,8 +236,13 @@ public final class RestoreService implements AutoCloseable {
   }
 
   private void fail(RuntimeException e) {
-    failure = e;
-    LOG.error("Restore service {} failed: {}", instanceId, e.toString());
+    // A refused credential or ACL becomes one line naming the principal, the operation and the
+    // resource: the service stops, since retrying cannot help until the broker changes.
+    Throwable explained =
+        new KafkaAccess.Client(config.clientProperties(), "restore service", config.grants())
+            .explain(e);
+    failure = explained;
+    LOG.error("Restore service {} failed: {}", instanceId, explained.getMessage(), e);
   }
 
   private void shutDown() {
@@ -283,7 +289,12 @@ public final class RestoreService implements AutoCloseable {
       return HttpEndpoint.start(
           config.metricsPort(),
           registry::scrape,
-          () -> new HttpEndpoint.Health(state == State.RUNNING, state.name()));
+          () -> {
+            Throwable failed = failure;
+            return new HttpEndpoint.Health(
+                state == State.RUNNING,
+                failed == null ? state.name() : state.name() + ": " + failed.getMessage());
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(
           "Cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);

@@ -2,12 +2,14 @@ package io.walstream.restorer.service;
 
 import io.walstream.archive.error.InvalidConfigException;
 import io.walstream.archive.store.ArchiveUri;
+import io.walstream.service.kafka.KafkaGrant;
 import io.walstream.service.kafka.ServiceKeys;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -363,5 +365,33 @@ public record RestoreServiceConfig(
                 + (maintenance.policy() == null ? "" : ", " + maintenance.policy().describe())
             : "off")
         + "]";
+  }
+
+  /**
+   * The ACLs the restore service needs on a cluster that authorizes (the README's table): its
+   * commands read under its group, its status topic read (to take up jobs after a restart) and
+   * written, and the manifests topic read for the anchor check and follow jobs. Restores into a
+   * topic need more, per topic: see {@link #topicRestoreGrants}.
+   */
+  public java.util.List<KafkaGrant> grants() {
+    java.util.List<KafkaGrant> grants = new java.util.ArrayList<>();
+    grants.add(KafkaGrant.topic(commandsTopic, AclOperation.READ, AclOperation.DESCRIBE));
+    grants.add(
+        KafkaGrant.topic(
+            statusTopic, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE));
+    grants.add(KafkaGrant.group(groupId, AclOperation.READ));
+    grants.add(KafkaGrant.topic(manifestsTopic, AclOperation.READ, AclOperation.DESCRIBE));
+    return java.util.List.copyOf(grants);
+  }
+
+  /**
+   * What a restore into topic {@code topic} needs besides: the topic read (to resume after what is
+   * committed) and written, and its transactional ids.
+   */
+  public static java.util.List<KafkaGrant> topicRestoreGrants(String topic) {
+    return java.util.List.of(
+        KafkaGrant.topic(topic, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE),
+        KafkaGrant.transactionalIdPrefix(
+            "walstream-restore-" + topic + "-", AclOperation.WRITE, AclOperation.DESCRIBE));
   }
 }

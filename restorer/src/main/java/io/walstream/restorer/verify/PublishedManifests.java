@@ -43,7 +43,16 @@ public final class PublishedManifests {
       return readTopic(clientConfig, topic, timeout);
     } catch (org.apache.kafka.common.KafkaException e) {
       // An unreachable broker or a refused request: one line naming where, not a stack trace.
-      throw KafkaTimeouts.failed(clientConfig, timeout, "read manifests topic " + topic, e);
+      throw KafkaTimeouts.failed(
+          clientConfig,
+          timeout,
+          "read manifests topic " + topic,
+          e,
+          java.util.List.of(
+              io.walstream.service.kafka.KafkaGrant.topic(
+                  topic,
+                  org.apache.kafka.common.acl.AclOperation.READ,
+                  org.apache.kafka.common.acl.AclOperation.DESCRIBE)));
     }
   }
 

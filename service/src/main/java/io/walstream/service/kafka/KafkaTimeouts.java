@@ -61,6 +61,25 @@ public final class KafkaTimeouts {
    */
   public static WalstreamException failed(
       Map<String, Object> config, Duration timeout, String doing, Throwable cause) {
+    return failed(config, timeout, doing, cause, java.util.List.of());
+  }
+
+  /**
+   * As {@link #failed(Map, Duration, String, Throwable)}, where {@code needs} are the ACLs the call
+   * needed, so that a refusal names the operation; a refusal (a bad credential, a missing ACL) is
+   * {@code NOT_AUTHORIZED} and names the principal and the resource.
+   */
+  public static WalstreamException failed(
+      Map<String, Object> config,
+      Duration timeout,
+      String doing,
+      Throwable cause,
+      java.util.List<KafkaGrant> needs) {
+    java.util.Optional<WalstreamException> refused =
+        KafkaAccess.refusal(cause, config, "cannot " + doing, needs);
+    if (refused.isPresent()) {
+      return refused.get();
+    }
     Throwable root =
         cause instanceof java.util.concurrent.ExecutionException && cause.getCause() != null
             ? cause.getCause()

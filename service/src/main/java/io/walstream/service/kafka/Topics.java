@@ -30,19 +30,20 @@ public final class Topics {
   /**
    * Creates the topics of {@code wanted} that do not exist, or, with {@link Missing#FAIL}, fails
    * naming them and {@code createKey} (the setting that would create them). {@code app} names the
-   * application in messages.
+   * application in messages. The admin client takes the admin settings of {@code clientProperties}
+   * (bootstrap servers, security), so that it authenticates as the app does.
    *
    * @throws WalstreamException naming the topics when they are missing or cannot be listed
    */
   public static void ensure(
-      String bootstrapServers,
+      Map<String, ?> clientProperties,
       List<NewTopic> wanted,
       Missing missing,
       String createKey,
       String app) {
     List<String> names = wanted.stream().map(NewTopic::name).toList();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    Object bootstrapServers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+    try (Admin admin = Admin.create(adminSettings(clientProperties))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> absent = new ArrayList<>();
       for (NewTopic topic : wanted) {
@@ -81,6 +82,19 @@ public final class Topics {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** The settings of {@code clientProperties} an admin client knows (the others it would log). */
+  static Map<String, Object> adminSettings(Map<String, ?> clientProperties) {
+    Map<String, Object> admin = new java.util.HashMap<>();
+    Set<String> known = AdminClientConfig.configNames();
+    clientProperties.forEach(
+        (key, value) -> {
+          if (known.contains(key) || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+            admin.put(key, value);
+          }
+        });
+    return admin;
   }
 
   private static void createAll(Admin admin, List<NewTopic> topics)

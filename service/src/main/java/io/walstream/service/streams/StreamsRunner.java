@@ -3,6 +3,7 @@ package io.walstream.service.streams;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.walstream.service.http.HttpEndpoint;
+import io.walstream.service.kafka.KafkaAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -36,16 +37,19 @@ public final class StreamsRunner implements AutoCloseable {
    */
   public StreamsRunner(
       KafkaStreams streams,
-      String app,
+      KafkaAccess.Client client,
       PrometheusMeterRegistry registry,
       int metricsPort,
       Consumer<Throwable> onFailure) {
     this.streams = streams;
     streams.setUncaughtExceptionHandler(
         e -> {
-          failure.compareAndSet(null, e);
+          // A refused credential or ACL becomes one line naming the principal, the operation and
+          // the resource; it stops the app, since no retry helps until the broker changes.
+          Throwable explained = client.explain(e);
+          failure.compareAndSet(null, explained);
           onFailure.accept(e);
-          LOG.error("{} stopping: {}", app, e.getMessage(), e);
+          LOG.error("{} stopping: {}", client.component(), explained.getMessage(), e);
           return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
     streams.setStateListener(
@@ -68,7 +72,9 @@ public final class StreamsRunner implements AutoCloseable {
             KafkaStreams.State state = streams.state();
             boolean healthy =
                 state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-            return new HttpEndpoint.Health(healthy, state.name());
+            Throwable failed = failure.get();
+            return new HttpEndpoint.Health(
+                healthy, failed == null ? state.name() : state.name() + ": " + failed.getMessage());
           });
     } catch (IOException e) {
       throw new UncheckedIOException(
