@@ -26,10 +26,10 @@ public final class TopicBootstrap {
             .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
             .toList();
     Topics.ensure(
-        config.streamsProperties(),
+        new io.walstream.service.kafka.KafkaAccess.Client(
+            config.streamsProperties(), "archiver", config.grants()),
         topics,
         config.createTopics() ? Topics.Missing.CREATE : Topics.Missing.FAIL,
-        ArchiverConfig.TOPICS_CREATE,
-        "archiver");
+        ArchiverConfig.TOPICS_CREATE);
   }
 }

@@ -23,6 +23,14 @@ final class AnchorOptions {
   String bootstrapServers;
 
   @Option(
+      names = "--command-config",
+      paramLabel = "FILE",
+      description =
+          "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*), as"
+              + " Kafka's own tools take it; keeps secrets off the command line.")
+  java.nio.file.Path commandConfig;
+
+  @Option(
       names = "--manifests-topic",
       defaultValue = "walstream.manifests",
       description = "The archiver's manifests topic (default: ${DEFAULT-VALUE}).")
@@ -43,7 +51,7 @@ final class AnchorOptions {
 
   /** What every Kafka client of the command is given. */
   Map<String, Object> clientConfig() {
-    return Map.of("bootstrap.servers", bootstrapServers);
+    return Settings.from(commandConfig).put("bootstrap.servers", bootstrapServers).map();
   }
 
   /** The timeout, parsed first so that a typo does not cost a whole verification. */

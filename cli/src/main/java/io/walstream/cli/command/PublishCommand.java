@@ -93,6 +93,14 @@ public final class PublishCommand implements Callable<Integer> {
               + " without a reachable broker publishing stops after it, having sent nothing.")
   String kafkaTimeout;
 
+  @Option(
+      names = "--command-config",
+      paramLabel = "FILE",
+      description =
+          "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*), as"
+              + " Kafka's own tools take it; keeps secrets off the command line.")
+  java.nio.file.Path commandConfig;
+
   @Option(names = "--set", description = "Any producer setting as KEY=VALUE (repeatable).")
   Map<String, String> overrides;
 
@@ -117,15 +125,7 @@ public final class PublishCommand implements Callable<Integer> {
       try {
         producer.initTransactions();
       } catch (KafkaException e) {
-        throw KafkaTimeouts.failed(
-            config,
-            timeout,
-            "publish to topic " + topic,
-            e,
-            List.of(
-                KafkaGrant.topic(topic, AclOperation.WRITE, AclOperation.DESCRIBE),
-                KafkaGrant.transactionalIdPrefix(
-                    TRANSACTIONAL_ID_PREFIX, AclOperation.WRITE, AclOperation.DESCRIBE)));
+        throw KafkaTimeouts.failed(config, timeout, "publish to topic " + topic, e, grants(topic));
       }
       Integer stopped = publishAll(lines, producer, maxRecordBytes, done);
       if (stopped != null) {
@@ -304,6 +304,14 @@ public final class PublishCommand implements Callable<Integer> {
     return Files.newBufferedReader(file, StandardCharsets.UTF_8);
   }
 
+  /** The ACLs {@code publish} needs to write {@code topic}, in transactions of its own. */
+  static List<KafkaGrant> grants(String topic) {
+    return List.of(
+        KafkaGrant.topic(topic, AclOperation.WRITE, AclOperation.DESCRIBE),
+        KafkaGrant.transactionalIdPrefix(
+            TRANSACTIONAL_ID_PREFIX, AclOperation.WRITE, AclOperation.DESCRIBE));
+  }
+
   private Map<String, Object> config() {
     Map<String, Object> config = new java.util.HashMap<>();
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -313,6 +321,7 @@ public final class PublishCommand implements Callable<Integer> {
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + UUID.randomUUID());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.putAll(Settings.from(commandConfig).map());
     if (overrides != null) {
       config.putAll(overrides);
     }

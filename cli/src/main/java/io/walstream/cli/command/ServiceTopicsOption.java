@@ -1,7 +1,6 @@
 package io.walstream.cli.command;
 
 import io.walstream.restorer.service.RestoreClient;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Where the restore service listens: the broker and its command and status topics. */
@@ -11,6 +10,14 @@ final class ServiceTopicsOption {
       required = true,
       description = "Kafka bootstrap servers, HOST:PORT[,...].")
   String bootstrapServers;
+
+  @Option(
+      names = "--command-config",
+      paramLabel = "FILE",
+      description =
+          "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*), as"
+              + " Kafka's own tools take it; keeps secrets off the command line.")
+  java.nio.file.Path commandConfig;
 
   @Option(
       names = "--commands-topic",
@@ -35,7 +42,7 @@ final class ServiceTopicsOption {
   /** A client whose every Kafka call is bounded by {@code --kafka-timeout}. */
   RestoreClient client(picocli.CommandLine cli) {
     return new RestoreClient(
-        Map.of("bootstrap.servers", bootstrapServers),
+        Settings.from(commandConfig).put("bootstrap.servers", bootstrapServers).map(),
         commandsTopic,
         statusTopic,
         Durations.parse(cli, "--kafka-timeout", kafkaTimeout));

@@ -72,11 +72,10 @@ public final class IngestApp implements AutoCloseable {
             .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
             .toList();
     Topics.ensure(
-        config.streamsProperties(),
+        new KafkaAccess.Client(config.streamsProperties(), "ingest", config.grants()),
         topics,
         config.createTopics() ? Topics.Missing.CREATE : Topics.Missing.FAIL,
-        ServiceKeys.TOPICS_CREATE,
-        "ingest");
+        ServiceKeys.TOPICS_CREATE);
   }
 
   /** Blocks until the ingest has stopped (closed, or failed); returns the final state. */

@@ -93,11 +93,7 @@ public final class RestoreClient {
       throw new WalstreamException("Interrupted sending command " + command.getCommandId(), e);
     } catch (ExecutionException | TimeoutException | KafkaException e) {
       throw KafkaTimeouts.failed(
-          clientProperties,
-          bound,
-          doing,
-          e,
-          List.of(KafkaGrant.topic(commandsTopic, AclOperation.WRITE, AclOperation.DESCRIBE)));
+          clientProperties, bound, doing, e, List.of(sendGrant(commandsTopic)));
     }
   }
 
@@ -134,11 +130,7 @@ public final class RestoreClient {
       return Optional.empty();
     } catch (KafkaException e) {
       throw KafkaTimeouts.failed(
-          clientProperties,
-          bound,
-          "follow job " + commandId,
-          e,
-          List.of(KafkaGrant.topic(statusTopic, AclOperation.READ, AclOperation.DESCRIBE)));
+          clientProperties, bound, "follow job " + commandId, e, List.of(statusGrant(statusTopic)));
     }
   }
 
@@ -177,5 +169,15 @@ public final class RestoreClient {
     JobTable table = new JobTable();
     table.reload(clientProperties, statusTopic, kafkaTimeout);
     return table.all();
+  }
+
+  /** The ACL sending commands needs: {@code request-restore}, {@code cancel-restore}. */
+  public static KafkaGrant sendGrant(String commandsTopic) {
+    return KafkaGrant.topic(commandsTopic, AclOperation.WRITE, AclOperation.DESCRIBE);
+  }
+
+  /** The ACL following jobs needs: {@code --wait}, {@code restore-status}. */
+  public static KafkaGrant statusGrant(String statusTopic) {
+    return KafkaGrant.topic(statusTopic, AclOperation.READ, AclOperation.DESCRIBE);
   }
 }

@@ -154,7 +154,7 @@ public final class RestoreService implements AutoCloseable {
   /** Creates the topics when missing, then starts consuming commands. */
   public static RestoreService start(RestoreServiceConfig config) {
     Topics.ensure(
-        config.clientProperties(),
+        client(config),
         List.of(
             new NewTopic(
                 config.commandsTopic(), Optional.of(config.topicPartitions()), replication(config)),
@@ -165,8 +165,7 @@ public final class RestoreService implements AutoCloseable {
                 .configs(
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))),
         config.createTopics() ? Topics.Missing.CREATE : Topics.Missing.FAIL,
-        RestoreServiceConfig.TOPICS_CREATE,
-        "restore service");
+        RestoreServiceConfig.TOPICS_CREATE);
     if (config
         .sqliteAllowedDirs()
         .equals(List.of(Path.of(RestoreServiceConfig.DEFAULT_SQLITE_DIR)))) {
@@ -235,12 +234,15 @@ public final class RestoreService implements AutoCloseable {
     }
   }
 
+  /** The service's Kafka identity, so that a refusal names what it needs. */
+  private static KafkaAccess.Client client(RestoreServiceConfig config) {
+    return new KafkaAccess.Client(config.clientProperties(), "restore service", config.grants());
+  }
+
   private void fail(RuntimeException e) {
     // A refused credential or ACL becomes one line naming the principal, the operation and the
     // resource: the service stops, since retrying cannot help until the broker changes.
-    Throwable explained =
-        new KafkaAccess.Client(config.clientProperties(), "restore service", config.grants())
-            .explain(e);
+    Throwable explained = client(config).explain(e);
     failure = explained;
     LOG.error("Restore service {} failed: {}", instanceId, explained.getMessage(), e);
   }

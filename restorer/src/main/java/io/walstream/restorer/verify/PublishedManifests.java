@@ -48,11 +48,7 @@ public final class PublishedManifests {
           timeout,
           "read manifests topic " + topic,
           e,
-          java.util.List.of(
-              io.walstream.service.kafka.KafkaGrant.topic(
-                  topic,
-                  org.apache.kafka.common.acl.AclOperation.READ,
-                  org.apache.kafka.common.acl.AclOperation.DESCRIBE)));
+          java.util.List.of(grant(topic)));
     }
   }
 
@@ -124,5 +120,13 @@ public final class PublishedManifests {
               topic, record.partition(), record.offset(), e.getMessage()),
           e);
     }
+  }
+
+  /** The ACL reading the manifests topic needs: {@code verify} and {@code restore} with Kafka. */
+  public static io.walstream.service.kafka.KafkaGrant grant(String topic) {
+    return io.walstream.service.kafka.KafkaGrant.topic(
+        topic,
+        org.apache.kafka.common.acl.AclOperation.READ,
+        org.apache.kafka.common.acl.AclOperation.DESCRIBE);
   }
 }

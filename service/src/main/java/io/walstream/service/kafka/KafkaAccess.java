@@ -124,10 +124,8 @@ public final class KafkaAccess {
   private static String needs(ResourceType type, String resource, List<KafkaGrant> grants) {
     for (KafkaGrant g : grants) {
       if (g.covers(type, resource) || (type == ResourceType.TRANSACTIONAL_ID && g.type() == type)) {
-        String where =
-            type == ResourceType.TRANSACTIONAL_ID && resource.isEmpty()
-                ? g.resource()
-                : KafkaGrant.resourceWord(type) + " '" + resource + "'";
+        // The grant as the README lists it: a prefix names the prefix, not the one id refused.
+        String where = g.resource();
         return "no ACL allows "
             + String.join(", ", g.operationNames())
             + " on "

@@ -67,6 +67,11 @@ public record KafkaGrant(
     return resourceWord(type) + (pattern == PatternType.PREFIXED ? " prefix '" : " '") + name + "'";
   }
 
+  /** The resource type as the README names it: {@code topic}, {@code transactional id}. */
+  public String typeWord() {
+    return resourceWord(type);
+  }
+
   static String resourceWord(ResourceType type) {
     return switch (type) {
       case TOPIC -> "topic";

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +37,9 @@ public final class Topics {
    * @throws WalstreamException naming the topics when they are missing or cannot be listed
    */
   public static void ensure(
-      Map<String, ?> clientProperties,
-      List<NewTopic> wanted,
-      Missing missing,
-      String createKey,
-      String app) {
+      KafkaAccess.Client client, List<NewTopic> wanted, Missing missing, String createKey) {
+    Map<String, ?> clientProperties = client.settings();
+    String app = client.component();
     List<String> names = wanted.stream().map(NewTopic::name).toList();
     Object bootstrapServers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     try (Admin admin = Admin.create(adminSettings(clientProperties))) {
@@ -61,16 +60,33 @@ public final class Topics {
                 + app
                 + ": topics "
                 + absentNames
-                + " do not exist and "
+                + " do not exist (or "
+                + KafkaAccess.principal(clientProperties)
+                + " may not DESCRIBE them) and "
                 + createKey
                 + " is false");
       }
-      createAll(admin, absent);
+      try {
+        createAll(admin, absent);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicAuthorizationException refused
+            && refused.unauthorizedTopics().isEmpty()) {
+          // CreateTopics names no topic in its refusal: name the ones it was asked to create.
+          throw new ExecutionException(
+              refused.getMessage(),
+              new TopicAuthorizationException(refused.getMessage(), Set.copyOf(absentNames)));
+        }
+        throw e;
+      }
       LOG.info("Created topics {}", absentNames);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WalstreamException("Interrupted while checking topics " + names, e);
     } catch (ExecutionException | TimeoutException e) {
+      Throwable refused = client.explain(e);
+      if (refused instanceof WalstreamException w) {
+        throw w;
+      }
       throw new WalstreamException(
           "Cannot start "
               + app
