@@ -87,7 +87,11 @@ class SecuredClusterIT {
               "walstream.manifests",
               "walstream.dlq",
               "walstream.restore.commands",
-              "walstream.restore.status")) {
+              "walstream.restore.status",
+              "walstream.ingest.dlq",
+              "pg.public.accounts",
+              "pg.transaction",
+              io.walstream.cli.command.CommandGrants.EXAMPLE_RESTORE_TOPIC)) {
         if (!existing.contains(t)) {
           NewTopic topic = new NewTopic(t, 1, (short) 1);
           if (t.equals("walstream.restore.status")) {
@@ -233,6 +237,125 @@ class SecuredClusterIT {
           .isZero();
       assertThat(cli.stdout()).contains("SUCCEEDED");
     }
+    Map<String, String> reader =
+        principal(
+            "restorer-cli",
+            "restorer-cli-pw",
+            "",
+            "verify, restore with --bootstrap-servers",
+            "restore --topic " + io.walstream.cli.command.CommandGrants.EXAMPLE_RESTORE_TOPIC);
+    String readerConfig = commandConfig("restorer-cli", reader).toString();
+    String uri = dir.resolve("archive").toUri().toString();
+    cli.clear();
+    assertThat(
+            cli.run(
+                "verify",
+                "--archive",
+                uri,
+                "--bootstrap-servers",
+                KafkaBroker.bootstrapServers(),
+                "--command-config",
+                readerConfig))
+        .as(cli.stderr())
+        .isZero();
+    cli.clear();
+    assertThat(
+            cli.run(
+                "restore",
+                "--archive",
+                uri,
+                "--database",
+                "shop",
+                "--lsn",
+                Long.toString(TRANSACTIONS),
+                "--topic",
+                io.walstream.cli.command.CommandGrants.EXAMPLE_RESTORE_TOPIC,
+                "--bootstrap-servers",
+                KafkaBroker.bootstrapServers(),
+                "--command-config",
+                readerConfig))
+        .as(cli.stderr())
+        .isZero();
+    assertThat(
+            committedRecords(io.walstream.cli.command.CommandGrants.EXAMPLE_RESTORE_TOPIC, "shop"))
+        .isEqualTo(ShopWorkload.records(TRANSACTIONS));
+  }
+
+  /** Committed records of {@code database} in {@code topic}, read as the administrator. */
+  private static long committedRecords(String topic, String database) {
+    Map<String, Object> props = new HashMap<>(KafkaBroker.adminSettings());
+    props.put("isolation.level", "read_committed");
+    try (var consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(
+            props,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long count = 0;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        for (var r : consumer.poll(Duration.ofMillis(500))) {
+          if (new String(r.key(), StandardCharsets.UTF_8).equals(database)) {
+            count++;
+          }
+        }
+      }
+      return count;
+    }
+  }
+
+  @Test
+  void shouldIngestDebeziumEventsWithOnlyTheDocumentedAcls() throws Exception {
+    Map<String, String> user = principal("ingest", "ingest-pw", "", "ingest");
+    Map<String, Object> settings = new HashMap<>(user);
+    settings.put("bootstrap.servers", KafkaBroker.bootstrapServers());
+    settings.put(io.walstream.ingest.config.IngestConfig.TOPICS_REGEX, "pg\\.public\\..*");
+    settings.put(io.walstream.ingest.config.IngestConfig.TRANSACTION_TOPIC, "pg.transaction");
+    settings.put(io.walstream.ingest.config.IngestConfig.DATABASE, "pgshop");
+    settings.put("metrics.port", 0);
+    settings.put("state.dir", dir.resolve("ingest-state").toString());
+    try (var ingest =
+            io.walstream.ingest.app.IngestApp.start(
+                io.walstream.ingest.config.IngestConfig.parse(settings));
+        var producer =
+            new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                KafkaBroker.adminSettings(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      var end =
+          new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(
+              "pg.transaction",
+              utf8("{\"id\":\"77:700\"}"),
+              utf8(
+                  "{\"status\":\"END\",\"id\":\"77:700\",\"event_count\":1,"
+                      + "\"data_collections\":[],\"ts_ms\":1700000000000}"));
+      end.headers().add(io.walstream.ingest.connect.CommitLsnHeader.HEADER, utf8("700"));
+      producer.send(end);
+      producer.send(
+          new org.apache.kafka.clients.producer.ProducerRecord<>(
+              "pg.public.accounts",
+              utf8("{\"id\":1}"),
+              utf8(
+                  "{\"before\":null,\"after\":{\"id\":1,\"v\":\"a\"},\"source\":{\"db\":\"src\","
+                      + "\"schema\":\"public\",\"table\":\"accounts\",\"ts_us\":1700000000000001,"
+                      + "\"lsn\":600},\"op\":\"c\",\"transaction\":{\"id\":\"77:600\","
+                      + "\"total_order\":1,\"data_collection_order\":1}}")));
+      producer.flush();
+      await("the ingest released the transaction")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> ingest.failure() != null || committedRecords(CHANGES, "pgshop") == 1);
+      assertThat(ingest.failure()).isNull();
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** False (try again) unless the attempt failed for want of a grant, which fails the test. */
@@ -342,6 +465,46 @@ class SecuredClusterIT {
             "walstream request-restore: Kafka refused User:operator-nowrite (cannot send command"
                 + " never to topic walstream.restore.commands): no ACL allows DESCRIBE, WRITE on"
                 + " topic 'walstream.restore.commands' (README, Kafka ACLs)\n");
+  }
+
+  @Test
+  void shouldStopTheIngestInOneLineWhenItsGroupAclIsMissing() throws Exception {
+    Map<String, String> user =
+        principal("ingest-nogroup", "pw-5", "group walstream-ingest", "ingest");
+    Map<String, Object> settings = new HashMap<>(user);
+    settings.put("bootstrap.servers", KafkaBroker.bootstrapServers());
+    settings.put(io.walstream.ingest.config.IngestConfig.TOPICS_REGEX, "pg\\.public\\..*");
+    settings.put(io.walstream.ingest.config.IngestConfig.TRANSACTION_TOPIC, "pg.transaction");
+    settings.put("metrics.port", 0);
+    settings.put("state.dir", dir.resolve("ingest-state").toString());
+    try (var ingest =
+        io.walstream.ingest.app.IngestApp.start(
+            io.walstream.ingest.config.IngestConfig.parse(settings))) {
+      await("the ingest stops").atMost(Duration.ofMinutes(1)).until(() -> ingest.failure() != null);
+      assertThat(WalstreamException.kindOf(ingest.failure())).isEqualTo(ErrorKind.NOT_AUTHORIZED);
+      assertThat(ingest.failure().getMessage())
+          .isEqualTo(
+              "Kafka refused User:ingest-nogroup (ingest): no ACL allows READ on group"
+                  + " 'walstream-ingest' (README, Kafka ACLs)");
+    }
+  }
+
+  @Test
+  void shouldExitWithNineNamingTheTopicWhenRestoreStatusMayNotReadStatuses() throws Exception {
+    Map<String, String> user =
+        principal("operator-noread", "pw-6", "topic walstream.restore.status", "restore-status");
+    Run run =
+        walstream(
+            "restore-status",
+            "--bootstrap-servers",
+            KafkaBroker.bootstrapServers(),
+            "--command-config",
+            commandConfig("operator-noread", user).toString());
+    assertThat(run.code()).as(run.stderr()).isEqualTo(9);
+    assertThat(run.stderr().lines()).hasSize(1);
+    assertThat(run.stderr())
+        .startsWith("walstream restore-status: Kafka refused User:operator-noread")
+        .contains("no ACL allows DESCRIBE, READ on topic 'walstream.restore.status'");
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.walstream.cli.command;
 
 import io.walstream.restorer.service.RestoreClient;
-import io.walstream.restorer.service.RestoreServiceConfig;
+import io.walstream.restorer.sink.KafkaTopicSink;
 import io.walstream.restorer.verify.PublishedManifests;
 import io.walstream.service.kafka.KafkaGrant;
 import java.util.LinkedHashMap;
@@ -32,8 +32,7 @@ public final class CommandGrants {
         "verify, restore with --bootstrap-servers",
         List.of(PublishedManifests.grant("walstream.manifests")));
     all.put(
-        "restore --topic " + EXAMPLE_RESTORE_TOPIC,
-        RestoreServiceConfig.topicRestoreGrants(EXAMPLE_RESTORE_TOPIC));
+        "restore --topic " + EXAMPLE_RESTORE_TOPIC, KafkaTopicSink.grants(EXAMPLE_RESTORE_TOPIC));
     return all;
   }
 }

@@ -89,7 +89,8 @@ public final class JobTable {
         }
       }
     } catch (org.apache.kafka.common.KafkaException e) {
-      throw KafkaTimeouts.failed(clientProperties, timeout, doing, e);
+      throw KafkaTimeouts.failed(
+          clientProperties, timeout, doing, e, List.of(RestoreClient.statusGrant(topic)));
     }
   }
 

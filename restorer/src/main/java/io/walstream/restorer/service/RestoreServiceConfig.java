@@ -371,7 +371,7 @@ public record RestoreServiceConfig(
    * The ACLs the restore service needs on a cluster that authorizes (the README's table): its
    * commands read under its group, its status topic read (to take up jobs after a restart) and
    * written, and the manifests topic read for the anchor check and follow jobs. Restores into a
-   * topic need more, per topic: see {@link #topicRestoreGrants}.
+   * topic need more, per topic: {@code KafkaTopicSink.grants}.
    */
   public java.util.List<KafkaGrant> grants() {
     java.util.List<KafkaGrant> grants = new java.util.ArrayList<>();
@@ -382,16 +382,5 @@ public record RestoreServiceConfig(
     grants.add(KafkaGrant.group(groupId, AclOperation.READ));
     grants.add(KafkaGrant.topic(manifestsTopic, AclOperation.READ, AclOperation.DESCRIBE));
     return java.util.List.copyOf(grants);
-  }
-
-  /**
-   * What a restore into topic {@code topic} needs besides: the topic read (to resume after what is
-   * committed) and written, and its transactional ids.
-   */
-  public static java.util.List<KafkaGrant> topicRestoreGrants(String topic) {
-    return java.util.List.of(
-        KafkaGrant.topic(topic, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE),
-        KafkaGrant.transactionalIdPrefix(
-            "walstream-restore-" + topic + "-", AclOperation.WRITE, AclOperation.DESCRIBE));
   }
 }

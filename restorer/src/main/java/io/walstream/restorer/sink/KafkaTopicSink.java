@@ -78,6 +78,23 @@ public final class KafkaTopicSink implements Sink {
     this.key = database.getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * The ACLs a restore into {@code topic} needs: the topic read (to resume after what is committed)
+   * and written, and its transactional ids ({@link #transactionalId}).
+   */
+  public static List<io.walstream.service.kafka.KafkaGrant> grants(String topic) {
+    return List.of(
+        io.walstream.service.kafka.KafkaGrant.topic(
+            topic,
+            org.apache.kafka.common.acl.AclOperation.READ,
+            org.apache.kafka.common.acl.AclOperation.WRITE,
+            org.apache.kafka.common.acl.AclOperation.DESCRIBE),
+        io.walstream.service.kafka.KafkaGrant.transactionalIdPrefix(
+            "walstream-restore-" + topic + "-",
+            org.apache.kafka.common.acl.AclOperation.WRITE,
+            org.apache.kafka.common.acl.AclOperation.DESCRIBE));
+  }
+
   /** The transactional id of a restore of {@code database} into {@code topic}. */
   public static String transactionalId(String topic, String database) {
     return "walstream-restore-" + topic + "-" + database;
@@ -110,7 +127,8 @@ public final class KafkaTopicSink implements Sink {
           config,
           timeout,
           "create a producer for topic " + topic,
-          e.getCause() != null ? e.getCause() : e);
+          e.getCause() != null ? e.getCause() : e,
+          grants(topic));
     }
     try {
       int partition = partitionOf(producer, config, timeout, topic, database);
@@ -123,7 +141,11 @@ public final class KafkaTopicSink implements Sink {
     } catch (KafkaException e) {
       producer.close(Duration.ZERO);
       throw KafkaTimeouts.failed(
-          config, timeout, "start a restore of " + database + " into topic " + topic, e);
+          config,
+          timeout,
+          "start a restore of " + database + " into topic " + topic,
+          e,
+          grants(topic));
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       throw e;
@@ -144,7 +166,8 @@ public final class KafkaTopicSink implements Sink {
     try {
       partitions = producer.partitionsFor(topic);
     } catch (KafkaException e) {
-      throw KafkaTimeouts.failed(config, timeout, "read the partitions of topic " + topic, e);
+      throw KafkaTimeouts.failed(
+          config, timeout, "read the partitions of topic " + topic, e, grants(topic));
     }
     if (partitions == null || partitions.isEmpty()) {
       throw new WalstreamException(
@@ -239,7 +262,7 @@ public final class KafkaTopicSink implements Sink {
 
   private WalstreamException failed(String doing, Exception e) {
     return KafkaTimeouts.failed(
-        config, timeout, doing + " of " + database + " into topic " + topic, e);
+        config, timeout, doing + " of " + database + " into topic " + topic, e, grants(topic));
   }
 
   @Override

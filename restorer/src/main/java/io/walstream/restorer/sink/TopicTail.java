@@ -70,7 +70,11 @@ final class TopicTail {
       return OptionalLong.empty();
     } catch (KafkaException e) {
       throw KafkaTimeouts.failed(
-          clientConfig, timeout, "read what topic " + topic + " holds of " + database, e);
+          clientConfig,
+          timeout,
+          "read what topic " + topic + " holds of " + database,
+          e,
+          KafkaTopicSink.grants(topic));
     }
   }
 

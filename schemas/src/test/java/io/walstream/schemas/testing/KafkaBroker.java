@@ -130,6 +130,11 @@ public final class KafkaBroker {
 
   /** An admin client for the shared broker; the caller closes it. */
   public static Admin admin() {
+    return Admin.create(adminSettings());
+  }
+
+  /** Client settings of the administrator (on the open broker: the bootstrap servers alone). */
+  public static Map<String, Object> adminSettings() {
     Map<String, Object> props = new java.util.HashMap<>();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     if (secured()) {
@@ -143,7 +148,7 @@ public final class KafkaBroker {
               + ADMIN_PASSWORD
               + "\";");
     }
-    return Admin.create(props);
+    return props;
   }
 
   /** Creates (or updates) a SCRAM-SHA-512 principal {@code User:<user>} on the secured broker. */
