@@ -98,11 +98,11 @@ public final class KafkaAccess {
           + t.getMessage();
     }
     if (t instanceof TopicAuthorizationException e) {
+      if (e.unauthorizedTopics().isEmpty()) {
+        return "no ACL allows it on a topic (" + e.getMessage() + ")";
+      }
       List<String> each = new ArrayList<>();
-      for (String topic :
-          e.unauthorizedTopics().isEmpty()
-              ? List.of("?")
-              : new java.util.TreeSet<>(e.unauthorizedTopics())) {
+      for (String topic : new java.util.TreeSet<>(e.unauthorizedTopics())) {
         each.add(needs(ResourceType.TOPIC, topic, grants));
       }
       return String.join("; ", each);

@@ -60,13 +60,24 @@ class KafkaTimeoutsTest {
     WalstreamException refused =
         KafkaTimeouts.failed(
             BASE, Duration.ofMinutes(2), "read topic t", new TopicAuthorizationException("denied"));
+    WalstreamException broken =
+        KafkaTimeouts.failed(
+            BASE,
+            Duration.ofMinutes(2),
+            "read topic t",
+            new org.apache.kafka.common.errors.CorruptRecordException("bad crc"));
 
     assertThat(timedOut.kind()).isEqualTo(ErrorKind.TRANSIENT);
     assertThat(timedOut)
         .hasMessageStartingWith(
             "Cannot send command x to topic t: Kafka at 127.0.0.1:1 did not answer within 3 s");
-    assertThat(refused.kind()).isEqualTo(ErrorKind.PERMANENT);
-    assertThat(refused).hasMessage("Cannot read topic t: Kafka at 127.0.0.1:1 refused it: denied");
+    assertThat(refused.kind()).isEqualTo(ErrorKind.NOT_AUTHORIZED);
+    assertThat(refused)
+        .hasMessage(
+            "Kafka refused User:ANONYMOUS (cannot read topic t): no ACL allows it on a topic"
+                + " (denied)");
+    assertThat(broken.kind()).isEqualTo(ErrorKind.PERMANENT);
+    assertThat(broken).hasMessage("Cannot read topic t: Kafka at 127.0.0.1:1 refused it: bad crc");
     assertThat(KafkaTimeouts.words(Duration.ofMillis(250))).isEqualTo("250 ms");
     assertThat(KafkaTimeouts.words(Duration.ofSeconds(90))).isEqualTo("90 s");
     assertThat(KafkaTimeouts.words(Duration.ofMinutes(2))).isEqualTo("2 min");
