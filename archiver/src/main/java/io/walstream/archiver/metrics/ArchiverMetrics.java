@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.walstream.archive.error.ErrorClassifier;
 import io.walstream.archiver.partition.DeadLetterReason;
 import java.time.Duration;
 
@@ -36,6 +37,14 @@ public final class ArchiverMetrics {
     this.claimConflicts = registry.counter("walstream.archiver.claim.conflicts");
     this.gaps = registry.counter("walstream.archiver.gaps");
     this.incompleteTransactions = registry.counter("walstream.archiver.transactions.incomplete");
+    // Every series a dashboard or an alert asks for exists from the start, at 0: a rate over a
+    // series that appears only with its first event shows nothing until then.
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      registry.counter("walstream.archiver.dlq.records", "reason", reason.label());
+    }
+    for (ErrorClassifier.Operation operation : ErrorClassifier.Operation.values()) {
+      registry.counter("walstream.archiver.storage.retries", "operation", operation.verb());
+    }
   }
 
   /** Metrics into a registry nobody scrapes, for tests and tools. */

@@ -21,6 +21,10 @@ public final class IngestMetrics {
     this.boundaries = registry.counter("walstream.ingest.events.in", "kind", "transaction");
     this.released = registry.counter("walstream.ingest.records.out");
     this.transactions = registry.counter("walstream.ingest.transactions.released");
+    // Every reason's series from the start, at 0, for dashboards and alerts.
+    for (IngestDeadLetterReason reason : IngestDeadLetterReason.values()) {
+      registry.counter("walstream.ingest.dead.letters", "reason", reason.label());
+    }
   }
 
   /** Metrics into a registry nobody scrapes, for tests and tools. */

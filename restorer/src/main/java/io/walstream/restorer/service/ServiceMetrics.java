@@ -21,6 +21,10 @@ final class ServiceMetrics {
     this.records = registry.counter("walstream.restorer.records.applied");
     this.duplicates = registry.counter("walstream.restorer.commands.duplicate");
     this.duration = registry.timer("walstream.restorer.job.duration");
+    // Every state's series from the start, at 0, for dashboards and alerts.
+    for (JobState state : JobState.values()) {
+      registry.counter("walstream.restorer.jobs", "state", state.name());
+    }
   }
 
   /** A job reached {@code state} (a transition, counted per state). */
