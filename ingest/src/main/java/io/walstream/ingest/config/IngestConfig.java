@@ -149,7 +149,7 @@ public record IngestConfig(
                       + " archiver as duplicates)."),
           "output and dead-letter topics",
           1,
-          9465);
+          9467);
 
   /** Parses {@code properties}; throws an INVALID_CONFIG error naming the bad key. */
   public static IngestConfig parse(Map<String, ?> properties) {
