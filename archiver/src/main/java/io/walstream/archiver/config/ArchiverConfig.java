@@ -373,4 +373,25 @@ public record ArchiverConfig(
             applicationId(), AclOperation.WRITE, AclOperation.DESCRIBE));
     return List.copyOf(grants);
   }
+
+  /**
+   * The settings without their secrets (Kafka credentials, the registry's user info), so that a
+   * config printed in a log or a failure shows none.
+   */
+  @Override
+  public String toString() {
+    return "ArchiverConfig[archive="
+        + archiveUri
+        + ", inputs="
+        + inputTopics
+        + ", streams="
+        + io.walstream.service.kafka.Secrets.redacted(streamsProperties)
+        + ", schemaRegistryUserInfo="
+        + (schemaRegistryUserInfo == null || schemaRegistryUserInfo.isEmpty()
+            ? ""
+            : io.walstream.service.kafka.Secrets.HIDDEN)
+        + ", registry="
+        + schemaRegistryUrl
+        + "]";
+  }
 }

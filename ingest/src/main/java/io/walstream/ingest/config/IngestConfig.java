@@ -269,4 +269,25 @@ public record IngestConfig(
     }
     return prefix.toString();
   }
+
+  /**
+   * The settings without their secrets (Kafka credentials, the registry's user info), so that a
+   * config printed in a log or a failure shows none.
+   */
+  @Override
+  public String toString() {
+    return "IngestConfig[topics="
+        + topicsRegex
+        + ", output="
+        + outputTopic
+        + ", streams="
+        + io.walstream.service.kafka.Secrets.redacted(streamsProperties)
+        + ", schemaRegistryUserInfo="
+        + (schemaRegistryUserInfo == null || schemaRegistryUserInfo.isEmpty()
+            ? ""
+            : io.walstream.service.kafka.Secrets.HIDDEN)
+        + ", registry="
+        + schemaRegistryUrl
+        + "]";
+  }
 }

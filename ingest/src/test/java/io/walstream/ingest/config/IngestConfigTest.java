@@ -62,4 +62,19 @@ class IngestConfigTest {
     guarantee.put("processing.guarantee", "at_least_once");
     assertThatThrownBy(() -> IngestConfig.parse(guarantee)).hasMessageContaining("exactly_once_v2");
   }
+
+  @Test
+  void shouldShowNoSecretWhenPrinted() {
+    Map<String, Object> settings = new java.util.HashMap<>();
+    settings.put("bootstrap.servers", "kafka:9093");
+    settings.put(IngestConfig.TOPICS_REGEX, "pg\\.public\\..*");
+    settings.put("security.protocol", "SASL_SSL");
+    settings.put(
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"i\""
+            + " password=\"hunter2\";");
+    settings.put(IngestConfig.SCHEMA_REGISTRY_USER_INFO, "reg:hunter3");
+    String shown = IngestConfig.parse(settings).toString();
+    assertThat(shown).doesNotContain("hunter2", "hunter3").contains("kafka:9093", "[hidden]");
+  }
 }
