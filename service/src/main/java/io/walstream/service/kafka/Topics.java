@@ -1,7 +1,6 @@
 package io.walstream.service.kafka;
 
 import io.walstream.schemas.error.WalstreamException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,12 +43,8 @@ public final class Topics {
     Object bootstrapServers = clientProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
     try (Admin admin = Admin.create(adminSettings(clientProperties))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> absent = new ArrayList<>();
-      for (NewTopic topic : wanted) {
-        if (!existing.contains(topic.name())) {
-          absent.add(topic);
-        }
-      }
+      List<NewTopic> absent =
+          wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
       if (absent.isEmpty()) {
         return;
       }
@@ -66,18 +61,7 @@ public final class Topics {
                 + createKey
                 + " is false");
       }
-      try {
-        createAll(admin, absent);
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof TopicAuthorizationException refused
-            && refused.unauthorizedTopics().isEmpty()) {
-          // CreateTopics names no topic in its refusal: name the ones it was asked to create.
-          throw new ExecutionException(
-              refused.getMessage(),
-              new TopicAuthorizationException(refused.getMessage(), Set.copyOf(absentNames)));
-        }
-        throw e;
-      }
+      createAll(admin, absent);
       LOG.info("Created topics {}", absentNames);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -119,9 +103,18 @@ public final class Topics {
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       // Another instance created them at the same time: fine.
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw e;
+      if (e.getCause() instanceof TopicExistsException) {
+        return;
       }
+      if (e.getCause() instanceof TopicAuthorizationException refused
+          && refused.unauthorizedTopics().isEmpty()) {
+        // CreateTopics names no topic in its refusal: name the ones it was asked to create.
+        Set<String> names = new java.util.TreeSet<>();
+        topics.forEach(t -> names.add(t.name()));
+        throw new ExecutionException(
+            refused.getMessage(), new TopicAuthorizationException(refused.getMessage(), names));
+      }
+      throw e;
     }
   }
 }
