@@ -384,14 +384,9 @@ public record ArchiverConfig(
         + archiveUri
         + ", inputs="
         + inputTopics
-        + ", streams="
-        + io.walstream.service.kafka.Secrets.redacted(streamsProperties)
-        + ", schemaRegistryUserInfo="
-        + (schemaRegistryUserInfo == null || schemaRegistryUserInfo.isEmpty()
-            ? ""
-            : io.walstream.service.kafka.Secrets.HIDDEN)
-        + ", registry="
-        + schemaRegistryUrl
+        + ", "
+        + io.walstream.service.kafka.Secrets.shownSettings(
+            streamsProperties, schemaRegistryUserInfo, schemaRegistryUrl)
         + "]";
   }
 }

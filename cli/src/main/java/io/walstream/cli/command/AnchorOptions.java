@@ -22,13 +22,7 @@ final class AnchorOptions {
               + " to an older copy, which the chain alone cannot show).")
   String bootstrapServers;
 
-  @Option(
-      names = "--command-config",
-      paramLabel = "FILE",
-      description =
-          "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*), as"
-              + " Kafka's own tools take it; keeps secrets off the command line.")
-  java.nio.file.Path commandConfig;
+  @picocli.CommandLine.Mixin CommandConfigOption commandConfig;
 
   @Option(
       names = "--manifests-topic",
@@ -51,7 +45,7 @@ final class AnchorOptions {
 
   /** What every Kafka client of the command is given. */
   Map<String, Object> clientConfig() {
-    return Settings.from(commandConfig).put("bootstrap.servers", bootstrapServers).map();
+    return commandConfig.clientSettings(bootstrapServers);
   }
 
   /** The timeout, parsed first so that a typo does not cost a whole verification. */

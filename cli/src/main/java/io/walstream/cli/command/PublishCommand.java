@@ -93,13 +93,7 @@ public final class PublishCommand implements Callable<Integer> {
               + " without a reachable broker publishing stops after it, having sent nothing.")
   String kafkaTimeout;
 
-  @Option(
-      names = "--command-config",
-      paramLabel = "FILE",
-      description =
-          "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*), as"
-              + " Kafka's own tools take it; keeps secrets off the command line.")
-  java.nio.file.Path commandConfig;
+  @picocli.CommandLine.Mixin CommandConfigOption commandConfig;
 
   @Option(names = "--set", description = "Any producer setting as KEY=VALUE (repeatable).")
   Map<String, String> overrides;
@@ -321,7 +315,7 @@ public final class PublishCommand implements Callable<Integer> {
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + UUID.randomUUID());
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    config.putAll(Settings.from(commandConfig).map());
+    config.putAll(commandConfig.settings());
     if (overrides != null) {
       config.putAll(overrides);
     }

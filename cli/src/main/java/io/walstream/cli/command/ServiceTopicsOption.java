@@ -11,13 +11,7 @@ final class ServiceTopicsOption {
       description = "Kafka bootstrap servers, HOST:PORT[,...].")
   String bootstrapServers;
 
-  @Option(
-      names = "--command-config",
-      paramLabel = "FILE",
-      description =
-          "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*), as"
-              + " Kafka's own tools take it; keeps secrets off the command line.")
-  java.nio.file.Path commandConfig;
+  @picocli.CommandLine.Mixin CommandConfigOption commandConfig;
 
   @Option(
       names = "--commands-topic",
@@ -42,7 +36,7 @@ final class ServiceTopicsOption {
   /** A client whose every Kafka call is bounded by {@code --kafka-timeout}. */
   RestoreClient client(picocli.CommandLine cli) {
     return new RestoreClient(
-        Settings.from(commandConfig).put("bootstrap.servers", bootstrapServers).map(),
+        commandConfig.clientSettings(bootstrapServers),
         commandsTopic,
         statusTopic,
         Durations.parse(cli, "--kafka-timeout", kafkaTimeout));

@@ -280,14 +280,9 @@ public record IngestConfig(
         + topicsRegex
         + ", output="
         + outputTopic
-        + ", streams="
-        + io.walstream.service.kafka.Secrets.redacted(streamsProperties)
-        + ", schemaRegistryUserInfo="
-        + (schemaRegistryUserInfo == null || schemaRegistryUserInfo.isEmpty()
-            ? ""
-            : io.walstream.service.kafka.Secrets.HIDDEN)
-        + ", registry="
-        + schemaRegistryUrl
+        + ", "
+        + io.walstream.service.kafka.Secrets.shownSettings(
+            streamsProperties, schemaRegistryUserInfo, schemaRegistryUrl)
         + "]";
   }
 }

@@ -36,4 +36,18 @@ public final class Secrets {
     settings.forEach((k, v) -> shown.put(k, isSecret(k) ? HIDDEN : v));
     return shown;
   }
+
+  /**
+   * {@code streams=…, schemaRegistryUserInfo=…, registry=…}: what an app's config shows of its
+   * Kafka settings and Schema Registry access, with the secrets hidden.
+   */
+  public static String shownSettings(
+      Map<String, ?> streams, String registryUserInfo, String registryUrl) {
+    return "streams="
+        + redacted(streams)
+        + ", schemaRegistryUserInfo="
+        + (registryUserInfo == null || registryUserInfo.isEmpty() ? "" : HIDDEN)
+        + ", registry="
+        + registryUrl;
+  }
 }
