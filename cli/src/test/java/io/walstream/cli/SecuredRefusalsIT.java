@@ -11,6 +11,7 @@ import io.walstream.restorer.service.RestoreServiceConfig;
 import io.walstream.schemas.avro.ErrorKind;
 import io.walstream.schemas.error.WalstreamException;
 import io.walstream.schemas.testing.KafkaBroker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -155,6 +156,81 @@ class SecuredRefusalsIT extends SecuredClusterFixture {
     assertThat(run.stderr())
         .startsWith("walstream restore-status: Kafka refused User:operator-noread")
         .contains("no ACL allows DESCRIBE, READ on topic 'walstream.restore.status'");
+  }
+
+  /** An archive of shop with 20 transactions, written directly (no manifests topic needed). */
+  private String archive() throws Exception {
+    Path archive = dir.resolve("archive");
+    io.walstream.archive.writer.ArchiveWriter writer =
+        new io.walstream.archive.writer.ArchiveWriter(
+            new io.walstream.archive.store.FileSystemObjectStore(archive), "secured-test");
+    io.walstream.archive.read.StreamHead head =
+        writer.loadHead(new io.walstream.archive.layout.StreamId("shop", CHANGES, 0));
+    writer.commit(
+        head,
+        io.walstream.archive.testing.Records.batch(
+            io.walstream.archive.testing.Records.transactions("shop", 100, 20, 2), 0));
+    return archive.toUri().toString();
+  }
+
+  @Test
+  void shouldExitWithNineNamingTheManifestsTopicWhenVerifyMayNotReadIt() throws Exception {
+    Map<String, String> user =
+        principal(
+            "verifier-noread",
+            "pw-7",
+            "topic walstream.manifests",
+            "verify, restore with --bootstrap-servers");
+    Run run =
+        walstream(
+            "verify",
+            "--archive",
+            archive(),
+            "--bootstrap-servers",
+            KafkaBroker.bootstrapServers(),
+            "--command-config",
+            commandConfig("verifier-noread", user).toString());
+    assertThat(run.code()).as(run.stderr()).isEqualTo(9);
+    assertThat(run.stderr())
+        .isEqualTo(
+            "walstream verify: Kafka refused User:verifier-noread (cannot read manifests topic"
+                + " walstream.manifests): no ACL allows DESCRIBE, READ on topic"
+                + " 'walstream.manifests' (README, Kafka ACLs)\n");
+  }
+
+  @Test
+  void shouldExitWithNineNamingTheTransactionalIdsWhenARestoreIntoATopicMayNotUseThem()
+      throws Exception {
+    String topic = io.walstream.cli.command.CommandGrants.EXAMPLE_RESTORE_TOPIC;
+    Map<String, String> user =
+        principal(
+            "topic-restorer-notx",
+            "pw-8",
+            "transactional id walstream-restore-" + topic + "-",
+            "restore --topic " + topic);
+    Run run =
+        walstream(
+            "restore",
+            "--archive",
+            archive(),
+            "--database",
+            "shop",
+            "--latest",
+            "--topic",
+            topic,
+            "--bootstrap-servers",
+            KafkaBroker.bootstrapServers(),
+            "--no-anchor-check",
+            "--command-config",
+            commandConfig("topic-restorer-notx", user).toString());
+    assertThat(run.code()).as(run.stderr()).isEqualTo(9);
+    assertThat(run.stderr().lines()).hasSize(1);
+    assertThat(run.stderr())
+        .startsWith("walstream restore: Kafka refused User:topic-restorer-notx")
+        .contains(
+            "no ACL allows DESCRIBE, WRITE on transactional id prefix 'walstream-restore-"
+                + topic
+                + "-'");
   }
 
   @Test
