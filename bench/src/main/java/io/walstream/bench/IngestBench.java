@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * against a Kafka Streams app that only counts the same topics under the same guarantees
  * (exactly_once_v2, the same commit interval), both in this warm JVM, twice each, the faster pass
  * counting; then the latency from a simulated source commit to the manifest naming it, through the
- * ingest and {@code walstream archive} (its own JVM), at 2 000 transactions/s.
+ * ingest and {@code walstream archive} (its own JVM), at 2 000 transactions/s ({@code
+ * latencySeconds=0} skips it).
  */
 final class IngestBench implements Bench.Scenario {
   static final int CHANGES_PER_TRANSACTION = 3;
@@ -57,34 +58,47 @@ final class IngestBench implements Bench.Scenario {
           "JSON alone, one core, no Kafka: %.0f records/s tokenized (Jackson streaming), %.0f"
               + " records/s read into trees%n",
           json[0], json[1]);
-      IngestLatency.measure(kafka, jar, work, latencySeconds);
+      if (latencySeconds > 0) {
+        IngestLatency.measure(kafka, jar, work, latencySeconds);
+      }
     }
   }
 
-  /** Drains the topics with the counting app and with the ingest, twice each; prints the ratio. */
+  /**
+   * Drains the topics with the counting app and with the ingest in each shape, twice each, passes
+   * interleaved; prints the ratios.
+   */
   private static void throughput(String bootstrap, Path work, int inputs, int transactions)
       throws Exception {
     Pattern topics = Pattern.compile("bench\\.(public\\..*|transaction)");
     double limit = Double.MAX_VALUE;
-    double ingest = Double.MAX_VALUE;
+    double one = Double.MAX_VALUE;
+    double two = Double.MAX_VALUE;
     for (int pass = 0; pass < 2; pass++) {
       limit =
           Math.min(
               limit,
               StreamsNoOpLimit.drain(
                   bootstrap, topics, inputs, work.resolve("noop" + pass), COMMIT_MS));
-      ingest =
-          Math.min(ingest, ingest(bootstrap, work.resolve("ingest" + pass), pass, transactions));
+      one = Math.min(one, ingest(bootstrap, work, pass, transactions, IngestConfig.Stages.ONE));
+      two = Math.min(two, ingest(bootstrap, work, pass, transactions, IngestConfig.Stages.TWO));
     }
     System.out.printf(
         "Kafka Streams, counting only (exactly_once_v2, commit %d ms): %.0f records/s%n",
         COMMIT_MS, inputs / limit);
     System.out.printf(
-        "walstream ingest: %.0f input records/s, %.0f transactions/s%n",
-        inputs / ingest, transactions / ingest);
+        "walstream ingest, one stage (the default here): %.0f input records/s, %.0f"
+            + " transactions/s%n",
+        inputs / one, transactions / one);
     System.out.printf(
-        "| throughput ratio ingest ÷ counting Kafka Streams app | %.2f | goal ≥ 0.5 |%n",
-        limit / ingest);
+        "walstream ingest, two stages: %.0f input records/s, %.0f transactions/s%n",
+        inputs / two, transactions / two);
+    System.out.printf(
+        "| throughput ratio ingest (one stage) ÷ counting Kafka Streams app | %.2f | goal ≥ 0.5 |%n",
+        limit / one);
+    System.out.printf(
+        "| throughput ratio ingest (two stages) ÷ counting Kafka Streams app | %.2f | |%n",
+        limit / two);
   }
 
   /** Produces the workload; {records, bytes}. */
@@ -124,12 +138,15 @@ final class IngestBench implements Bench.Scenario {
   }
 
   /** Seconds from the ingest's first event in to its last record out. */
-  private static double ingest(String bootstrap, Path state, int pass, int transactions)
+  private static double ingest(
+      String bootstrap, Path work, int pass, int transactions, IngestConfig.Stages stages)
       throws Exception {
-    Files.createDirectories(state);
+    String name = "ingest-" + stages.label() + "-" + pass;
+    Path state = Files.createDirectories(work.resolve(name));
     long expected = (long) transactions * CHANGES_PER_TRANSACTION;
-    Map<String, Object> settings = settings(bootstrap, "bench", "bench-ingest-" + pass, state);
-    settings.put(IngestConfig.OUTPUT_TOPIC, "bench.changes." + pass);
+    Map<String, Object> settings = settings(bootstrap, "bench", "bench-" + name, state);
+    settings.put(IngestConfig.OUTPUT_TOPIC, "bench.changes." + name);
+    settings.put(IngestConfig.STAGES, stages.label());
     try (IngestApp app = IngestApp.start(IngestConfig.parse(settings))) {
       long first = 0;
       while (true) {

@@ -110,7 +110,8 @@ public final class ArchiverApp implements AutoCloseable {
             registry,
             config.metricsPort(),
             // Loud, and no partial progress: uncommitted records are re-read on restart.
-            e -> metrics.storageFailure(e.getClass().getSimpleName()));
+            e -> metrics.storageFailure(e.getClass().getSimpleName()),
+            UnaryOperator.identity());
   }
 
   private static ArchiveWriter writer(

@@ -27,22 +27,53 @@ public final class IngestApp implements AutoCloseable {
 
   private final IngestConfig config;
   private final IngestMetrics metrics;
+  private final IngestConfig.Stages shape;
   private final StreamsRunner runner;
 
   private IngestApp(IngestConfig config) {
     this.config = config;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.metrics = new IngestMetrics(registry);
-    ensureTopics(config);
+    KafkaAccess.Client client =
+        new KafkaAccess.Client(config.streamsProperties(), "ingest", config.grants());
+    ensureTopics(config, client);
+    this.shape =
+        StageChoice.choose(
+            config.stages(),
+            StageChoice.read(config, client),
+            IngestTopology.stageBetweenTopic(config.applicationId()));
     Properties properties = new Properties();
     properties.putAll(config.streamsProperties());
     this.runner =
         new StreamsRunner(
-            new KafkaStreams(IngestTopology.build(config, metrics), properties),
-            new KafkaAccess.Client(config.streamsProperties(), "ingest", config.grants()),
+            new KafkaStreams(IngestTopology.build(config, metrics, shape), properties),
+            client,
             registry,
             config.metricsPort(),
-            e -> {});
+            e -> {},
+            this::explain);
+  }
+
+  /**
+   * Kafka Streams' own words when an input gains partitions under one stage ("Existing internal
+   * topic ...-changelog has invalid partitions ... Use StreamsResetter") would send the user to a
+   * tool that deletes the waiting transactions: the ingest says what happened and what to do.
+   */
+  private Throwable explain(Throwable failure) {
+    if (shape != IngestConfig.Stages.ONE) {
+      return failure;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (message.contains(IngestTopology.STORE + "-changelog has invalid partitions")) {
+        return IngestTopology.notInOnePartition(
+            config.stages(),
+            "An input topic of the ingest gained partitions (more tasks than the store's"
+                + " changelog has partitions)",
+            failure);
+      }
+    }
+    return failure;
   }
 
   /** Creates the ingest and starts it. */
@@ -50,18 +81,20 @@ public final class IngestApp implements AutoCloseable {
     IngestApp app = new IngestApp(config);
     app.runner.start();
     LOG.info(
-        "Ingesting {} topics matching '{}'{} into {} (application id {})",
+        "Ingesting {} topics matching '{}'{} into {} (application id {}, {} stage{})",
         config.format().label(),
         config.topicsRegex(),
         config.transactionTopic().isEmpty()
             ? " without transaction metadata"
             : " with transactions from " + config.transactionTopic(),
         config.outputTopic(),
-        config.applicationId());
+        config.applicationId(),
+        app.shape.label(),
+        app.shape == IngestConfig.Stages.ONE ? "" : "s");
     return app;
   }
 
-  private static void ensureTopics(IngestConfig config) {
+  private static void ensureTopics(IngestConfig config, KafkaAccess.Client client) {
     Optional<Short> replication =
         config.topicReplicationFactor() < 0
             ? Optional.empty()
@@ -72,7 +105,7 @@ public final class IngestApp implements AutoCloseable {
             .map(name -> new NewTopic(name, Optional.of(config.topicPartitions()), replication))
             .toList();
     Topics.ensure(
-        new KafkaAccess.Client(config.streamsProperties(), "ingest", config.grants()),
+        client,
         topics,
         config.createTopics() ? Topics.Missing.CREATE : Topics.Missing.FAIL,
         ServiceKeys.TOPICS_CREATE);
@@ -90,6 +123,11 @@ public final class IngestApp implements AutoCloseable {
   /** The failure that stopped the ingest, if any. */
   public Throwable failure() {
     return runner.failure();
+  }
+
+  /** The shape it runs in: {@link IngestConfig.Stages#ONE} or {@link IngestConfig.Stages#TWO}. */
+  public IngestConfig.Stages shape() {
+    return shape;
   }
 
   public IngestMetrics metrics() {

@@ -60,7 +60,12 @@ final class PendingKeys {
     return RELEASED_ORDER_PREFIX + pad(seq);
   }
 
+  /** {@code n} in 19 digits, as {@code String.format("%019d", n)} writes it (which costs more). */
   static String pad(long n) {
-    return String.format("%019d", n);
+    if (n < 0) {
+      return String.format("%019d", n);
+    }
+    String digits = Long.toString(n);
+    return "0".repeat(19 - digits.length()) + digits;
   }
 }

@@ -32,6 +32,7 @@ public record IngestConfig(
     String database,
     String outputTopic,
     String dlqTopic,
+    Stages stages,
     AssemblerLimits limits,
     String schemaRegistryUrl,
     String schemaRegistryUserInfo,
@@ -50,6 +51,7 @@ public record IngestConfig(
   public static final String TRANSACTION_TIMEOUT_MS = "ingest.transaction.timeout.ms";
   public static final String SNAPSHOT_TIMEOUT_MS = "ingest.snapshot.timeout.ms";
   public static final String RELEASED_MEMORY = "ingest.released-memory";
+  public static final String STAGES = "ingest.stages";
   public static final String SCHEMA_REGISTRY_URL = RegistryKeys.URL;
   public static final String SCHEMA_REGISTRY_USER_INFO = RegistryKeys.USER_INFO;
 
@@ -66,6 +68,21 @@ public record IngestConfig(
     /** The name on the command line and in config files. */
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  /** How the events of a source are brought into the one task that assembles them. */
+  public enum Stages {
+    /** {@link #ONE} when every input topic has one partition and nothing waits between stages. */
+    AUTO,
+    /** One stage: inputs are read where they are assembled; each input must have one partition. */
+    ONE,
+    /** Two stages with a one-partition topic between: inputs may have any number of partitions. */
+    TWO;
+
+    /** The name on the command line and in config files. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -146,7 +163,19 @@ public record IngestConfig(
                   Importance.LOW,
                   "Released transactions remembered, so that events the connector sends again"
                       + " after a restart are released again identically (and skipped by the"
-                      + " archiver as duplicates)."),
+                      + " archiver as duplicates).")
+              .define(
+                  STAGES,
+                  Type.STRING,
+                  "auto",
+                  ConfigDef.ValidString.in("auto", "one", "two"),
+                  Importance.LOW,
+                  "How the events of a source meet in the one task that assembles them: one"
+                      + " (read where they are assembled; every input topic must have one"
+                      + " partition, as Debezium's PostgreSQL connector creates them), two (parsed,"
+                      + " then sent through a one-partition topic between the stages; any"
+                      + " partitions), auto (one when every input topic has one partition and the"
+                      + " topic between holds nothing unread, else two)."),
           "output and dead-letter topics",
           1,
           9467);
@@ -170,6 +199,7 @@ public record IngestConfig(
             c.getString(DATABASE),
             c.getString(OUTPUT_TOPIC),
             c.getString(DLQ_TOPIC),
+            Stages.valueOf(c.getString(STAGES).toUpperCase(Locale.ROOT)),
             new AssemblerLimits(
                 Duration.ofMillis(c.getLong(TRANSACTION_TIMEOUT_MS)),
                 Duration.ofMillis(c.getLong(SNAPSHOT_TIMEOUT_MS)),

@@ -3,6 +3,8 @@ package io.walstream.ingest.topology;
 import io.walstream.ingest.config.IngestConfig;
 import io.walstream.ingest.debezium.DebeziumJson;
 import io.walstream.ingest.metrics.IngestMetrics;
+import io.walstream.schemas.avro.ErrorKind;
+import io.walstream.schemas.error.WalstreamException;
 import io.walstream.service.registry.SchemaRegistryClient;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,18 +22,66 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ingest topology: every Debezium topic the regex matches, and the transaction metadata topic,
- * through the parsing stage, a one-partition stage between (so that all events of the source meet
- * in one task, whichever topic and partition they came from), the assembling stage with its store,
- * and out to the output topic as ChangeRecords keyed by database; both stages send what they cannot
- * use to the dead-letter topic.
+ * through the parsing step and the assembling step with its store, and out to the output topic as
+ * ChangeRecords keyed by database; both steps send what they cannot use to the dead-letter topic.
+ *
+ * <p>All events of a source must meet in one task. With {@link IngestConfig.Stages#TWO} a
+ * one-partition topic between the steps brings them there, whichever topic and partition they came
+ * from. With {@link IngestConfig.Stages#ONE} both steps run in the task that reads the inputs:
+ * Kafka Streams gives partition 0 of every input topic to one task, so when each input has one
+ * partition (as Debezium's PostgreSQL connector creates them) they meet without the round trip
+ * through the broker, which costs a produce, a fetch and a commit of every event under
+ * exactly-once. Both shapes keep the store under one name, so its changelog carries the waiting
+ * transactions over when the ingest restarts in the other shape.
  */
 public final class IngestTopology {
   /** The assembler's store (changelogged). */
   public static final String STORE = "walstream-ingest-pending";
 
+  private static final String STAGE_BETWEEN = "staged";
+
   private IngestTopology() {}
 
-  public static Topology build(IngestConfig config, IngestMetrics metrics) {
+  /** The topic between the two stages of {@link IngestConfig.Stages#TWO}. */
+  public static String stageBetweenTopic(String applicationId) {
+    return applicationId + "-" + STAGE_BETWEEN + "-repartition";
+  }
+
+  /**
+   * The failure that stops the one-stage shape once an input has more than one partition ({@code
+   * what} says how it showed): transient when {@code configured} is auto, which runs in two stages
+   * after a restart; a configuration error when one stage was asked for. {@code cause} may be null.
+   */
+  public static WalstreamException notInOnePartition(
+      IngestConfig.Stages configured, String what, Throwable cause) {
+    String problem = what + ": one stage needs every input topic in one partition.";
+    if (configured == IngestConfig.Stages.AUTO) {
+      return new WalstreamException(
+          ErrorKind.TRANSIENT,
+          problem
+              + " Restart the ingest: with "
+              + IngestConfig.STAGES
+              + "=auto it then runs in two stages; the transactions waiting carry over.",
+          cause);
+    }
+    return new WalstreamException(
+        ErrorKind.INVALID_CONFIG,
+        problem
+            + " Set "
+            + IngestConfig.STAGES
+            + "=two (or auto) and restart; the transactions waiting carry over.",
+        cause);
+  }
+
+  /**
+   * The topology in {@code shape} ({@link IngestConfig.Stages#ONE} or {@link
+   * IngestConfig.Stages#TWO}, as {@link StageChoice} decided).
+   */
+  public static Topology build(
+      IngestConfig config, IngestMetrics metrics, IngestConfig.Stages shape) {
+    if (shape == IngestConfig.Stages.AUTO) {
+      throw new IllegalArgumentException("The shape must be decided before the topology is built");
+    }
     StreamsBuilder builder = new StreamsBuilder();
     StoreBuilder<KeyValueStore<String, byte[]>> store =
         Stores.keyValueStoreBuilder(
@@ -51,12 +101,19 @@ public final class IngestTopology {
     KStream<String, byte[]> parsed =
         in.process(
             // A parser per processor: it keeps the schemas it has seen, for its task alone.
-            () -> new ParsingProcessor(parser(config, registry), transactions, metrics),
+            () ->
+                new ParsingProcessor(
+                    parser(config, registry),
+                    transactions,
+                    metrics,
+                    new ParsingProcessor.OnePartition(shape, config.stages())),
             Named.as("parse"));
+    KStream<String, byte[]> onward = deadLetters(parsed, config, "parsed");
     KStream<String, byte[]> staged =
-        deadLetters(parsed, config, "parsed")
-            .repartition(
-                Repartitioned.<String, byte[]>as("staged")
+        shape == IngestConfig.Stages.ONE
+            ? onward
+            : onward.repartition(
+                Repartitioned.<String, byte[]>as(STAGE_BETWEEN)
                     .withKeySerde(Serdes.String())
                     .withValueSerde(Serdes.ByteArray())
                     .withNumberOfPartitions(1));

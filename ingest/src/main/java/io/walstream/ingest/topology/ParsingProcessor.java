@@ -3,6 +3,7 @@ package io.walstream.ingest.topology;
 import io.walstream.ingest.assemble.IngestDeadLetterReason;
 import io.walstream.ingest.assemble.SnapshotId;
 import io.walstream.ingest.assemble.StagedEvent;
+import io.walstream.ingest.config.IngestConfig;
 import io.walstream.ingest.connect.CommitLsnHeader;
 import io.walstream.ingest.debezium.DebeziumEvent;
 import io.walstream.ingest.debezium.DebeziumJson;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -33,16 +35,35 @@ final class ParsingProcessor implements Processor<byte[], byte[], String, byte[]
   private final DebeziumJson parser;
   private final String transactionTopic;
   private final IngestMetrics metrics;
+  private final OnePartition guard;
   private ProcessorContext<String, byte[]> context;
 
-  ParsingProcessor(DebeziumJson parser, String transactionTopic, IngestMetrics metrics) {
+  ParsingProcessor(
+      DebeziumJson parser, String transactionTopic, IngestMetrics metrics, OnePartition guard) {
     this.parser = parser;
     this.transactionTopic = transactionTopic;
     this.metrics = metrics;
+    this.guard = guard;
+  }
+
+  /**
+   * The one-stage shape's condition, checked as each task starts: a task for an input partition
+   * other than 0 means an input topic has more than one partition, whose events would be assembled
+   * apart from the rest of their transactions; the ingest stops before reading any of them.
+   */
+  record OnePartition(IngestConfig.Stages shape, IngestConfig.Stages configured) {
+    void check(TaskId task) {
+      if (shape != IngestConfig.Stages.ONE || task.partition() == 0) {
+        return;
+      }
+      throw IngestTopology.notInOnePartition(
+          configured, "An input topic of the ingest has a partition " + task.partition(), null);
+    }
   }
 
   @Override
   public void init(ProcessorContext<String, byte[]> context) {
+    guard.check(context.taskId());
     this.context = context;
   }
 

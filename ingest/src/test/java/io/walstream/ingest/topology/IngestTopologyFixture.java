@@ -40,6 +40,11 @@ abstract class IngestTopologyFixture {
   TestOutputTopic<String, byte[]> dlq;
   final IngestMetrics metrics = IngestMetrics.inMemory();
 
+  /** The shape under test: two stages here, one in the subclasses named {@code *OneStageTest}. */
+  IngestConfig.Stages shape() {
+    return IngestConfig.Stages.TWO;
+  }
+
   void start(boolean withMetadata) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("bootstrap.servers", "unused:9092");
@@ -55,7 +60,7 @@ abstract class IngestTopologyFixture {
     Properties props = new Properties();
     props.putAll(config.streamsProperties());
     props.put("state.dir", state.toString());
-    driver = new TopologyTestDriver(IngestTopology.build(config, metrics), props);
+    driver = new TopologyTestDriver(IngestTopology.build(config, metrics, shape()), props);
     ByteArraySerializer bytes = new ByteArraySerializer();
     accounts = driver.createInputTopic("pg.public.accounts", bytes, bytes);
     ledger = driver.createInputTopic("pg.public.ledger", bytes, bytes);

@@ -85,7 +85,7 @@ public final class Topics {
   }
 
   /** The settings of {@code clientProperties} an admin client knows (the others it would log). */
-  static Map<String, Object> adminSettings(Map<String, ?> clientProperties) {
+  public static Map<String, Object> adminSettings(Map<String, ?> clientProperties) {
     Map<String, Object> admin = new java.util.HashMap<>();
     Set<String> known = AdminClientConfig.configNames();
     clientProperties.forEach(

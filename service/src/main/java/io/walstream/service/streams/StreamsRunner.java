@@ -2,6 +2,7 @@ package io.walstream.service.streams;
 
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.walstream.schemas.error.WalstreamException;
 import io.walstream.service.http.HttpEndpoint;
 import io.walstream.service.kafka.KafkaAccess;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -33,20 +35,22 @@ public final class StreamsRunner implements AutoCloseable {
 
   /**
    * Takes over {@code streams} (not started yet): {@code onFailure} is told of the failure that
-   * stops it, {@code metricsPort} -1 serves no endpoint, 0 picks a free port.
+   * stops it, {@code explain} may replace a Kafka Streams failure by a walstream error the app
+   * knows better words for, {@code metricsPort} -1 serves no endpoint, 0 picks a free port.
    */
   public StreamsRunner(
       KafkaStreams streams,
       KafkaAccess.Client client,
       PrometheusMeterRegistry registry,
       int metricsPort,
-      Consumer<Throwable> onFailure) {
+      Consumer<Throwable> onFailure,
+      UnaryOperator<Throwable> explain) {
     this.streams = streams;
     streams.setUncaughtExceptionHandler(
         e -> {
           // A refused credential or ACL becomes one line naming the principal, the operation and
           // the resource; it stops the app, since no retry helps until the broker changes.
-          Throwable explained = client.explain(e);
+          Throwable explained = walstreamCause(explain.apply(client.explain(e)));
           failure.compareAndSet(null, explained);
           onFailure.accept(e);
           LOG.error("{} stopping: {}", client.component(), explained.getMessage(), e);
@@ -94,6 +98,19 @@ public final class StreamsRunner implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * The walstream error a failure carries (Kafka Streams wraps what a processor throws), so that
+   * the message and the exit code are walstream's own; the failure itself when it carries none.
+   */
+  static Throwable walstreamCause(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof WalstreamException) {
+        return t;
+      }
+    }
+    return failure;
   }
 
   /** The failure that stopped the client, if any. */
