@@ -7,6 +7,9 @@ package io.walstream.ingest.assemble;
  */
 final class PendingKeys {
   static final String STATE_PREFIX = "t|";
+  static final String EVENT_PREFIX = "e|";
+  static final String RELEASED_PREFIX = "r|";
+  static final String DEAD_SNAPSHOT_PREFIX = "d|";
   static final String RELEASED_ORDER_PREFIX = "o|";
   static final String NEXT_END = "n|end";
 
@@ -24,7 +27,18 @@ final class PendingKeys {
 
   /** Prefix of every event of one transaction. */
   static String events(String transactionId) {
-    return "e|" + id(transactionId) + "|";
+    return EVENT_PREFIX + id(transactionId) + "|";
+  }
+
+  /** What an {@link #event} key names. */
+  record EventKey(String transactionId, long order) {}
+
+  /** Reads an {@link #event} key back. */
+  static EventKey parseEvent(String key) {
+    int colon = key.indexOf(':', EVENT_PREFIX.length());
+    int length = Integer.parseInt(key.substring(EVENT_PREFIX.length(), colon));
+    String id = key.substring(colon + 1, colon + 1 + length);
+    return new EventKey(id, Long.parseLong(key.substring(colon + 2 + length)));
   }
 
   /** One event of a transaction, by its 1-based total order. */
@@ -36,8 +50,8 @@ final class PendingKeys {
     return STATE_PREFIX + id(transactionId);
   }
 
-  /** The transaction a {@link #state} key names. */
-  static String transactionOfState(String key) {
+  /** The transaction a {@link #state}, {@link #released} or {@link #deadSnapshot} key names. */
+  static String transactionOf(String key) {
     return key.substring(key.indexOf(':') + 1);
   }
 
@@ -48,12 +62,12 @@ final class PendingKeys {
 
   /** A transaction released already, remembered for events the source sends again. */
   static String released(String transactionId) {
-    return "r|" + id(transactionId);
+    return RELEASED_PREFIX + id(transactionId);
   }
 
   /** A snapshot dead-lettered already: its rows sent again are dead-lettered too, never held. */
   static String deadSnapshot(String transactionId) {
-    return "d|" + id(transactionId);
+    return DEAD_SNAPSHOT_PREFIX + id(transactionId);
   }
 
   static String releasedOrder(long seq) {

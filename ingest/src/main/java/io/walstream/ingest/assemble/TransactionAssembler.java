@@ -2,15 +2,11 @@ package io.walstream.ingest.assemble;
 
 import io.walstream.schemas.avro.ChangeRecord;
 import io.walstream.schemas.value.Values;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -43,12 +39,11 @@ public final class TransactionAssembler {
   /** Records released per step; a step runs in one Kafka transaction of the ingest. */
   static final int CHUNK = 5_000;
 
-  private static final StringSerializer KEYS = new StringSerializer();
   // How long one punctuation goes on releasing a large transaction before it lets Kafka Streams
   // commit: well inside the producer's transaction timeout.
   private static final long RELEASE_BUDGET_NANOS = 500_000_000L;
 
-  private final KeyValueStore<String, byte[]> store;
+  private final PendingStore store;
   private final AssemblerLimits limits;
   private final Output output;
   // The transactions waiting, by when they were first seen (snapshots: last made progress): an
@@ -59,18 +54,11 @@ public final class TransactionAssembler {
 
   public TransactionAssembler(
       KeyValueStore<String, byte[]> store, AssemblerLimits limits, Output output) {
-    this.store = store;
+    this.store = new PendingStore(store);
     this.limits = limits;
     this.output = output;
     List<Map.Entry<String, Long>> states = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.prefixScan(PendingKeys.STATE_PREFIX, KEYS)) {
-      it.forEachRemaining(
-          kv ->
-              states.add(
-                  Map.entry(
-                      PendingKeys.transactionOfState(kv.key),
-                      PendingState.decode(kv.value).sinceMs())));
-    }
+    this.store.states().forEach((id, s) -> states.add(Map.entry(id, s.sinceMs())));
     states.sort(Map.Entry.comparingByValue());
     states.forEach(e -> waiting.put(e.getKey(), e.getValue()));
   }
@@ -81,9 +69,8 @@ public final class TransactionAssembler {
     if (againAfterRelease(change) || againAfterDeadLetter(change)) {
       return;
     }
-    String key = PendingKeys.event(id, change.totalOrder());
-    boolean fresh = store.get(key) == null;
-    store.put(key, StagedEvent.encode(change));
+    boolean fresh = !store.hasEvent(id, change.totalOrder());
+    store.putEvent(id, change.totalOrder(), StagedEvent.encode(change));
     if (fresh) {
       PendingState s = state(id, nowMs).plusOne(change.totalOrder());
       if (SnapshotId.is(id)) {
@@ -91,7 +78,7 @@ public final class TransactionAssembler {
         waiting.remove(id);
         waiting.put(id, nowMs);
       }
-      store.put(PendingKeys.state(id), s.encode());
+      store.putState(id, s);
       releaseReady();
     }
   }
@@ -99,21 +86,14 @@ public final class TransactionAssembler {
   /** An event of a transaction released already, or being released: released again, the same. */
   private boolean againAfterRelease(StagedEvent.Change change) {
     String id = change.transactionId();
-    byte[] released = store.get(PendingKeys.released(id));
+    long[] released = store.released(id);
     if (released != null) {
-      ByteBuffer r = ByteBuffer.wrap(released);
-      long lsn = r.getLong();
-      long count = r.getLong();
-      long time = r.remaining() >= 8 ? r.getLong() : PendingState.NONE;
-      output.release(positioned(change.record(), change.totalOrder(), lsn, count, time));
+      output.release(
+          positioned(change.record(), change.totalOrder(), released[0], released[1], released[2]));
       return true;
     }
-    byte[] state = store.get(PendingKeys.state(id));
-    if (state == null) {
-      return false;
-    }
-    PendingState s = PendingState.decode(state);
-    if (change.totalOrder() > s.releasedUpTo()) {
+    PendingState s = store.state(id);
+    if (s == null || change.totalOrder() > s.releasedUpTo()) {
       return false;
     }
     output.release(
@@ -125,7 +105,7 @@ public final class TransactionAssembler {
   /** A row of a snapshot dead-lettered already goes where the snapshot went. */
   private boolean againAfterDeadLetter(StagedEvent.Change change) {
     String id = change.transactionId();
-    if (!SnapshotId.is(id) || store.get(PendingKeys.deadSnapshot(id)) == null) {
+    if (!SnapshotId.is(id) || !store.isDeadSnapshot(id)) {
       return false;
     }
     output.deadLetter(
@@ -139,8 +119,7 @@ public final class TransactionAssembler {
   /** Takes one END (for a snapshot: its last row, or a later END naming it). */
   public void end(StagedEvent.End end, long nowMs) {
     String id = end.transactionId();
-    if (store.get(PendingKeys.released(id)) != null
-        || store.get(PendingKeys.deadSnapshot(id)) != null) {
+    if (store.released(id) != null || store.isDeadSnapshot(id)) {
       // Sent again after a connector restart; its events are released again one by one.
       return;
     }
@@ -149,16 +128,16 @@ public final class TransactionAssembler {
       return;
     }
     long seq = next(PendingKeys.NEXT_END);
-    store.put(PendingKeys.state(id), s.withEnd(seq, end).encode());
-    store.put(PendingKeys.queue(seq), id.getBytes(StandardCharsets.UTF_8));
+    store.putState(id, s.withEnd(seq, end));
+    store.putId(PendingKeys.queue(seq), id);
     releaseReady();
   }
 
   /** The transaction's state, a new one (and in the index) when it was not waiting. */
   private PendingState state(String id, long nowMs) {
-    byte[] state = store.get(PendingKeys.state(id));
+    PendingState state = store.state(id);
     if (state != null) {
-      return PendingState.decode(state);
+      return state;
     }
     waiting.put(id, nowMs);
     return PendingState.first(nowMs);
@@ -187,14 +166,14 @@ public final class TransactionAssembler {
       }
     }
     for (String id : old) {
-      byte[] state = store.get(PendingKeys.state(id));
-      if (state != null && !PendingState.decode(state).ended()) {
+      PendingState state = store.state(id);
+      if (state != null && !state.ended()) {
         deadLetter(id, IngestDeadLetterReason.NO_END, "no END within " + timeoutFor(id));
       }
     }
     String head = head();
     while (head != null) {
-      PendingState s = PendingState.decode(store.get(PendingKeys.state(head)));
+      PendingState s = store.state(head);
       if (s.complete() || s.sinceMs() >= limitFor(head, nowMs)) {
         break;
       }
@@ -224,7 +203,7 @@ public final class TransactionAssembler {
     long budget = CHUNK;
     String head = head();
     while (head != null && budget > 0) {
-      PendingState s = PendingState.decode(store.get(PendingKeys.state(head)));
+      PendingState s = store.state(head);
       if (!s.complete()) {
         return false;
       }
@@ -272,12 +251,12 @@ public final class TransactionAssembler {
     }
     for (long order = s.releasedUpTo() + 1; order <= upTo; order++) {
       StagedEvent.Change e = eventAt(id, order);
-      store.delete(PendingKeys.event(id, order));
+      store.deleteEvent(id, order);
       output.release(positioned(e.record(), order, s.commitLsn(), s.eventCount(), time));
     }
     PendingState progressed = s.releasing(upTo, time);
     if (upTo < s.eventCount()) {
-      store.put(PendingKeys.state(id), progressed.encode());
+      store.putState(id, progressed);
       return;
     }
     popHead();
@@ -286,7 +265,7 @@ public final class TransactionAssembler {
   }
 
   private StagedEvent.Change eventAt(String id, long order) {
-    return (StagedEvent.Change) StagedEvent.decode(store.get(PendingKeys.event(id, order)));
+    return (StagedEvent.Change) StagedEvent.decode(store.event(id, order));
   }
 
   private static ChangeRecord positioned(
@@ -306,28 +285,22 @@ public final class TransactionAssembler {
       output.deadLetter(e.record(), reason, detail, id);
     }
     if (SnapshotId.is(id)) {
-      store.put(PendingKeys.deadSnapshot(id), new byte[] {1});
+      store.markDeadSnapshot(id);
     }
   }
 
   /** Removes and returns all of a transaction's events in total order, and its state. */
   private List<StagedEvent.Change> take(String id) {
     List<StagedEvent.Change> events = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.prefixScan(PendingKeys.events(id), KEYS)) {
-      it.forEachRemaining(
-          kv -> {
-            keys.add(kv.key);
-            events.add((StagedEvent.Change) StagedEvent.decode(kv.value));
-          });
+    for (byte[] staged : store.takeEvents(id)) {
+      events.add((StagedEvent.Change) StagedEvent.decode(staged));
     }
-    keys.forEach(store::delete);
     forget(id);
     return events;
   }
 
   private void forget(String id) {
-    store.delete(PendingKeys.state(id));
+    store.deleteState(id);
     waiting.remove(id);
   }
 
@@ -336,52 +309,42 @@ public final class TransactionAssembler {
    * snapshot is never forgotten, since the ENDs after it name it for as long as the connector runs.
    */
   private void remember(String id, PendingState s) {
-    store.put(
-        PendingKeys.released(id),
-        ByteBuffer.allocate(24)
-            .putLong(s.commitLsn())
-            .putLong(s.eventCount())
-            .putLong(s.commitTime())
-            .array());
+    store.putReleased(id, s.commitLsn(), s.eventCount(), s.commitTime());
     if (SnapshotId.is(id)) {
       return;
     }
     long seq = next(PendingKeys.NEXT_RELEASE);
-    store.put(PendingKeys.releasedOrder(seq), id.getBytes(StandardCharsets.UTF_8));
-    long oldest = counter(PendingKeys.OLDEST_RELEASE);
+    store.putId(PendingKeys.releasedOrder(seq), id);
+    long oldest = store.counter(PendingKeys.OLDEST_RELEASE);
     while (seq - oldest >= limits.releasedMemory()) {
-      byte[] forgotten = store.delete(PendingKeys.releasedOrder(oldest));
+      String forgotten = store.id(PendingKeys.releasedOrder(oldest));
       if (forgotten != null) {
-        store.delete(PendingKeys.released(new String(forgotten, StandardCharsets.UTF_8)));
+        store.delete(PendingKeys.releasedOrder(oldest));
+        store.deleteReleased(forgotten);
       }
       oldest++;
     }
-    store.put(PendingKeys.OLDEST_RELEASE, ByteBuffer.allocate(8).putLong(oldest).array());
+    store.putCounter(PendingKeys.OLDEST_RELEASE, oldest);
   }
 
   /** The transaction whose END is first in commit order among those waiting, or null. */
   private String head() {
-    long seq = counter(PendingKeys.HEAD);
-    if (seq >= counter(PendingKeys.NEXT_END)) {
+    long seq = store.counter(PendingKeys.HEAD);
+    if (seq >= store.counter(PendingKeys.NEXT_END)) {
       return null;
     }
-    return new String(store.get(PendingKeys.queue(seq)), StandardCharsets.UTF_8);
+    return store.id(PendingKeys.queue(seq));
   }
 
   private void popHead() {
-    long seq = counter(PendingKeys.HEAD);
+    long seq = store.counter(PendingKeys.HEAD);
     store.delete(PendingKeys.queue(seq));
-    store.put(PendingKeys.HEAD, ByteBuffer.allocate(8).putLong(seq + 1).array());
+    store.putCounter(PendingKeys.HEAD, seq + 1);
   }
 
   private long next(String counter) {
-    long value = counter(counter);
-    store.put(counter, ByteBuffer.allocate(8).putLong(value + 1).array());
+    long value = store.counter(counter);
+    store.putCounter(counter, value + 1);
     return value;
-  }
-
-  private long counter(String key) {
-    byte[] bytes = store.get(key);
-    return bytes == null ? 0 : ByteBuffer.wrap(bytes).getLong();
   }
 }

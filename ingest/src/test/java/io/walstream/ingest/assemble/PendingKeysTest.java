@@ -19,4 +19,11 @@ class PendingKeysTest {
     assertThat(Integer.signum(PendingKeys.pad(a).compareTo(PendingKeys.pad(b))))
         .isEqualTo(Long.signum(Long.compare(a, b)));
   }
+
+  @Property
+  void shouldReadAnEventKeyBack(
+      @ForAll String transactionId, @ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long order) {
+    assertThat(PendingKeys.parseEvent(PendingKeys.event(transactionId, order)))
+        .isEqualTo(new PendingKeys.EventKey(transactionId, order));
+  }
 }
