@@ -64,13 +64,25 @@ final class ArchiverBench implements Bench.Scenario {
           "Kafka Streams, counting only (exactly_once_v2): %.0f records/s, %.1f MB/s (%.2f × raw"
               + " consumer)%n",
           records / streamsSeconds, inputBytes / 1e6 / streamsSeconds, rawSeconds / streamsSeconds);
-      ArchiverThroughput.measure(
-          kafka,
-          jar,
-          work,
-          topic,
-          new ArchiverThroughput.Baseline(records, inputBytes, raw, streamsSeconds));
-      ArchiverLatency.measure(kafka, jar, work, latencySeconds);
+      CountingApp.Measured counting =
+          CountingApp.inOwnJvm(kafka.bootstrapServers(), topic, records);
+      double unavoidable = UnavoidableWork.cpuSecondsPerRecord(records, compressionLevel());
+      // The peer before and after the archiver, the better run counting.
+      FlinkPeerRun.Measured flink = flink(kafka, topic, records, work, 0);
+      ArchiverThroughput.Result archiver =
+          ArchiverThroughput.measure(
+              kafka,
+              jar,
+              work,
+              topic,
+              new ArchiverThroughput.Baseline(
+                  records, inputBytes, raw, streamsSeconds, counting, unavoidable));
+      FlinkPeerRun.Measured again = flink(kafka, topic, records, work, 1);
+      reportAgainstFlink(
+          archiver, again.steadyRate() > flink.steadyRate() ? again : flink, inputBytes);
+      if (latencySeconds > 0) {
+        ArchiverLatency.measure(kafka, jar, work, latencySeconds);
+      }
     }
   }
 
@@ -156,6 +168,57 @@ final class ArchiverBench implements Bench.Scenario {
       return new Drain(
           (System.nanoTime() - start) / 1e9, (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
     }
+  }
+
+  private static FlinkPeerRun.Measured flink(
+      EmbeddedKafka kafka, String topic, int records, Path work, int round) throws Exception {
+    if (Boolean.getBoolean("bench.noflink")) {
+      return new FlinkPeerRun.Measured(Double.NaN, Double.NaN, 0);
+    }
+    return FlinkPeerRun.run(
+        kafka.bootstrapServers(),
+        topic,
+        records,
+        work.resolve("flink-" + round),
+        compressionLevel());
+  }
+
+  private static void reportAgainstFlink(
+      ArchiverThroughput.Result archiver, FlinkPeerRun.Measured flink, long inputBytes) {
+    ArchiverThroughput.Run run = archiver.run();
+    System.out.printf(
+        "Apache Flink peer (local mini-cluster, -Xmx%s, Kafka source → Avro files, zstd, exactly"
+            + " once, checkpoint every 1 s), steady state: %.0f records/s, %.2f µs of CPU a record"
+            + " (its process), %.1f MB stored (%.1f%% of the input)%n",
+        FlinkPeerRun.HEAP,
+        flink.steadyRate(),
+        flink.steadyCpuPerRecord() * 1e6,
+        flink.bytes() / 1e6,
+        100.0 * flink.bytes() / inputBytes);
+    System.out.printf(
+        "walstream archiver (-Xmx256m), steady state: %.0f records/s, %.2f µs of CPU a record"
+            + " (its process), %.1f MB stored (%.1f%% of the input)%n",
+        run.steadyRate(),
+        run.steadyCpuPerRecord() * 1e6,
+        archiver.storedBytes() / 1e6,
+        100.0 * archiver.storedBytes() / inputBytes);
+    System.out.printf(
+        "| records/s walstream ÷ Flink, steady state | %.2f | goal ≥ 1.5 |%n",
+        run.steadyRate() / flink.steadyRate());
+    System.out.printf(
+        "| CPU a record walstream ÷ Flink, steady state | %.2f | goal ≤ 0.67 |%n",
+        run.steadyCpuPerRecord() / flink.steadyCpuPerRecord());
+  }
+
+  /** The archiver's zstd level in this run: its default, or what -Dbench.archiver.set sets. */
+  private static int compressionLevel() {
+    for (String extra : System.getProperty("bench.archiver.set", "").split(",")) {
+      String[] kv = extra.trim().split("=", 2);
+      if (kv.length == 2 && kv[0].equals("segment.compression.level")) {
+        return Integer.parseInt(kv[1]);
+      }
+    }
+    return io.walstream.archive.format.SegmentFormat.ZSTD_LEVEL;
   }
 
   static List<String> archiverArgs(

@@ -15,17 +15,35 @@ final class ArchiverThroughput {
 
   private ArchiverThroughput() {}
 
-  /** What the archiver is compared with: the input and the two drains measured before it. */
-  record Baseline(int records, long inputBytes, ArchiverBench.Drain raw, double streamsSeconds) {}
+  /**
+   * What the archiver is compared with: the input, the two drains measured before it, the counting
+   * app in its own JVM, and the CPU seconds a record of zstd and SHA-256 over the same bytes.
+   */
+  record Baseline(
+      int records,
+      long inputBytes,
+      ArchiverBench.Drain raw,
+      double streamsSeconds,
+      CountingApp.Measured counting,
+      double unavoidableCpuPerRecord) {}
 
   /**
    * One archiver run: wall seconds from its first record in to its last archived, the steady-state
-   * rate (the last two thirds of the input), process CPU seconds meanwhile, and (seconds since
-   * start, records taken in) each time another tenth of the input was in.
+   * rate (the last two thirds of the input), process CPU seconds meanwhile and CPU seconds a record
+   * over the last two thirds, and (seconds since start, records taken in) each time another tenth
+   * of the input was in.
    */
-  record Run(double seconds, double steadyRate, double cpuSeconds, List<double[]> tenths) {}
+  record Run(
+      double seconds,
+      double steadyRate,
+      double cpuSeconds,
+      double steadyCpuPerRecord,
+      List<double[]> tenths) {}
 
-  static void measure(EmbeddedKafka kafka, Path jar, Path work, String topic, Baseline base)
+  /** The archiver's run and the segment bytes it stored. */
+  record Result(Run run, double storedBytes) {}
+
+  static Result measure(EmbeddedKafka kafka, Path jar, Path work, String topic, Baseline base)
       throws Exception {
     Path dir = Files.createDirectories(work.resolve("throughput"));
     List<String> args =
@@ -36,6 +54,7 @@ final class ArchiverThroughput {
       reportCpu(base, run);
       reportRates(kafka, archiver, base, run);
       reportRatios(base, run);
+      reportEfficiency(base, run);
       System.out.printf(
           "| max heap after GC under -Xmx256m | %d MiB | steady |%n", archiver.maxHeapAfterGcMiB());
       System.out.println("where the stream thread's time went:");
@@ -43,6 +62,7 @@ final class ArchiverThroughput {
           .metricLines(
               "(cut_latency|commit_wait)_seconds_(sum|count)|stream_thread_(poll|process|commit|punctuate)_ratio")
           .forEach(line -> System.out.println("  " + line));
+      return new Result(run, archiver.counter("walstream_archiver_segment_bytes_written_total"));
     }
   }
 
@@ -53,6 +73,7 @@ final class ArchiverThroughput {
     // compiler, which takes a third of the CPU of the first seconds on 2 cores, has settled.
     long steadyStart = 0;
     double steadyIn = 0;
+    Duration cpuAtSteady = Duration.ZERO;
     List<double[]> tenths = new ArrayList<>();
     while (archiver.counter("walstream_archiver_records_archived_total") < records) {
       double in = archiver.counter("walstream_archiver_records_in_total");
@@ -63,6 +84,7 @@ final class ArchiverThroughput {
       if (steadyStart == 0 && in >= records / 3.0) {
         steadyStart = System.nanoTime();
         steadyIn = in;
+        cpuAtSteady = archiver.cpu();
       }
       if (start != 0 && in >= (tenths.size() + 1) * records / 10.0) {
         tenths.add(new double[] {(System.nanoTime() - start) / 1e9, in});
@@ -72,10 +94,12 @@ final class ArchiverThroughput {
       Thread.sleep(start == 0 || in >= records * 0.97 ? 20 : 250);
     }
     long end = System.nanoTime();
+    Duration cpuAtEnd = archiver.cpu();
     return new Run(
         (end - start) / 1e9,
         (records - steadyIn) / ((end - steadyStart) / 1e9),
-        archiver.cpu().minus(cpuAtStart).toMillis() / 1e3,
+        cpuAtEnd.minus(cpuAtStart).toMillis() / 1e3,
+        cpuAtEnd.minus(cpuAtSteady).toMillis() / 1e3 / (records - steadyIn),
         tenths);
   }
 
@@ -137,5 +161,30 @@ final class ArchiverThroughput {
     System.out.printf(
         "| throughput ratio archiver ÷ counting Kafka Streams app, steady state | %.2f | |%n",
         run.steadyRate() * base.streamsSeconds() / base.records());
+  }
+
+  /**
+   * E: the archiver's process CPU a record in the steady state against the least the work needs,
+   * the counting app's (its own JVM, steady state) plus zstd and SHA-256 over the same bytes.
+   */
+  private static void reportEfficiency(Baseline base, Run run) {
+    double archiver = run.steadyCpuPerRecord();
+    double counting = base.counting().steadyCpuPerRecord();
+    double unavoidable = base.unavoidableCpuPerRecord();
+    System.out.printf(
+        "steady-state CPU a record: archiver %.2f µs (its process); counting app %.2f µs (its"
+            + " process, %.0f records/s) + zstd and SHA-256 %.2f µs = %.2f µs%n",
+        archiver * 1e6,
+        counting * 1e6,
+        base.counting().steadyRate(),
+        unavoidable * 1e6,
+        (counting + unavoidable) * 1e6);
+    System.out.printf(
+        "| efficiency E = archiver CPU ÷ (counting app + zstd + SHA-256), steady state | %.2f |"
+            + " goal ≤ 1.25 |%n",
+        archiver / (counting + unavoidable));
+    System.out.printf(
+        "| cold start: whole-run rate ÷ steady-state rate | %.2f | goal ≥ 0.90 |%n",
+        base.records() / run.seconds() / run.steadyRate());
   }
 }

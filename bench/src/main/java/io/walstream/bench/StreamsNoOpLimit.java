@@ -41,6 +41,21 @@ final class StreamsNoOpLimit {
     AtomicLong count = new AtomicLong();
     AtomicLong first = new AtomicLong();
     AtomicLong last = new AtomicLong();
+    Topology topology = topology(topics, count, first, last);
+    Properties properties = properties(bootstrap, stateDir, commitMs);
+    try (KafkaStreams streams = new KafkaStreams(topology, properties)) {
+      streams.start();
+      while (count.get() < records) {
+        Thread.sleep(20);
+      }
+      streams.close(Duration.ofSeconds(30));
+    }
+    return (last.get() - first.get()) / 1e9;
+  }
+
+  /** The counting topology: {@code first} and {@code last} get the nano times of those records. */
+  static Topology topology(
+      java.util.regex.Pattern topics, AtomicLong count, AtomicLong first, AtomicLong last) {
     Topology topology = new Topology();
     topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics);
     topology.addProcessor(
@@ -57,6 +72,13 @@ final class StreamsNoOpLimit {
               }
             },
         "in");
+    return topology;
+  }
+
+  /**
+   * The archiver's guarantees: exactly_once_v2 (read_committed), commits every {@code commitMs}.
+   */
+  static Properties properties(String bootstrap, Path stateDir, int commitMs) {
     Properties properties = new Properties();
     properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-noop-" + System.nanoTime());
     properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -65,13 +87,6 @@ final class StreamsNoOpLimit {
     properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     properties.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-    try (KafkaStreams streams = new KafkaStreams(topology, properties)) {
-      streams.start();
-      while (count.get() < records) {
-        Thread.sleep(20);
-      }
-      streams.close(Duration.ofSeconds(30));
-    }
-    return (last.get() - first.get()) / 1e9;
+    return properties;
   }
 }

@@ -1,0 +1,99 @@
+package io.walstream.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs {@code FlinkPeer} in a JVM of its own on the bench's Flink classpath ({@code
+ * target/flink-classpath.txt}, which the harness's own classpath leaves out) and reads what it
+ * prints. Names the peer by string: this JVM has no Flink classes to load it with.
+ */
+final class FlinkPeerRun {
+  /** The peer's heap: what a local mini-cluster with one slot runs in without tuning. */
+  static final String HEAP = "1g";
+
+  private static final String PEER = "io.walstream.bench.FlinkPeer";
+
+  // Flink 2 on Java 17 reflects into these (Flink's own launcher passes the same).
+  private static final List<String> OPENS =
+      List.of(
+          "java.base/java.lang",
+          "java.base/java.lang.reflect",
+          "java.base/java.lang.invoke",
+          "java.base/java.io",
+          "java.base/java.net",
+          "java.base/java.nio",
+          "java.base/sun.nio.ch",
+          "java.base/java.text",
+          "java.base/java.time",
+          "java.base/java.util",
+          "java.base/java.util.concurrent",
+          "java.base/java.util.concurrent.atomic",
+          "java.base/java.util.concurrent.locks");
+
+  private FlinkPeerRun() {}
+
+  /** Records/s and CPU a record over the last two thirds, and the bytes it stored. */
+  record Measured(double steadyRate, double steadyCpuPerRecord, long bytes) {}
+
+  static Measured run(String bootstrap, String topic, int records, Path dir, int level)
+      throws Exception {
+    Path flinkClasspath = Path.of("bench", "target", "flink-classpath.txt");
+    if (!Files.exists(flinkClasspath)) {
+      throw new IllegalStateException(
+          flinkClasspath + " is missing: build the bench first (mvn -pl bench -am install)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx" + HEAP);
+    // Avro 1.12 loads only trusted classes by name, as Flink's Avro serializer does.
+    command.add("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.walstream.schemas.avro");
+    for (String open : OPENS) {
+      command.add("--add-opens=" + open + "=ALL-UNNAMED");
+    }
+    command.add("-cp");
+    command.add(
+        System.getProperty("java.class.path")
+            + java.io.File.pathSeparator
+            + Files.readString(flinkClasspath).trim());
+    command.addAll(
+        List.of(
+            PEER,
+            bootstrap,
+            topic,
+            Integer.toString(records),
+            dir.toString(),
+            Integer.toString(level)));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    long[] third = null;
+    long[] done = null;
+    long bytes = -1;
+    List<String> tail = new ArrayList<>();
+    try (var lines = child.inputReader()) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        String[] f = line.split(" ");
+        if (f.length == 3 && f[0].equals("third")) {
+          third = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+        } else if (f.length == 3 && f[0].equals("done")) {
+          done = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+        } else if (f.length == 2 && f[0].equals("bytes")) {
+          bytes = Long.parseLong(f[1]);
+        } else {
+          tail.add(line);
+          if (tail.size() > 40) {
+            tail.remove(0);
+          }
+        }
+      }
+    }
+    if (child.waitFor() != 0 || third == null || done == null || bytes < 0) {
+      throw new IllegalStateException(
+          "the Flink peer failed (exit " + child.exitValue() + "):\n" + String.join("\n", tail));
+    }
+    double steady = records - records / 3;
+    double steadySeconds = (done[1] - third[1]) / 1e9;
+    return new Measured(steady / steadySeconds, (done[0] - third[0]) / 1e9 / steady, bytes);
+  }
+}
