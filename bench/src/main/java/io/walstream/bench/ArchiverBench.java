@@ -79,7 +79,7 @@ final class ArchiverBench implements Bench.Scenario {
                   records, inputBytes, raw, streamsSeconds, counting, unavoidable));
       FlinkPeerRun.Measured again = flink(kafka, topic, records, work, 1);
       reportAgainstFlink(
-          archiver, again.steadyRate() > flink.steadyRate() ? again : flink, inputBytes);
+          archiver, again.steadyRate() > flink.steadyRate() ? again : flink, inputBytes, records);
       if (latencySeconds > 0) {
         ArchiverLatency.measure(kafka, jar, work, latencySeconds);
       }
@@ -173,7 +173,7 @@ final class ArchiverBench implements Bench.Scenario {
   private static FlinkPeerRun.Measured flink(
       EmbeddedKafka kafka, String topic, int records, Path work, int round) throws Exception {
     if (Boolean.getBoolean("bench.noflink")) {
-      return new FlinkPeerRun.Measured(Double.NaN, Double.NaN, 0);
+      return new FlinkPeerRun.Measured(Double.NaN, Double.NaN, 0, List.of(), Map.of());
     }
     return FlinkPeerRun.run(
         kafka.bootstrapServers(),
@@ -184,7 +184,8 @@ final class ArchiverBench implements Bench.Scenario {
   }
 
   private static void reportAgainstFlink(
-      ArchiverThroughput.Result archiver, FlinkPeerRun.Measured flink, long inputBytes) {
+      ArchiverThroughput.Result archiver, FlinkPeerRun.Measured flink, long inputBytes, int records)
+      throws java.io.IOException {
     ArchiverThroughput.Run run = archiver.run();
     System.out.printf(
         "Apache Flink peer (local mini-cluster, -Xmx%s, Kafka source → Avro files, zstd, exactly"
@@ -208,6 +209,55 @@ final class ArchiverBench implements Bench.Scenario {
     System.out.printf(
         "| CPU a record walstream ÷ Flink, steady state | %.2f | goal ≤ 0.67 |%n",
         run.steadyCpuPerRecord() / flink.steadyCpuPerRecord());
+    if (flink.tenths().isEmpty()) {
+      return;
+    }
+    double steady = records - records / 3;
+    List<Double> ours = perRecord(run.steadyThreadCpu(), steady);
+    List<Double> theirs = perRecord(flink.steadyThreadCpu(), steady);
+    System.out.println("steady-state CPU a record by thread, µs (walstream | Flink):");
+    for (int i = 0; i < ThreadCpu.GROUPS.size(); i++) {
+      System.out.printf(
+          "  %-20s %6.2f | %6.2f%n", ThreadCpu.GROUPS.get(i), ours.get(i), theirs.get(i));
+    }
+    LineChart.write(
+        Path.of("docs", "archiver-intake.png"),
+        "Draining " + records + " records: records/s in each tenth of the input",
+        "% of the input taken in",
+        "records/s",
+        List.of(
+            new LineChart.Series("walstream archiver", WALSTREAM, byTenth(run.tenths())),
+            new LineChart.Series("Apache Flink (file sink)", FLINK, byTenth(flink.tenths()))));
+    LineChart.bars(
+        Path.of("docs", "archiver-cpu-by-thread.png"),
+        "Steady-state CPU a record, by thread",
+        "µs of CPU a record",
+        ThreadCpu.GROUPS,
+        List.of(
+            new LineChart.Bars("walstream archiver", WALSTREAM, ours),
+            new LineChart.Bars("Apache Flink (file sink)", FLINK, theirs)));
+    System.out.println("charts: docs/archiver-intake.png docs/archiver-cpu-by-thread.png");
+  }
+
+  private static final java.awt.Color WALSTREAM = new java.awt.Color(30, 110, 200);
+  private static final java.awt.Color FLINK = new java.awt.Color(220, 100, 40);
+
+  private static List<Double> perRecord(Map<String, Double> seconds, double records) {
+    return ThreadCpu.GROUPS.stream()
+        .map(g -> seconds.getOrDefault(g, 0.0) / records * 1e6)
+        .toList();
+  }
+
+  /** (percent of the input, records/s within that tenth) from (seconds, records in) samples. */
+  private static List<double[]> byTenth(List<double[]> tenths) {
+    List<double[]> points = new ArrayList<>();
+    double[] previous = {0, 0};
+    for (double[] t : tenths) {
+      points.add(
+          new double[] {10.0 * (points.size() + 1), (t[1] - previous[1]) / (t[0] - previous[0])});
+      previous = t;
+    }
+    return points;
   }
 
   /** The archiver's zstd level in this run: its default, or what -Dbench.archiver.set sets. */

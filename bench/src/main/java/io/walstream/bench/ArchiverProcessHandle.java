@@ -73,6 +73,11 @@ final class ArchiverProcessHandle implements AutoCloseable {
     return 0;
   }
 
+  /** The archiver's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** CPU time the archiver process has used so far. */
   java.time.Duration cpu() {
     return process.info().totalCpuDuration().orElse(java.time.Duration.ZERO);

@@ -38,7 +38,8 @@ final class ArchiverThroughput {
       double steadyRate,
       double cpuSeconds,
       double steadyCpuPerRecord,
-      List<double[]> tenths) {}
+      List<double[]> tenths,
+      java.util.Map<String, Double> steadyThreadCpu) {}
 
   /** The archiver's run and the segment bytes it stored. */
   record Result(Run run, double storedBytes) {}
@@ -74,6 +75,7 @@ final class ArchiverThroughput {
     long steadyStart = 0;
     double steadyIn = 0;
     Duration cpuAtSteady = Duration.ZERO;
+    java.util.Map<String, Double> threadsAtSteady = java.util.Map.of();
     List<double[]> tenths = new ArrayList<>();
     while (archiver.counter("walstream_archiver_records_archived_total") < records) {
       double in = archiver.counter("walstream_archiver_records_in_total");
@@ -85,6 +87,7 @@ final class ArchiverThroughput {
         steadyStart = System.nanoTime();
         steadyIn = in;
         cpuAtSteady = archiver.cpu();
+        threadsAtSteady = ThreadCpu.of(archiver.pid());
       }
       if (start != 0 && in >= (tenths.size() + 1) * records / 10.0) {
         tenths.add(new double[] {(System.nanoTime() - start) / 1e9, in});
@@ -95,12 +98,14 @@ final class ArchiverThroughput {
     }
     long end = System.nanoTime();
     Duration cpuAtEnd = archiver.cpu();
+    java.util.Map<String, Double> threadsAtEnd = ThreadCpu.of(archiver.pid());
     return new Run(
         (end - start) / 1e9,
         (records - steadyIn) / ((end - steadyStart) / 1e9),
         cpuAtEnd.minus(cpuAtStart).toMillis() / 1e3,
         cpuAtEnd.minus(cpuAtSteady).toMillis() / 1e3 / (records - steadyIn),
-        tenths);
+        tenths,
+        ThreadCpu.minus(threadsAtEnd, threadsAtSteady));
   }
 
   private static void reportCpu(Baseline base, Run run) {

@@ -62,15 +62,7 @@ final class FlinkPeer {
     env.fromSource(source, WatermarkStrategy.noWatermarks(), "kafka")
         .map(new Counted())
         .sinkTo(FileSink.forBulkFormat(new Path(dir.toUri()), writers(level)).build());
-    Thread watcher =
-        new Thread(
-            () -> {
-              while (COUNT.get() < records / 3) {
-                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-              }
-              System.out.printf("third %d %d%n", os.getProcessCpuTime(), System.nanoTime());
-            },
-            "bench-flink-watcher");
+    Thread watcher = new Thread(() -> watch(records, os), "bench-flink-watcher");
     watcher.setDaemon(true);
     watcher.start();
     env.execute("walstream bench: Flink peer");
@@ -78,6 +70,35 @@ final class FlinkPeer {
     System.out.printf("bytes %d%n", bytes(dir));
     System.out.flush();
     System.exit(COUNT.get() == records ? 0 : 3);
+  }
+
+  /**
+   * Prints {@code first WALL_NS} at the first record, {@code tenth K WALL_NS} as each tenth went
+   * through, {@code third CPU_NS WALL_NS} at a third and {@code all} once every record did (the
+   * job's threads still alive: the harness reads their CPU then).
+   */
+  private static void watch(long records, OperatingSystemMXBean os) {
+    boolean first = false;
+    boolean third = false;
+    int tenths = 0;
+    while (tenths < 10) {
+      long n = COUNT.get();
+      if (!first && n > 0) {
+        System.out.printf("first %d%n", System.nanoTime());
+        first = true;
+      }
+      if (!third && n >= records / 3) {
+        System.out.printf("third %d %d%n", os.getProcessCpuTime(), System.nanoTime());
+        third = true;
+      }
+      while (tenths < 10 && n >= (tenths + 1) * records / 10) {
+        tenths++;
+        System.out.printf("tenth %d %d%n", tenths, System.nanoTime());
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+    }
+    System.out.println("all");
+    System.out.flush();
   }
 
   /** Avro container files with zstd at {@code level}, the archiver's. */

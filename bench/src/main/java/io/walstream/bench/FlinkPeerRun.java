@@ -36,7 +36,12 @@ final class FlinkPeerRun {
   private FlinkPeerRun() {}
 
   /** Records/s and CPU a record over the last two thirds, and the bytes it stored. */
-  record Measured(double steadyRate, double steadyCpuPerRecord, long bytes) {}
+  record Measured(
+      double steadyRate,
+      double steadyCpuPerRecord,
+      long bytes,
+      List<double[]> tenths,
+      java.util.Map<String, Double> steadyThreadCpu) {}
 
   static Measured run(String bootstrap, String topic, int records, Path dir, int level)
       throws Exception {
@@ -70,12 +75,26 @@ final class FlinkPeerRun {
     long[] third = null;
     long[] done = null;
     long bytes = -1;
+    long first = 0;
+    List<double[]> tenths = new ArrayList<>();
+    java.util.Map<String, Double> threadsAtThird = java.util.Map.of();
+    java.util.Map<String, Double> threadsAtAll = java.util.Map.of();
     List<String> tail = new ArrayList<>();
     try (var lines = child.inputReader()) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         String[] f = line.split(" ");
-        if (f.length == 3 && f[0].equals("third")) {
+        if (f.length == 2 && f[0].equals("first")) {
+          first = Long.parseLong(f[1]);
+        } else if (f.length == 3 && f[0].equals("tenth")) {
+          tenths.add(
+              new double[] {
+                (Long.parseLong(f[2]) - first) / 1e9, Integer.parseInt(f[1]) * (records / 10.0)
+              });
+        } else if (f.length == 1 && f[0].equals("all")) {
+          threadsAtAll = ThreadCpu.of(child.pid());
+        } else if (f.length == 3 && f[0].equals("third")) {
           third = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+          threadsAtThird = ThreadCpu.of(child.pid());
         } else if (f.length == 3 && f[0].equals("done")) {
           done = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
         } else if (f.length == 2 && f[0].equals("bytes")) {
@@ -94,6 +113,11 @@ final class FlinkPeerRun {
     }
     double steady = records - records / 3;
     double steadySeconds = (done[1] - third[1]) / 1e9;
-    return new Measured(steady / steadySeconds, (done[0] - third[0]) / 1e9 / steady, bytes);
+    return new Measured(
+        steady / steadySeconds,
+        (done[0] - third[0]) / 1e9 / steady,
+        bytes,
+        tenths,
+        ThreadCpu.minus(threadsAtAll, threadsAtThird));
   }
 }
