@@ -209,9 +209,14 @@ final class ArchiverBench implements Bench.Scenario {
     System.out.printf(
         "| CPU a record walstream ÷ Flink, steady state | %.2f | goal ≤ 0.67 |%n",
         run.steadyCpuPerRecord() / flink.steadyCpuPerRecord());
-    if (flink.tenths().isEmpty()) {
-      return;
+    if (!flink.tenths().isEmpty()) {
+      charts(run, flink, records);
     }
+  }
+
+  /** The per-thread split, printed and charted, and the intake by tenth, charted. */
+  private static void charts(ArchiverThroughput.Run run, FlinkPeerRun.Measured flink, int records)
+      throws java.io.IOException {
     double steady = records - records / 3;
     List<Double> ours = perRecord(run.steadyThreadCpu(), steady);
     List<Double> theirs = perRecord(flink.steadyThreadCpu(), steady);

@@ -45,6 +45,41 @@ final class FlinkPeerRun {
 
   static Measured run(String bootstrap, String topic, int records, Path dir, int level)
       throws Exception {
+    List<String> command = command();
+    command.addAll(
+        List.of(
+            PEER,
+            bootstrap,
+            topic,
+            Integer.toString(records),
+            dir.toString(),
+            Integer.toString(level)));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Output out = new Output(child.pid(), records);
+    try (var lines = child.inputReader()) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        out.read(line);
+      }
+    }
+    if (child.waitFor() != 0 || out.third == null || out.done == null || out.bytes < 0) {
+      throw new IllegalStateException(
+          "the Flink peer failed (exit "
+              + child.exitValue()
+              + "):\n"
+              + String.join("\n", out.tail));
+    }
+    double steady = records - records / 3;
+    double steadySeconds = (out.done[1] - out.third[1]) / 1e9;
+    return new Measured(
+        steady / steadySeconds,
+        (out.done[0] - out.third[0]) / 1e9 / steady,
+        out.bytes,
+        out.tenths,
+        ThreadCpu.minus(out.threadsAtAll, out.threadsAtThird));
+  }
+
+  /** The JVM, its settings and the classpath with Flink, without the main class. */
+  private static List<String> command() throws java.io.IOException {
     Path flinkClasspath = Path.of("bench", "target", "flink-classpath.txt");
     if (!Files.exists(flinkClasspath)) {
       throw new IllegalStateException(
@@ -63,43 +98,45 @@ final class FlinkPeerRun {
         System.getProperty("java.class.path")
             + java.io.File.pathSeparator
             + Files.readString(flinkClasspath).trim());
-    command.addAll(
-        List.of(
-            PEER,
-            bootstrap,
-            topic,
-            Integer.toString(records),
-            dir.toString(),
-            Integer.toString(level)));
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    long[] third = null;
-    long[] done = null;
+    return command;
+  }
+
+  /** What the peer printed; the threads' CPU is read from it as the marks go by. */
+  private static final class Output {
+    private final long pid;
+    private final int records;
+    long[] third;
+    long[] done;
     long bytes = -1;
-    long first = 0;
-    List<double[]> tenths = new ArrayList<>();
+    private long first;
+    final List<double[]> tenths = new ArrayList<>();
     java.util.Map<String, Double> threadsAtThird = java.util.Map.of();
     java.util.Map<String, Double> threadsAtAll = java.util.Map.of();
-    List<String> tail = new ArrayList<>();
-    try (var lines = child.inputReader()) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        String[] f = line.split(" ");
-        if (f.length == 2 && f[0].equals("first")) {
-          first = Long.parseLong(f[1]);
-        } else if (f.length == 3 && f[0].equals("tenth")) {
-          tenths.add(
-              new double[] {
-                (Long.parseLong(f[2]) - first) / 1e9, Integer.parseInt(f[1]) * (records / 10.0)
-              });
-        } else if (f.length == 1 && f[0].equals("all")) {
-          threadsAtAll = ThreadCpu.of(child.pid());
-        } else if (f.length == 3 && f[0].equals("third")) {
+    final List<String> tail = new ArrayList<>();
+
+    Output(long pid, int records) {
+      this.pid = pid;
+      this.records = records;
+    }
+
+    void read(String line) throws java.io.IOException, InterruptedException {
+      String[] f = line.split(" ");
+      String mark = f[0] + "/" + f.length;
+      switch (mark) {
+        case "first/2" -> first = Long.parseLong(f[1]);
+        case "tenth/3" ->
+            tenths.add(
+                new double[] {
+                  (Long.parseLong(f[2]) - first) / 1e9, Integer.parseInt(f[1]) * (records / 10.0)
+                });
+        case "all/1" -> threadsAtAll = ThreadCpu.of(pid);
+        case "third/3" -> {
           third = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
-          threadsAtThird = ThreadCpu.of(child.pid());
-        } else if (f.length == 3 && f[0].equals("done")) {
-          done = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
-        } else if (f.length == 2 && f[0].equals("bytes")) {
-          bytes = Long.parseLong(f[1]);
-        } else {
+          threadsAtThird = ThreadCpu.of(pid);
+        }
+        case "done/3" -> done = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+        case "bytes/2" -> bytes = Long.parseLong(f[1]);
+        default -> {
           tail.add(line);
           if (tail.size() > 40) {
             tail.remove(0);
@@ -107,17 +144,5 @@ final class FlinkPeerRun {
         }
       }
     }
-    if (child.waitFor() != 0 || third == null || done == null || bytes < 0) {
-      throw new IllegalStateException(
-          "the Flink peer failed (exit " + child.exitValue() + "):\n" + String.join("\n", tail));
-    }
-    double steady = records - records / 3;
-    double steadySeconds = (done[1] - third[1]) / 1e9;
-    return new Measured(
-        steady / steadySeconds,
-        (done[0] - third[0]) / 1e9 / steady,
-        bytes,
-        tenths,
-        ThreadCpu.minus(threadsAtAll, threadsAtThird));
   }
 }
