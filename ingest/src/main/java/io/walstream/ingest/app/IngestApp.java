@@ -58,6 +58,8 @@ public final class IngestApp implements AutoCloseable {
    * Kafka Streams' own words when an input gains partitions under one stage ("Existing internal
    * topic ...-changelog has invalid partitions ... Use StreamsResetter") would send the user to a
    * tool that deletes the waiting transactions: the ingest says what happened and what to do.
+   * Matched by Kafka's wording: IngestStagesIT (an input gaining partitions in one stage) fails if
+   * Kafka Streams changes it.
    */
   private Throwable explain(Throwable failure) {
     if (shape != IngestConfig.Stages.ONE) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,15 +38,12 @@ public final class StageChoice {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /**
-   * What the choice depends on: the partition count of every input topic that exists, and how many
-   * events the topic between the stages holds that the ingest has not read yet.
+   * What the choice depends on: the partition count of every input topic that exists, and whether
+   * the topic between the stages holds events the ingest has not read yet.
    */
-  public record Facts(Map<String, Integer> partitions, long unreadBetween) {
+  public record Facts(Map<String, Integer> partitions, boolean unreadBetween) {
     public Facts {
-      partitions = Map.copyOf(new TreeMap<>(Objects.requireNonNull(partitions, "partitions")));
-      if (unreadBetween < 0) {
-        throw new IllegalArgumentException("unreadBetween must not be negative");
-      }
+      partitions = Map.copyOf(Objects.requireNonNull(partitions, "partitions"));
     }
 
     /** The first input topic with more than one partition, if any. */
@@ -67,11 +65,11 @@ public final class StageChoice {
     return switch (configured) {
       case TWO -> IngestConfig.Stages.TWO;
       case AUTO ->
-          partitioned.isPresent() || facts.unreadBetween() > 0
+          partitioned.isPresent() || facts.unreadBetween()
               ? IngestConfig.Stages.TWO
               : IngestConfig.Stages.ONE;
       case ONE -> {
-        if (facts.unreadBetween() > 0) {
+        if (facts.unreadBetween()) {
           throw refused(
               "the topic between the two stages, "
                   + betweenTopic
@@ -100,11 +98,13 @@ public final class StageChoice {
   /** The facts on the cluster, read with the ingest's own identity. */
   public static Facts read(IngestConfig config, KafkaAccess.Client client) {
     if (config.stages() == IngestConfig.Stages.TWO) {
-      return new Facts(Map.of(), 0);
+      return new Facts(Map.of(), false);
     }
     Map<String, Object> settings = Topics.adminSettings(client.settings());
     try (Admin admin = Admin.create(settings)) {
-      return new Facts(inputPartitions(admin, config), unreadBetween(admin, settings, config));
+      Set<String> topics = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      return new Facts(
+          inputPartitions(admin, topics, config), unreadBetween(admin, topics, settings, config));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WalstreamException("Interrupted while reading the ingest's input topics", e);
@@ -121,11 +121,12 @@ public final class StageChoice {
     }
   }
 
-  private static Map<String, Integer> inputPartitions(Admin admin, IngestConfig config)
+  private static Map<String, Integer> inputPartitions(
+      Admin admin, Set<String> topics, IngestConfig config)
       throws InterruptedException, ExecutionException, TimeoutException {
     Pattern inputs = Pattern.compile(config.topicsRegex());
     List<String> names =
-        admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream()
+        topics.stream()
             .filter(t -> inputs.matcher(t).matches() || t.equals(config.transactionTopic()))
             .toList();
     Map<String, Integer> partitions = new HashMap<>();
@@ -141,14 +142,15 @@ public final class StageChoice {
   }
 
   /**
-   * Events in the topic between past the ingest's committed offsets, counted by reading them as the
-   * second stage would (read_committed: aborted events and transaction markers do not count).
+   * Whether the topic between holds events past the ingest's committed offsets, found by reading as
+   * the second stage would (read_committed: aborted events and transaction markers do not count).
    */
-  private static long unreadBetween(Admin admin, Map<String, Object> settings, IngestConfig config)
+  private static boolean unreadBetween(
+      Admin admin, Set<String> topics, Map<String, Object> settings, IngestConfig config)
       throws InterruptedException, ExecutionException, TimeoutException {
     String between = IngestTopology.stageBetweenTopic(config.applicationId());
-    if (!admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains(between)) {
-      return 0;
+    if (!topics.contains(between)) {
+      return false;
     }
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin
@@ -174,13 +176,14 @@ public final class StageChoice {
           reader.seek(p, at.offset());
         }
       }
-      return count(reader, parts);
+      return anyUnread(reader, parts);
     }
   }
 
-  private static long count(KafkaConsumer<byte[], byte[]> reader, List<TopicPartition> parts) {
+  /** Whether one event can be read before the ends; one decides the shape, more do not matter. */
+  private static boolean anyUnread(
+      KafkaConsumer<byte[], byte[]> reader, List<TopicPartition> parts) {
     Map<TopicPartition, Long> ends = reader.endOffsets(parts, TIMEOUT);
-    long unread = 0;
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (parts.stream().anyMatch(p -> reader.position(p, TIMEOUT) < ends.get(p))) {
       if (System.nanoTime() > deadline) {
@@ -189,12 +192,10 @@ public final class StageChoice {
                 + TIMEOUT.toSeconds()
                 + " s");
       }
-      unread += reader.poll(Duration.ofMillis(200)).count();
-      if (unread > 0) {
-        // One unread event decides the shape; how many more there are does not matter.
-        return unread;
+      if (!reader.poll(Duration.ofMillis(200)).isEmpty()) {
+        return true;
       }
     }
-    return unread;
+    return false;
   }
 }

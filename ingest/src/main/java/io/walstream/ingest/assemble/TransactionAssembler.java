@@ -63,14 +63,17 @@ public final class TransactionAssembler {
     states.forEach(e -> waiting.put(e.getKey(), e.getValue()));
   }
 
-  /** Takes one staged change. */
-  public void change(StagedEvent.Change change, long nowMs) {
+  /**
+   * Takes one staged change; {@code staged} is its binary form as {@link StagedEvent#encode} wrote
+   * it (the form it arrived in), kept in the store as it is rather than encoded again.
+   */
+  public void change(StagedEvent.Change change, byte[] staged, long nowMs) {
     String id = change.transactionId();
     if (againAfterRelease(change) || againAfterDeadLetter(change)) {
       return;
     }
     boolean fresh = !store.hasEvent(id, change.totalOrder());
-    store.putEvent(id, change.totalOrder(), StagedEvent.encode(change));
+    store.putEvent(id, change.totalOrder(), staged);
     if (fresh) {
       PendingState s = state(id, nowMs).plusOne(change.totalOrder());
       if (SnapshotId.is(id)) {

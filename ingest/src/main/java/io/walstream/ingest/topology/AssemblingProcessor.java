@@ -68,7 +68,8 @@ final class AssemblingProcessor implements Processor<String, byte[], String, byt
 
   @Override
   public void process(Record<String, byte[]> record) {
-    StagedEvent event = StagedEvent.decode(Staged.body(record.value()));
+    byte[] staged = Staged.body(record.value());
+    StagedEvent event = StagedEvent.decode(staged);
     long now = context.currentSystemTimeMs();
     if (event instanceof StagedEvent.End end) {
       assembler.end(end, now);
@@ -76,7 +77,7 @@ final class AssemblingProcessor implements Processor<String, byte[], String, byt
     }
     StagedEvent.Change change = (StagedEvent.Change) event;
     if (change.inTransaction()) {
-      assembler.change(change, now);
+      assembler.change(change, staged, now);
       return;
     }
     ChangeRecord mapped = change.record();

@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 class StageChoiceTest {
   private static final String BETWEEN = "walstream-ingest-staged-repartition";
   private static final StageChoice.Facts SINGLE =
-      new StageChoice.Facts(Map.of("pg.public.a", 1, "pg.transaction", 1), 0);
+      new StageChoice.Facts(Map.of("pg.public.a", 1, "pg.transaction", 1), false);
   private static final StageChoice.Facts PARTITIONED =
-      new StageChoice.Facts(Map.of("pg.public.a", 1, "pg.public.b", 4), 0);
+      new StageChoice.Facts(Map.of("pg.public.a", 1, "pg.public.b", 4), false);
   private static final StageChoice.Facts UNREAD =
-      new StageChoice.Facts(Map.of("pg.public.a", 1), 3);
+      new StageChoice.Facts(Map.of("pg.public.a", 1), true);
 
   @Test
   void shouldChooseOneStageWhenEveryInputHasOnePartitionAndNothingWaitsBetween() {
     assertThat(StageChoice.choose(Stages.AUTO, SINGLE, BETWEEN)).isEqualTo(Stages.ONE);
-    assertThat(StageChoice.choose(Stages.AUTO, new StageChoice.Facts(Map.of(), 0), BETWEEN))
+    assertThat(StageChoice.choose(Stages.AUTO, new StageChoice.Facts(Map.of(), false), BETWEEN))
         .isEqualTo(Stages.ONE);
   }
 
