@@ -30,12 +30,17 @@ import java.util.List;
 final class RestoreBench implements Bench.Scenario {
   private static final int PER_SEGMENT = 20_000;
   private static final int CHUNK = 20_000;
+  // Rounds of each side per size; the best of them counts.
+  private int rounds;
+  // Seconds against records, per sink and side, for the chart.
+  private final java.util.Map<String, List<double[]>> curves = new java.util.LinkedHashMap<>();
+  private final List<String> phaseLines = new ArrayList<>();
 
   @Override
   public String description() {
     return "restore vs plain batched JDBC [sizes=10000,100000,1000000]"
         + " [postgres=jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres|none]"
-        + " [jar=cli/target/walstream.jar|none]";
+        + " [jar=cli/target/walstream.jar|none] [rounds=3]";
   }
 
   @Override
@@ -44,6 +49,7 @@ final class RestoreBench implements Bench.Scenario {
     String postgres =
         args.length > 1 ? args[1] : "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
     String jar = args.length > 2 ? args[2] : "cli/target/walstream.jar";
+    rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     List<String> memory = new ArrayList<>();
     System.out.println(
         "| sink | records | plain JDBC records/s | tuned plain JDBC records/s | restore records/s"
@@ -55,10 +61,33 @@ final class RestoreBench implements Bench.Scenario {
         measure(records, workDir.path(), postgres, jar, memory);
       }
     }
+    phaseLines.forEach(System.out::println);
     if (!memory.isEmpty()) {
       System.out.println(
           "max heap after GC of `walstream restore` under -Xmx256m (SQLite, --latest): " + memory);
     }
+    Path chart = Path.of(System.getProperty("bench.chart.dir", "docs"), "restore-time.png");
+    java.nio.file.Files.createDirectories(chart.toAbsolutePath().getParent());
+    List<LineChart.Series> series = new ArrayList<>();
+    curves.forEach(
+        (name, points) -> series.add(new LineChart.Series(name, color(series.size()), points)));
+    LineChart.write(
+        chart,
+        "Restore time against records applied (best of " + rounds + " rounds)",
+        "records",
+        "seconds",
+        series);
+    System.out.println("chart: " + chart);
+  }
+
+  private static java.awt.Color color(int index) {
+    java.awt.Color[] colors = {
+      new java.awt.Color(30, 110, 200),
+      new java.awt.Color(140, 180, 230),
+      new java.awt.Color(200, 60, 40),
+      new java.awt.Color(235, 160, 140)
+    };
+    return colors[index % colors.length];
   }
 
   /** Measures one archive size; appends the restore process's heap to {@code memory}. */
@@ -130,23 +159,37 @@ final class RestoreBench implements Bench.Scenario {
 
   /**
    * Times the plain limit, the tuned limit (the restore's own database settings and commit size)
-   * and the restore, twice each, alternating, and compares the best of each, so that no side is
-   * flattered by another's cold start; prints one table row.
+   * and the restore, {@link #rounds} times each, alternating, and compares the best of each, so
+   * that no side is flattered by another's cold start; prints one table row and adds the restore's
+   * and the tuned limit's seconds to the chart's curves.
    */
-  private static void compare(String sink, int records, Limit limit, Open open, Path archive)
+  private void compare(String sink, int records, Limit limit, Open open, Path archive)
       throws Exception {
     double plain = 0;
     double tuned = 0;
     double best = Double.MAX_VALUE;
-    for (int n = 1; n <= 2; n++) {
+    RestorePhases bestPhases = null;
+    for (int n = 1; n <= rounds; n++) {
       plain = Math.max(plain, limit.run(2 * n - 1, false));
       tuned = Math.max(tuned, limit.run(2 * n, true));
       long start = System.nanoTime();
+      RestorePhases phases = new RestorePhases(open.open(n), start);
       new Restorer(new FileSystemObjectStore(archive))
-          .restore("shop", new RestoreTarget.Latest(), open.open(n));
-      best = Math.min(best, (System.nanoTime() - start) / 1e9);
+          .restore("shop", new RestoreTarget.Latest(), phases);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (seconds < best) {
+        best = seconds;
+        bestPhases = phases;
+      }
     }
+    phaseLines.add(bestPhases.describe(sink, records, tuned));
     double restore = records / best;
+    curves
+        .computeIfAbsent(sink + " restore", k -> new ArrayList<>())
+        .add(new double[] {records, best});
+    curves
+        .computeIfAbsent(sink + " tuned plain JDBC", k -> new ArrayList<>())
+        .add(new double[] {records, records / tuned});
     System.out.printf(
         "| %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.1f |%n",
         sink, records, plain, tuned, restore, restore / plain, restore / tuned, best);

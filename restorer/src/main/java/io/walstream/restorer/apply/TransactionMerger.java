@@ -150,12 +150,12 @@ public final class TransactionMerger {
       if (merge.endsGroup(record) && !merge.leaveOutGroup()) {
         break;
       }
-      if (record == null
-          || !plan.target().admits(record.getLsn(), Values.toMicros(record.getCommitTime()))) {
+      long commitMicros = record == null ? 0 : Values.toMicros(record.getCommitTime());
+      if (record == null || !plan.target().admits(record.getLsn(), commitMicros)) {
         // Records of a transaction share lsn and commit time: this one and all later are beyond.
         break;
       }
-      merge.add(cursor, record, transactions);
+      merge.add(cursor, record, commitMicros, transactions);
     }
     return merge.outcome();
   }
@@ -223,6 +223,7 @@ public final class TransactionMerger {
     void add(
         Cursor cursor,
         ChangeRecord record,
+        long commitMicros,
         BiConsumer<List<ChangeRecord>, TransactionPosition> transactions) {
       TransactionPosition position =
           new TransactionPosition(cursor.stream, cursor.seq, record.getLsn());
@@ -233,7 +234,7 @@ public final class TransactionMerger {
         applied++;
         records += group.size();
         lastLsn = record.getLsn();
-        lastCommit = Values.toMicros(record.getCommitTime());
+        lastCommit = commitMicros;
         group.completed();
       }
     }

@@ -94,7 +94,7 @@ final class PostgresFollowSink extends PostgresTarget implements FollowSink {
 
   /** Discards what was applied since the last checkpoint and ends the session (and its lock). */
   @Override
-  public void abort() {
+  protected void discard() {
     try {
       connection.rollback();
     } catch (SQLException e) {

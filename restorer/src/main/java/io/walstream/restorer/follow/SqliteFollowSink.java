@@ -80,7 +80,7 @@ final class SqliteFollowSink extends SqliteTarget implements FollowSink {
 
   /** Discards what was applied since the last checkpoint and closes the file. */
   @Override
-  public void abort() {
+  protected void discard() {
     try {
       connection.rollback();
       connection.close();

@@ -34,6 +34,8 @@ public abstract class JdbcSink implements Sink {
   public static final int BATCH_RECORDS = 50_000;
 
   protected final Connection connection;
+  // Executes the row statements on a thread of its own; see JdbcWriter.
+  private final JdbcWriter writer;
   private final Map<String, Table> tables = new HashMap<>();
   private int inBatch;
   // The latest position per stream since the last database commit; written just before it.
@@ -42,25 +44,41 @@ public abstract class JdbcSink implements Sink {
 
   /** Known columns and key columns of one table. */
   private static final class Table {
+    // The qualified, quoted name, built once: every statement of the table names it.
+    final String name;
     final List<String> keys;
     final Set<String> columns = new LinkedHashSet<>();
     // The same columns as a list, in the order statements bind them; rebuilt only when one is
     // added.
     List<String> columnList = List.of();
     // Prepared once and reused: preparing per row costs more than executing it.
-    PreparedStatement upsert;
+    final JdbcWriter.Batches batches = new JdbcWriter.Batches();
+    JdbcWriter.Prepared upsert;
     int upsertColumns;
-    PreparedStatement delete;
-    // The statement whose batch holds rows not yet executed, or null.
-    PreparedStatement pending;
+    JdbcWriter.Prepared delete;
 
-    Table(List<String> keys) {
+    Table(String name, List<String> keys) {
+      this.name = name;
       this.keys = keys;
+    }
+
+    /** Whether {@code key} has exactly the table's key columns. */
+    boolean hasKeyColumns(Map<String, Object> key) {
+      if (key.size() != keys.size()) {
+        return false;
+      }
+      for (String column : keys) {
+        if (!key.containsKey(column)) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
   protected JdbcSink(Connection connection) {
     this.connection = connection;
+    this.writer = new JdbcWriter(connection, this::bind);
   }
 
   /** The qualified, quoted name of table {@code table} in the (staging) target. */
@@ -72,7 +90,15 @@ public abstract class JdbcSink implements Sink {
    */
   protected abstract String columnType(Object value);
 
-  /** Binds a column value. */
+  /**
+   * The parameter a column value is bound as, converted on the applying thread (the writing thread,
+   * the one the database's speed limits, only binds it); the value itself by default.
+   */
+  protected Object parameter(Object value) {
+    return value;
+  }
+
+  /** Binds a parameter ({@link #parameter}); called on the sink's writing thread. */
   protected abstract void bind(PreparedStatement statement, int index, Object value)
       throws SQLException;
 
@@ -81,7 +107,7 @@ public abstract class JdbcSink implements Sink {
 
   /** Takes over a table a resumed restore already created. */
   protected final void adopt(String name, TableShape shape) {
-    Table table = new Table(shape.keys());
+    Table table = new Table(tableName(name), shape.keys());
     table.columns.addAll(shape.columns());
     table.columnList = List.copyOf(table.columns);
     tables.put(name, table);
@@ -116,8 +142,9 @@ public abstract class JdbcSink implements Sink {
       }
       inBatch += records.size();
       if (inBatch >= BATCH_RECORDS && commitsInBatches()) {
-        flush();
-        connection.commit();
+        // Committed by the writing thread, in order, while the next records are planned.
+        writePositions();
+        writer.add(new JdbcWriter.Commit());
         inBatch = 0;
       }
     } catch (SQLException e) {
@@ -138,7 +165,7 @@ public abstract class JdbcSink implements Sink {
     Map<String, Object> samples = new LinkedHashMap<>();
     columns.forEach(c -> samples.put(c.name(), c.type().sample()));
     try {
-      addColumns(tableName(table), create(table, keySamples), samples);
+      addColumns(create(table, keySamples), samples);
     } catch (SQLException e) {
       throw new WalstreamException(
           "Cannot create table " + table + " in " + describe() + ": " + e.getMessage(), e);
@@ -158,8 +185,22 @@ public abstract class JdbcSink implements Sink {
       throw new WalstreamException(
           "Cannot finish restore into " + describe() + ": " + e.getMessage(), e);
     }
+    writer.close();
     switchIntoPlace();
   }
+
+  /**
+   * Stops the writing thread, then discards everything applied ({@link #discard}); the target is
+   * untouched.
+   */
+  @Override
+  public final void abort() {
+    writer.stop();
+    discard();
+  }
+
+  /** Discards everything applied and releases the connection; the writing thread has stopped. */
+  protected abstract void discard();
 
   /** Commits the written database and makes it replace the target atomically. */
   protected abstract void switchIntoPlace();
@@ -179,79 +220,53 @@ public abstract class JdbcSink implements Sink {
   }
 
   /**
-   * Executes every table's pending batch, then records the positions reached, so that the rows and
-   * the positions land in the same database transaction.
+   * Records the positions reached, then executes every statement handed to the writer and every
+   * pending batch, so that the rows and the positions land in the same database transaction.
    */
   private void flush() throws SQLException {
-    for (Table table : tables.values()) {
-      flush(table);
-    }
+    writePositions();
+    writer.flush();
+  }
+
+  /** Hands over the latest position of every stream applied to since the last one. */
+  private void writePositions() throws SQLException {
     if (positions.isEmpty()) {
       return;
     }
     if (positionStatement == null) {
       positionStatement =
-          connection.prepareStatement(
-              "INSERT INTO "
-                  + tableName("_walstream_restore")
-                  + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"topic\", \"partition\") DO UPDATE SET"
-                  + " \"seq\" = excluded.\"seq\", \"lsn\" = excluded.\"lsn\"");
+          new JdbcWriter.Prepared(
+              JdbcSql.positionUpsert(tableName("_walstream_restore")), new JdbcWriter.Batches());
     }
-    PreparedStatement s = positionStatement;
     for (TransactionPosition position : positions.values()) {
-      s.setString(1, position.stream().database());
-      s.setString(2, position.stream().topic());
-      s.setLong(3, position.stream().partition());
-      s.setLong(4, position.seq());
-      s.setLong(5, position.lsn());
-      s.addBatch();
+      Object[] params = {
+        position.stream().database(),
+        position.stream().topic(),
+        (long) position.stream().partition(),
+        position.seq(),
+        position.lsn()
+      };
+      writer.add(new JdbcWriter.Row(positionStatement, params));
     }
-    s.executeBatch();
     positions.clear();
   }
 
-  /**
-   * Executes the table's pending batch. Statements of one table are batched only while the same
-   * statement repeats, so rows change in exactly the archive's order (an upsert after a delete of
-   * the same key must not run first); tables are independent, so their batches may interleave.
-   */
-  private static void flush(Table table) throws SQLException {
-    if (table.pending != null) {
-      table.pending.executeBatch();
-      table.pending = null;
-    }
-  }
-
-  private static void batch(Table table, PreparedStatement statement) throws SQLException {
-    if (table.pending != statement) {
-      flush(table);
-    }
-    statement.addBatch();
-    table.pending = statement;
-  }
-
-  private PreparedStatement positionStatement;
+  private JdbcWriter.Prepared positionStatement;
 
   private void applyRecord(ChangeRecord record) throws SQLException {
-    String name = tableName(record.getTable());
     if (record.getOp() == Op.TRUNCATE) {
       Table truncated = tables.get(record.getTable());
       if (truncated != null) {
-        flush(truncated);
-        try (Statement s = connection.createStatement()) {
-          s.executeUpdate("DELETE FROM " + name);
-        }
+        writer.add(new JdbcWriter.Execute("DELETE FROM " + truncated.name));
       }
       return;
     }
     Table table = table(record);
     if (record.getOp() == Op.DELETE) {
-      delete(name, table, record.getKey());
+      delete(table, record.getKey());
       return;
     }
-    addColumns(name, table, record.getAfter());
-    addColumns(name, table, record.getKey());
-    upsert(name, table, record.getAfter(), record.getKey());
+    upsert(table, record.getAfter(), record.getKey());
   }
 
   private Table table(ChangeRecord record) throws SQLException {
@@ -262,33 +277,19 @@ public abstract class JdbcSink implements Sink {
   /** Creates {@code name} with the key columns of {@code key}, typed by their values. */
   private Table create(String name, Map<String, Object> key) throws SQLException {
     List<String> keys = new ArrayList<>(new TreeMap<>(key).keySet());
-    StringBuilder ddl = new StringBuilder("CREATE TABLE ").append(tableName(name)).append(" (");
-    for (String column : keys) {
-      ddl.append(SqlValues.quote(column))
-          .append(' ')
-          .append(columnType(key.get(column)))
-          .append(", ");
-    }
-    ddl.append("PRIMARY KEY (").append(quotedList(keys)).append("))");
-    try (Statement s = connection.createStatement()) {
-      s.execute(ddl.toString());
-    }
-    Table table = new Table(keys);
+    List<String> types = new ArrayList<>();
+    keys.forEach(column -> types.add(columnType(key.get(column))));
+    Table table = new Table(tableName(name), keys);
+    writer.add(new JdbcWriter.Execute(JdbcSql.createTable(table.name, keys, types)));
     table.columns.addAll(keys);
     table.columnList = List.copyOf(table.columns);
     tables.put(name, table);
     return table;
   }
 
-  private static String quotedList(List<String> names) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < names.size(); i++) {
-      sb.append(i == 0 ? "" : ", ").append(SqlValues.quote(names.get(i)));
-    }
-    return sb.toString();
-  }
-
-  private void addColumns(String name, Table table, Map<String, Object> row) throws SQLException {
+  /** Adds the columns of {@code row} the table lacks; whether it added any. */
+  private boolean addColumns(Table table, Map<String, Object> row) throws SQLException {
+    boolean added = false;
     for (Map.Entry<String, Object> column : row.entrySet()) {
       if (table.columns.contains(column.getKey())) {
         continue;
@@ -299,80 +300,79 @@ public abstract class JdbcSink implements Sink {
         continue;
       }
       if (table.columns.add(column.getKey())) {
-        flush(table);
+        added = true;
         table.columnList = List.copyOf(table.columns);
-        try (Statement s = connection.createStatement()) {
-          s.execute(
-              "ALTER TABLE "
-                  + name
-                  + " ADD COLUMN "
-                  + SqlValues.quote(column.getKey())
-                  + " "
-                  + type);
-        }
+        writer.add(
+            new JdbcWriter.Execute(
+                "ALTER TABLE "
+                    + table.name
+                    + " ADD COLUMN "
+                    + SqlValues.quote(column.getKey())
+                    + " "
+                    + type));
       }
     }
+    return added;
   }
 
-  /** Binds the row's after image, key values filling key columns the image leaves out or null. */
-  private void upsert(String name, Table table, Map<String, Object> after, Map<String, Object> key)
+  /**
+   * Hands over the row's after image, key values filling key columns the image leaves out or null.
+   * The table's columns are added first when the row has one it lacks; that check rides on
+   * gathering the values, which looks up every column anyway: a row whose every column was found is
+   * known to have none new.
+   */
+  private void upsert(Table table, Map<String, Object> after, Map<String, Object> key)
       throws SQLException {
+    Object[] params = new Object[table.columnList.size()];
+    if (gather(params, table.columnList, after, key) != after.size() || !table.hasKeyColumns(key)) {
+      boolean added = addColumns(table, after);
+      if (addColumns(table, key) || added) {
+        params = new Object[table.columnList.size()];
+        gather(params, table.columnList, after, key);
+      }
+    }
+    writer.add(new JdbcWriter.Row(upsertStatement(table), params));
+  }
+
+  /** The table's upsert of all its columns, replaced when columns were added. */
+  private JdbcWriter.Prepared upsertStatement(Table table) throws SQLException {
     List<String> columns = table.columnList;
     if (table.upsert == null || table.upsertColumns != columns.size()) {
       if (table.upsert != null) {
-        flush(table);
-        table.upsert.close();
+        writer.add(new JdbcWriter.Retire(table.upsert));
       }
-      table.upsert = connection.prepareStatement(upsertSql(name, table, columns));
+      table.upsert =
+          new JdbcWriter.Prepared(JdbcSql.upsert(table.name, columns, table.keys), table.batches);
       table.upsertColumns = columns.size();
     }
-    PreparedStatement s = table.upsert;
-    for (int i = 0; i < columns.size(); i++) {
+    return table.upsert;
+  }
+
+  /** Fills {@code params} in column order; how many of the columns the after image has. */
+  private int gather(
+      Object[] params, List<String> columns, Map<String, Object> after, Map<String, Object> key) {
+    int found = 0;
+    for (int i = 0; i < params.length; i++) {
+      String column = columns.get(i);
+      Object value = after.get(column);
+      if (value != null || after.containsKey(column)) {
+        found++;
+      }
       // Columns missing from the after image become NULL: the row is exactly the image.
-      Object value = after.get(columns.get(i));
-      bind(s, i + 1, value != null ? value : key.get(columns.get(i)));
+      params[i] = parameter(value != null ? value : key.get(column));
     }
-    batch(table, s);
+    return found;
   }
 
-  private static String upsertSql(String name, Table table, List<String> columns) {
-    StringBuilder values = new StringBuilder();
-    StringBuilder updates = new StringBuilder();
-    for (int i = 0; i < columns.size(); i++) {
-      String quoted = SqlValues.quote(columns.get(i));
-      values.append(i == 0 ? "?" : ", ?");
-      if (!table.keys.contains(columns.get(i))) {
-        updates
-            .append(updates.length() == 0 ? "" : ", ")
-            .append(quoted)
-            .append(" = excluded.")
-            .append(quoted);
-      }
-    }
-    return "INSERT INTO "
-        + name
-        + " ("
-        + quotedList(columns)
-        + ") VALUES ("
-        + values
-        + ") ON CONFLICT ("
-        + quotedList(table.keys)
-        + ")"
-        + (updates.length() == 0 ? " DO NOTHING" : " DO UPDATE SET " + updates);
-  }
-
-  private void delete(String name, Table table, Map<String, Object> key) throws SQLException {
+  private void delete(Table table, Map<String, Object> key) throws SQLException {
     if (table.delete == null) {
-      StringBuilder sql = new StringBuilder("DELETE FROM ").append(name).append(" WHERE ");
-      for (int i = 0; i < table.keys.size(); i++) {
-        sql.append(i == 0 ? "" : " AND ").append(SqlValues.quote(table.keys.get(i))).append(" = ?");
-      }
-      table.delete = connection.prepareStatement(sql.toString());
+      table.delete = new JdbcWriter.Prepared(JdbcSql.delete(table.name, table.keys), table.batches);
     }
-    for (int i = 0; i < table.keys.size(); i++) {
-      bind(table.delete, i + 1, key.get(table.keys.get(i)));
+    Object[] params = new Object[table.keys.size()];
+    for (int i = 0; i < params.length; i++) {
+      params[i] = parameter(key.get(table.keys.get(i)));
     }
-    batch(table, table.delete);
+    writer.add(new JdbcWriter.Row(table.delete, params));
   }
 
   @Override
@@ -382,7 +382,7 @@ public abstract class JdbcSink implements Sink {
       flush();
       for (String table : tables.keySet()) {
         try (Statement s = connection.createStatement();
-            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + tableName(table))) {
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + tables.get(table).name)) {
           rs.next();
           counts.put(table, rs.getLong(1));
         }

@@ -157,7 +157,7 @@ public final class PostgresSink extends PostgresTarget {
   }
 
   @Override
-  public void abort() {
+  protected void discard() {
     if (done) {
       return;
     }

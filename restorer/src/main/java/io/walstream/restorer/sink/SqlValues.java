@@ -10,10 +10,13 @@ import java.nio.ByteBuffer;
 final class SqlValues {
   private SqlValues() {}
 
-  /** The JDBC parameter for a column value. */
+  /**
+   * The JDBC parameter for a column value. The commonest types come first: a restore converts every
+   * column of every row.
+   */
   static Object sqlite(Object value) {
-    if (value == null) {
-      return null;
+    if (value == null || value instanceof Long || value instanceof String) {
+      return value;
     }
     if (value instanceof Boolean b) {
       return b ? 1L : 0L;

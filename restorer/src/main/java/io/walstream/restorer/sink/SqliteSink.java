@@ -200,7 +200,7 @@ public final class SqliteSink extends SqliteTarget {
   }
 
   @Override
-  public void abort() {
+  protected void discard() {
     if (done) {
       return;
     }

@@ -33,8 +33,14 @@ public abstract class SqliteTarget extends JdbcSink {
   }
 
   @Override
+  protected Object parameter(Object value) {
+    return SqlValues.sqlite(value);
+  }
+
+  @Override
   protected void bind(PreparedStatement statement, int index, Object value) throws SQLException {
-    statement.setObject(index, SqlValues.sqlite(value));
+    // Converted by parameter() on the applying thread: the writing thread only binds.
+    statement.setObject(index, value);
   }
 
   @Override

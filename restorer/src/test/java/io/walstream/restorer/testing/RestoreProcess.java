@@ -15,9 +15,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A restore of database {@code shop} to its latest in its own process that, after applying N
- * transactions, prints {@value #MARKER} N and stops applying until the test kills it with SIGKILL:
- * {@code RestoreProcess <archive dir> <output file> <N>} into SQLite, {@code RestoreProcess
- * <archive dir> <jdbc url> <N> <schema>} into PostgreSQL.
+ * transactions and waiting for the sink to execute them, prints {@value #MARKER} N and stops
+ * applying until the test kills it with SIGKILL: {@code RestoreProcess <archive dir> <output file>
+ * <N>} into SQLite, {@code RestoreProcess <archive dir> <jdbc url> <N> <schema>} into PostgreSQL.
  */
 public final class RestoreProcess {
   /** What the process prints once it has applied N transactions and waits to be killed. */
@@ -40,6 +40,10 @@ public final class RestoreProcess {
           public void apply(List<ChangeRecord> transaction, TransactionPosition position) {
             super.apply(transaction, position);
             if (++applied == stopAfter) {
+              // Waits until the sink has executed everything handed to it (as a row count
+              // must): every batch commit up to here is in, the rows after the last one executed
+              // but not committed, whatever the writing thread's lag.
+              super.rowCounts();
               System.out.println(MARKER + " " + applied);
               System.out.flush();
               while (true) {
