@@ -27,6 +27,18 @@ final class LineChart {
 
   static void write(Path png, String title, String xLabel, String yLabel, List<Series> series)
       throws IOException {
+    write(png, title, xLabel, yLabel, series, Styler.LegendPosition.InsideNE);
+  }
+
+  /** As {@link #write(Path, String, String, String, List)}, the legend where the lines are not. */
+  static void write(
+      Path png,
+      String title,
+      String xLabel,
+      String yLabel,
+      List<Series> series,
+      Styler.LegendPosition legend)
+      throws IOException {
     System.setProperty("java.awt.headless", "true");
     XYChart chart =
         new XYChartBuilder()
@@ -37,6 +49,7 @@ final class LineChart {
             .yAxisTitle(yLabel)
             .build();
     style(chart.getStyler());
+    chart.getStyler().setLegendPosition(legend);
     chart.getStyler().setYAxisMin(0.0);
     for (Series s : series) {
       double[] xs = s.points().stream().mapToDouble(p -> p[0]).toArray();

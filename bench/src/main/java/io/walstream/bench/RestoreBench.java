@@ -76,7 +76,9 @@ final class RestoreBench implements Bench.Scenario {
         "Restore time against records applied (best of " + rounds + " rounds)",
         "records",
         "seconds",
-        series);
+        series,
+        // The lines rise to the right: the legend goes top left.
+        org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     System.out.println("chart: " + chart);
   }
 
