@@ -380,11 +380,11 @@ public abstract class JdbcSink implements Sink {
     Map<String, Long> counts = new TreeMap<>();
     try {
       flush();
-      for (String table : tables.keySet()) {
+      for (Map.Entry<String, Table> table : tables.entrySet()) {
         try (Statement s = connection.createStatement();
-            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + tables.get(table).name)) {
+            ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.getValue().name)) {
           rs.next();
-          counts.put(table, rs.getLong(1));
+          counts.put(table.getKey(), rs.getLong(1));
         }
       }
     } catch (SQLException e) {

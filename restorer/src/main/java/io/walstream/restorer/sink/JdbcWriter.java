@@ -155,15 +155,19 @@ final class JdbcWriter {
 
   private void run(List<Op> ops) {
     try {
-      if (failure == null) {
-        for (Op op : ops) {
-          execute(op);
+      for (Op op : ops) {
+        // Checked per statement: after a stop, not even the rest of this slice (a commit, say)
+        // runs.
+        if (failure != null) {
+          return;
         }
+        execute(op);
       }
     } catch (SQLException e) {
       failure = e;
-    } catch (RuntimeException e) {
-      // A driver's unchecked failure (or a value it cannot bind) fails the restore the same way.
+    } catch (RuntimeException | Error e) {
+      // A driver's unchecked failure, a value it cannot bind, even an Error: recorded, so that the
+      // caller fails with it as the cause instead of committing without the statements skipped.
       failure = new SQLException(e.toString(), e);
     } finally {
       free.release();
@@ -214,10 +218,7 @@ final class JdbcWriter {
 
   private void executePending() throws SQLException {
     for (Batches table : pending) {
-      if (table.pending != null) {
-        table.pending.statement.executeBatch();
-        table.pending = null;
-      }
+      executePending(table);
     }
     pending.clear();
   }

@@ -11,8 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +123,8 @@ class JdbcWriterTest {
 
   @Test
   void shouldEndTheWritingThreadWithNothingQueuedRunningWhenStopped() throws Exception {
+    // Writing threads of sinks other tests left open are not this writer's.
+    Set<Thread> others = writingThreads();
     writer.add(new JdbcWriter.Execute("CREATE TABLE t (id INTEGER PRIMARY KEY)"));
     writer.add(new JdbcWriter.Commit());
     writer.flush();
@@ -133,13 +138,55 @@ class JdbcWriterTest {
 
     // The connection is the caller's again: nothing of the writer's touches it any more.
     connection.rollback();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                Thread.getAllStackTraces().keySet().stream()
-                    .noneMatch(t -> t.getName().equals("walstream-restore-write")));
+    await().atMost(Duration.ofSeconds(10)).until(() -> others.containsAll(writingThreads()));
     assertThat(rows("t")).isEmpty();
+  }
+
+  @Test
+  void shouldFailTheFlushAndCommitNothingWhenBindingThrowsAnUncheckedExceptionOrAnError()
+      throws Exception {
+    for (Throwable thrown :
+        List.of(new IllegalArgumentException("cannot bind"), new StackOverflowError("deep"))) {
+      JdbcWriter failing =
+          new JdbcWriter(
+              connection,
+              (s, i, v) -> {
+                if ("poison".equals(v)) {
+                  sneakyThrow(thrown);
+                }
+                s.setObject(i, v);
+              });
+      failing.add(new JdbcWriter.Execute("CREATE TABLE IF NOT EXISTS u (id INTEGER PRIMARY KEY)"));
+      failing.add(new JdbcWriter.Commit());
+      JdbcWriter.Prepared insert =
+          new JdbcWriter.Prepared("INSERT INTO u VALUES (?)", new JdbcWriter.Batches());
+      failing.add(new JdbcWriter.Row(insert, new Object[] {"poison"}));
+      failing.add(new JdbcWriter.Row(insert, new Object[] {1L}));
+      failing.add(new JdbcWriter.Commit());
+
+      assertThatThrownBy(failing::flush)
+          .as("thrown %s", thrown)
+          .isInstanceOf(SQLException.class)
+          .hasRootCauseInstanceOf(thrown.getClass());
+      failing.stop();
+      connection.rollback();
+      assertThat(rows("u")).as("after %s", thrown).isEmpty();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  private static Set<Thread> writingThreads() {
+    Set<Thread> threads = new HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals("walstream-restore-write")) {
+        threads.add(t);
+      }
+    }
+    return threads;
   }
 
   private Map<Long, Long> rows(String table) throws SQLException {
